@@ -1,0 +1,154 @@
+"""Command line: parse, call the library, print, exit with a meaningful code.
+
+Exit codes: 0 success; 1 internal error (a bug: rerun with --debug and report it); 2 bad
+command line; 3 invalid project; 4 no feasible plan; 5 solver unavailable or stopped without a
+plan. ``python cli.py ...`` and the installed ``prioritise`` command run this same code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4, 5
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", type=Path, help="project TOML file")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def _solver_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--solver", choices=["highs", "cbc"], help="MILP solver (default highs)")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="stop the solver after this long and report the best plan")
+    parser.add_argument("--gap", type=float, metavar="FRACTION",
+                        help="stop when proven within this relative gap (e.g. 0.01)")
+    parser.add_argument("--threads", type=int, help="solver threads (default: solver's choice)")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prioritise",
+        description="Optimised, costed, multi-year clearance workplans for mine action.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a project and report every problem at once")
+    _common(p)
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("score", help="write each hazard's impact score and its breakdown")
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    p.set_defaults(run=cmd_score)
+
+    p = sub.add_parser("plan", help="optimise the workplan and write its outputs")
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--precedence", choices=["by", "cumulative", "aggregated"],
+                   help="access-precedence formulation (default from the project: by)")
+    p.add_argument("--write-model", type=Path, metavar="FILE",
+                   help="also write the MILP as .lp or .mps")
+    _solver_flags(p)
+    p.set_defaults(run=cmd_plan)
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
+
+    problem = load_problem(args.project, strict=args.strict)
+    warnings = [f for f in problem.findings if f.severity == "warning"]
+    for f in warnings:
+        print(f.render())
+    print(f"{args.project}: valid ({len(problem.hazards)} hazards, {len(problem.years)} years,"
+          f" {len(problem.options)} hazard-method options, {len(problem.dependencies)} access"
+          f" dependencies; {len(warnings)} warning(s)).")
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
+    from prioritise.outputs import write_csv
+    from prioritise.scoring import score_breakdown
+
+    problem = load_problem(args.project, strict=args.strict)
+    table = score_breakdown(problem)
+    write_csv(args.out, table)
+    print(f"Wrote {len(table)} hazard scores to {args.out}")
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from models.solvers import write_model
+    from prioritise import load_problem, plan
+    from prioritise.console import render_plan_summary
+    from prioritise.outputs import write_plan_outputs
+    from prioritise.planning import TerminalProgress
+
+    problem = load_problem(args.project, strict=args.strict)
+    if not args.quiet:
+        print(f"Planning {len(problem.hazards)} hazards over {len(problem.years)} years...",
+              file=sys.stderr)
+    result = plan(problem, solver=args.solver, time_limit=args.time_limit, gap=args.gap,
+                  threads=args.threads, precedence=args.precedence,
+                  progress=None if args.quiet else TerminalProgress())
+    written = write_plan_outputs(result, args.out)
+    if args.write_model:
+        write_model(result.built.model, args.write_model)
+        written.append(args.write_model)
+    print(render_plan_summary(result.summary))
+    print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    if not result.solution.status.has_plan:
+        return EXIT_SOLVER
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    from prioritise.errors import (
+        InfeasibleError,
+        PrioritiseError,
+        ProjectError,
+        SolverUnavailableError,
+    )
+
+    try:
+        return run(args)
+    except ProjectError as exc:
+        print(exc.report.render(), file=sys.stderr)
+        print(f"\n{args.project}: not valid.", file=sys.stderr)
+        return EXIT_INVALID
+    except InfeasibleError as exc:
+        print(f"No feasible plan: {exc}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    except SolverUnavailableError as exc:
+        print(f"Solver unavailable: {exc}", file=sys.stderr)
+        return EXIT_SOLVER
+    except (PrioritiseError, ValueError, OSError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_BUG if not isinstance(exc, (ValueError, OSError)) else EXIT_INVALID
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a defect: one line by default, the traceback with --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"Internal error: {type(exc).__name__}: {exc}\n"
+                  "This is a bug in prioritise; rerun with --debug and report the traceback.",
+                  file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

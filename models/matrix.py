@@ -1,0 +1,174 @@
+"""A solver-neutral sparse MILP, assembled from named blocks of rows and columns.
+
+Families append whole blocks built with numpy (row index, column index, value triplets), so
+a model of millions of non-zeros is assembled without a Python object per coefficient; the
+solver adapter hands the arrays to HiGHS as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ColumnBlock:
+    """A family of variables occupying columns ``start`` .. ``stop - 1``."""
+
+    family: str
+    start: int
+    stop: int
+    keys: pd.DataFrame  # one row per column, used for names and for reading the solution
+
+
+@dataclass(frozen=True)
+class RowBlock:
+    """A family of constraints ``lower <= A x <= upper`` with local row numbers."""
+
+    family: str
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    keys: pd.DataFrame  # one row per constraint
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.lower)
+
+
+@dataclass
+class LinearModel:
+    """Columns with bounds, objective and integrality, plus row blocks; maximised."""
+
+    col_lower: list[np.ndarray] = field(default_factory=list)
+    col_upper: list[np.ndarray] = field(default_factory=list)
+    col_cost: list[np.ndarray] = field(default_factory=list)
+    col_integer: list[np.ndarray] = field(default_factory=list)
+    col_blocks: list[ColumnBlock] = field(default_factory=list)
+    row_blocks: list[RowBlock] = field(default_factory=list)
+    n_cols: int = 0
+
+    def add_columns(self, family: str, keys: pd.DataFrame, *, lower: np.ndarray | float,
+                    upper: np.ndarray | float, cost: np.ndarray | float = 0.0,
+                    integer: bool = False) -> np.ndarray:
+        """Add one variable per row of ``keys``; return their column indices."""
+        n = len(keys)
+        start = self.n_cols
+        self.col_lower.append(np.broadcast_to(np.asarray(lower, float), n).copy())
+        self.col_upper.append(np.broadcast_to(np.asarray(upper, float), n).copy())
+        self.col_cost.append(np.broadcast_to(np.asarray(cost, float), n).copy())
+        self.col_integer.append(np.full(n, integer))
+        self.col_blocks.append(ColumnBlock(family, start, start + n, keys.reset_index(drop=True)))
+        self.n_cols += n
+        return np.arange(start, start + n)
+
+    def add_rows(self, family: str, keys: pd.DataFrame, rows: np.ndarray, cols: np.ndarray,
+                 vals: np.ndarray, *, lower: np.ndarray | float,
+                 upper: np.ndarray | float) -> RowBlock:
+        """Add a family of constraints given as COO triplets with local row numbers."""
+        n = len(keys)
+        block = RowBlock(
+            family=family, rows=np.asarray(rows, np.int64), cols=np.asarray(cols, np.int64),
+            vals=np.asarray(vals, float),
+            lower=np.broadcast_to(np.asarray(lower, float), n).copy(),
+            upper=np.broadcast_to(np.asarray(upper, float), n).copy(),
+            keys=keys.reset_index(drop=True),
+        )
+        # Drop explicit zeros so that the matrix is what it says.
+        keep = block.vals != 0
+        if not keep.all():
+            block = RowBlock(family, block.rows[keep], block.cols[keep], block.vals[keep],
+                             block.lower, block.upper, block.keys)
+        self.row_blocks.append(block)
+        return block
+
+    # --- assembled views -------------------------------------------------------------
+
+    @property
+    def n_rows(self) -> int:
+        return sum(b.n_rows for b in self.row_blocks)
+
+    @property
+    def n_nonzeros(self) -> int:
+        return sum(len(b.vals) for b in self.row_blocks)
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(lower, upper, cost, is_integer) over all columns."""
+        cat = np.concatenate
+        return (cat(self.col_lower) if self.col_lower else np.zeros(0),
+                cat(self.col_upper) if self.col_upper else np.zeros(0),
+                cat(self.col_cost) if self.col_cost else np.zeros(0),
+                cat(self.col_integer) if self.col_integer else np.zeros(0, bool))
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self.row_blocks:
+            return np.zeros(0), np.zeros(0)
+        return (np.concatenate([b.lower for b in self.row_blocks]),
+                np.concatenate([b.upper for b in self.row_blocks]))
+
+    def coo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Global (row, col, value) triplets."""
+        rows, cols, vals, offset = [], [], [], 0
+        for b in self.row_blocks:
+            rows.append(b.rows + offset)
+            cols.append(b.cols)
+            vals.append(b.vals)
+            offset += b.n_rows
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+
+    def csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Column-wise (start, row index, value) arrays as HiGHS takes them."""
+        rows, cols, vals = self.coo()
+        order = np.lexsort((rows, cols))
+        counts = np.bincount(cols, minlength=self.n_cols)
+        start = np.concatenate([[0], np.cumsum(counts)])
+        return start.astype(np.int32), rows[order].astype(np.int32), vals[order]
+
+    def activity(self, x: np.ndarray) -> np.ndarray:
+        """A x for a given column vector (used to re-check solutions)."""
+        rows, cols, vals = self.coo()
+        return np.bincount(rows, weights=vals * x[cols], minlength=self.n_rows)
+
+    def row_family_of(self) -> np.ndarray:
+        """The family name of every global row."""
+        return np.concatenate([np.full(b.n_rows, b.family, dtype=object)
+                               for b in self.row_blocks]) if self.row_blocks else np.zeros(0)
+
+    def block(self, family: str) -> RowBlock:
+        for b in self.row_blocks:
+            if b.family == family:
+                return b
+        raise KeyError(family)
+
+    def column_block(self, family: str) -> ColumnBlock:
+        for b in self.col_blocks:
+            if b.family == family:
+                return b
+        raise KeyError(family)
+
+    def row_names(self) -> list[str]:
+        """PuLP/LP-safe names: ``family__key1__key2`` (for export and infeasibility maps)."""
+        names: list[str] = []
+        for b in self.row_blocks:
+            names.extend(_names(b.family, b.keys))
+        return names
+
+    def col_names(self) -> list[str]:
+        names: list[str] = []
+        for b in self.col_blocks:
+            names.extend(_names(b.family, b.keys))
+        return names
+
+
+def _names(family: str, keys: pd.DataFrame) -> list[str]:
+    if keys.empty or len(keys.columns) == 0:
+        return [f"{family}__{i}" for i in range(len(keys))]
+    parts = keys.astype(str).apply(lambda s: s.str.replace(r"[^A-Za-z0-9_.]", "_", regex=True))
+    joined = parts.agg("__".join, axis=1)
+    return [f"{family}__{k}" for k in joined]

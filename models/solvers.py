@@ -1,0 +1,304 @@
+"""The solver adapter: the only module that imports highspy or pulp.
+
+HiGHS is the default: the model's numpy arrays are handed to it in memory as they are.
+CBC is reached through PuLP (an expression object per coefficient, so much slower to build)
+and stays optional; PuLP's bundled CBC is deprecated in 3.3 and dropped in 4.0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from models.matrix import LinearModel
+from prioritise.errors import SolverUnavailableError
+
+# Progress callback: (elapsed seconds, best plan objective, best bound, relative gap).
+ProgressFn = Callable[[float, float | None, float | None, float | None], None]
+
+OPTIMAL_GAP = 1e-6
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"  # proven optimal (gap below 1e-6)
+    GAP_LIMIT = "gap_limit"  # stopped because the requested gap was reached
+    TIME_LIMIT = "time_limit"  # stopped on time with a feasible plan
+    NO_SOLUTION = "no_solution"  # stopped before any feasible plan was found
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.GAP_LIMIT, SolveStatus.TIME_LIMIT)
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    name: str = "highs"
+    time_limit: float = 60.0
+    gap: float = 0.005
+    threads: int = 0
+
+
+@dataclass(frozen=True)
+class RawResult:
+    status: SolveStatus
+    x: np.ndarray | None
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    seconds: float
+    solver: str
+    message: str
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """|bound - objective| / max(|objective|, 1e-9), HiGHS's definition; 0 when both are 0."""
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    diff = abs(bound - objective)
+    if diff <= 1e-9:
+        return 0.0
+    return diff / max(abs(objective), 1e-9)
+
+
+def solve(model: LinearModel, options: SolverOptions,
+          progress: ProgressFn | None = None) -> RawResult:
+    """Solve the maximisation ``model`` with the chosen solver."""
+    if model.n_cols == 0:
+        return RawResult(SolveStatus.OPTIMAL, np.zeros(0), 0.0, 0.0, 0.0, 0.0, options.name,
+                         "empty model: nothing can be scheduled")
+    if options.name == "highs":
+        return _solve_highs(model, options, progress)
+    if options.name == "cbc":
+        return _solve_cbc(model, options)
+    raise SolverUnavailableError(f"Unknown solver {options.name!r}; use 'highs' or 'cbc'.")
+
+
+@contextlib.contextmanager
+def _silence_stdout() -> Iterator[None]:
+    """HiGHS prints a banner from C++ when created; keep it off the user's terminal."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _highs_model(model: LinearModel, with_names: bool = False):  # type: ignore[no-untyped-def]
+    import highspy
+
+    with _silence_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    lower, upper, cost, integer = model.columns()
+    row_lower, row_upper = model.row_bounds()
+    start, index, value = model.csc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = model.n_cols
+    lp.num_row_ = model.n_rows
+    inf = highspy.kHighsInf
+    lp.col_cost_ = cost
+    lp.col_lower_ = np.where(np.isinf(lower), -inf, lower)
+    lp.col_upper_ = np.where(np.isinf(upper), inf, upper)
+    lp.row_lower_ = np.where(np.isinf(row_lower), -inf, row_lower)
+    lp.row_upper_ = np.where(np.isinf(row_upper), inf, row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = start
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    lp.a_matrix_.num_col_ = model.n_cols
+    lp.a_matrix_.num_row_ = model.n_rows
+    if integer.any():
+        lp.integrality_ = np.where(integer, highspy.HighsVarType.kInteger,
+                                   highspy.HighsVarType.kContinuous).tolist()
+    lp.sense_ = highspy.ObjSense.kMaximize
+    if with_names:
+        lp.col_names_ = _unique(model.col_names())
+        lp.row_names_ = _unique(model.row_names())
+    h.passModel(lp)
+    return h
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}__{k}")
+        seen[n] = k + 1
+    return out
+
+
+def _solve_highs(model: LinearModel, options: SolverOptions,
+                 progress: ProgressFn | None) -> RawResult:
+    import highspy
+
+    h = _highs_model(model)
+    h.setOptionValue("time_limit", float(options.time_limit))
+    h.setOptionValue("mip_rel_gap", float(options.gap))
+    h.setOptionValue("random_seed", 0)
+    if options.threads > 0:
+        h.setOptionValue("threads", int(options.threads))
+    if progress is not None:
+        def callback(_type, _msg, data_out, _data_in, _user):  # type: ignore[no-untyped-def]
+            primal = data_out.mip_primal_bound
+            dual = data_out.mip_dual_bound
+            primal_v = primal if math.isfinite(primal) and abs(primal) < 1e300 else None
+            dual_v = dual if math.isfinite(dual) and abs(dual) < 1e300 else None
+            progress(data_out.running_time, primal_v, dual_v, relative_gap(primal_v, dual_v))
+
+        h.setCallback(callback, None)
+        h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+    start = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - start
+    status = h.getModelStatus()
+    info = h.getInfo()
+    ms = highspy.HighsModelStatus
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = np.asarray(h.getSolution().col_value, float) if has_solution else None
+    objective = float(info.objective_function_value) if has_solution else None
+    integer = model.columns()[3].any()
+    if integer:
+        bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else None
+    else:
+        bound = objective
+    gap = relative_gap(objective, bound)
+    message = h.modelStatusToString(status)
+    if status == ms.kOptimal:
+        result = SolveStatus.OPTIMAL if (gap or 0.0) <= OPTIMAL_GAP else SolveStatus.GAP_LIMIT
+    elif status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+        result = SolveStatus.INFEASIBLE
+    elif status in (ms.kTimeLimit, ms.kIterationLimit, ms.kSolutionLimit, ms.kInterrupt):
+        result = SolveStatus.TIME_LIMIT if has_solution else SolveStatus.NO_SOLUTION
+    else:
+        result = SolveStatus.ERROR
+    return RawResult(result, x, objective, bound, gap, seconds, "highs", message)
+
+
+def write_model(model: LinearModel, path: Path) -> None:
+    """Write the model as .lp or .mps (by suffix), with family-prefixed names."""
+    h = _highs_model(model, with_names=True)
+    h.writeModel(str(path))
+
+
+# --- CBC through PuLP ------------------------------------------------------------------
+
+
+def _cbc_command(options: SolverOptions, log_path: str):  # type: ignore[no-untyped-def]
+    import pulp
+
+    kwargs = dict(msg=False, timeLimit=options.time_limit, gapRel=options.gap, logPath=log_path)
+    if options.threads > 0:
+        kwargs["threads"] = options.threads
+    for name in ("PULP_CBC_CMD", "COIN_CMD"):
+        cls = getattr(pulp, name, None)
+        if cls is None:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            solver = cls(**kwargs)
+            if solver.available():
+                return solver
+    raise SolverUnavailableError(
+        "CBC is not available: PuLP 4 no longer bundles it. Install it with "
+        "`pip install 'pulp[cbc]'` or `apt-get install coinor-cbc`, or use --solver highs.")
+
+
+def to_pulp(model: LinearModel):  # type: ignore[no-untyped-def]
+    """The model as a PuLP problem (for CBC, other PuLP solvers and LP export)."""
+    import pulp
+
+    prob = pulp.LpProblem("workplan", pulp.LpMaximize)
+    lower, upper, cost, integer = model.columns()
+    names = _unique(model.col_names())
+    variables = [
+        prob.add_variable(n, None if np.isinf(lo) else float(lo),
+                          None if np.isinf(up) else float(up),
+                          pulp.LpInteger if it else pulp.LpContinuous)
+        for n, lo, up, it in zip(names, lower, upper, integer, strict=True)
+    ]
+    nz = np.flatnonzero(cost)
+    prob += pulp.LpAffineExpression([(variables[i], float(cost[i])) for i in nz])
+    rows, cols, vals = model.coo()
+    order = np.argsort(rows, kind="stable")
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    bounds = np.searchsorted(rows, np.arange(model.n_rows + 1))
+    row_lower, row_upper = model.row_bounds()
+    for r, name in enumerate(_unique(model.row_names())):
+        seg = slice(bounds[r], bounds[r + 1])
+        expr = pulp.LpAffineExpression(
+            [(variables[c], float(v)) for c, v in zip(cols[seg], vals[seg], strict=True)])
+        lo, up = row_lower[r], row_upper[r]
+        if lo == up:
+            prob += (expr == float(lo), name)
+            continue
+        if np.isfinite(up):
+            prob += (expr <= float(up), name + "__ub" if np.isfinite(lo) else name)
+        if np.isfinite(lo):
+            prob += (expr >= float(lo), name + "__lb" if np.isfinite(up) else name)
+    return prob, variables
+
+
+def _solve_cbc(model: LinearModel, options: SolverOptions) -> RawResult:
+    import pulp
+
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = str(Path(tmp) / "cbc.log")
+        solver = _cbc_command(options, log_path)
+        prob, variables = to_pulp(model)
+        start = time.perf_counter()
+        prob.solve(solver)
+        seconds = time.perf_counter() - start
+        log = Path(log_path).read_text(errors="replace") if Path(log_path).exists() else ""
+    status_text = pulp.LpStatus[prob.status]
+    values = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables])
+    has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+    objective = float(pulp.value(prob.objective) or 0.0) if has_solution else None
+    bound = _cbc_bound(log, objective)
+    gap = relative_gap(objective, bound)
+    stopped = "Stopped on time" in log or "time limit" in log.lower()
+    if prob.status == pulp.LpStatusInfeasible:
+        result = SolveStatus.INFEASIBLE
+    elif not has_solution:
+        result = SolveStatus.NO_SOLUTION if stopped else SolveStatus.ERROR
+    elif stopped:
+        result = SolveStatus.TIME_LIMIT
+    else:
+        result = SolveStatus.OPTIMAL if (gap or 0.0) <= OPTIMAL_GAP else SolveStatus.GAP_LIMIT
+    return RawResult(result, values if has_solution else None, objective, bound, gap, seconds,
+                     "cbc", status_text)
+
+
+def _cbc_bound(log: str, objective: float | None) -> float | None:
+    """CBC's best bound from its log (it minimises the negated objective internally)."""
+    if objective is None:
+        return None
+    match = re.search(r"Lower bound:\s*(-?[\d.eE+-]+)", log)
+    if match:
+        return abs(float(match.group(1))) if objective >= 0 else float(match.group(1))
+    if "Optimal solution found" in log:
+        return objective
+    return None

@@ -1,0 +1,109 @@
+"""Writing plan outputs atomically: a reader never sees half a file, inputs are never touched.
+
+Each file is written to a temporary name in the destination folder and moved into place with
+``os.replace``, which is atomic on one filesystem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from prioritise.planning import PlanResult
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success move it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_atomic(path: Path, writer: Callable[[Path], Any]) -> Path:
+    with atomic_path(path) as tmp:
+        writer(tmp)
+    return path
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if value is pd.NA:
+        return None
+    raise TypeError(f"not JSON serialisable: {type(value)}")
+
+
+def write_json(path: Path, data: Any) -> Path:
+    text = json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)
+    return write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    return write_atomic(path, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
+
+
+def check_output_dir(out_dir: Path, inputs: list[Path]) -> None:
+    """Refuse an output folder that holds an input file (outputs must never replace inputs)."""
+    out = out_dir.resolve()
+    for path in inputs:
+        if path.resolve().parent == out:
+            raise ValueError(f"The output folder {out_dir} holds the input file {path.name}; "
+                             "choose another --out folder so inputs are never overwritten.")
+
+
+def plan_geojson(result: PlanResult) -> Any:
+    """The workplan joined to hazard geometry (EPSG:4326), or None without geometry."""
+    geometry = result.problem.geometry
+    if geometry is None:
+        return None
+    import geopandas as gpd
+
+    frame = result.workplan.copy()
+    for col in frame.columns:
+        if str(frame[col].dtype) in ("Int64", "boolean"):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return gpd.GeoDataFrame(frame, geometry=geometry.reset_index(drop=True).array, crs=4326)
+
+
+def write_plan_outputs(result: PlanResult, out_dir: Path) -> list[Path]:
+    """workplan.csv, summary.json, workplan.xlsx and, with geometry, plan.geojson/.gpkg."""
+    problem = result.problem
+    data = problem.settings.data
+    check_output_dir(out_dir, [p for p in (data.hazards, data.teams, data.budget,
+                                           data.dependencies, data.locks) if p is not None])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_csv(out_dir / "workplan.csv", result.workplan),
+        write_json(out_dir / "summary.json", result.summary),
+    ]
+    gdf = plan_geojson(result)
+    if gdf is not None:
+        written.append(write_atomic(out_dir / "plan.geojson",
+                                    lambda p: gdf.to_file(p, driver="GeoJSON", engine="pyogrio")))
+        written.append(write_atomic(out_dir / "plan.gpkg", lambda p: gdf.to_file(
+            p, driver="GPKG", layer="workplan", engine="pyogrio")))
+    from prioritise.workbook import write_workbook
+
+    written.append(write_atomic(out_dir / "workplan.xlsx",
+                                lambda p: write_workbook(result, p)))
+    return written
