@@ -71,8 +71,8 @@ def ranking_baseline(problem: Problem) -> pd.DataFrame:
         carry = money if problem.settings.plan.carry_over else 0.0
     rows = [k for k, _, _ in picks]
     frame = opts.iloc[rows].copy()
-    frame["year"] = [y for _, _, y in picks]
-    t = frame["year"].to_numpy() - years[0]
+    frame["year"] = np.array([y for _, _, y in picks], dtype=int)
+    t = frame["year"].to_numpy(int) - years[0]
     weight = year_weights(len(years), problem.settings.plan.discount_rate)
     frame["value"] = (h["impact"].to_numpy(float)[frame["hazard"].to_numpy()] * weight[t]
                       - problem.settings.plan.environment_weight * frame["env"].to_numpy(float))

@@ -265,12 +265,12 @@ def add_province_equity(ctx: Context) -> None:
     shares = shares[active]
     spend = _spend(ctx)
     f = ctx.frame
-    province = pd.Categorical(h["province"].to_numpy()[f["hazard"]], categories=provinces)
-    mask = province.codes >= 0
+    codes = pd.Index(provinces).get_indexer(h["province"].to_numpy()[f["hazard"]])
+    mask = codes >= 0
     n_p = len(provinces)
     ctx.model.add_rows(
         "province_equity", pd.DataFrame({"province": provinces}),
-        np.concatenate([province.codes[mask], np.arange(n_p)]),
+        np.concatenate([codes[mask], np.arange(n_p)]),
         np.concatenate([ctx.x[mask], np.full(n_p, spend)]),
         np.concatenate([f["cost"].to_numpy(float)[mask], -shares]),
         lower=0.0, upper=np.inf)

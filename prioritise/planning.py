@@ -66,9 +66,8 @@ class TerminalProgress:
 
 def solver_options(problem: Problem, **overrides: Any) -> SolverOptions:
     s = problem.settings.solver
-    values = {"name": s.name, "time_limit": s.time_limit, "gap": s.gap, "threads": s.threads}
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return SolverOptions(**values)
+    base = SolverOptions(name=s.name, time_limit=s.time_limit, gap=s.gap, threads=s.threads)
+    return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def plan(problem: Problem, *, solver: str | None = None, time_limit: float | None = None,
@@ -152,7 +151,7 @@ def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame)
     out["beneficiaries"] = h["beneficiaries"]
     out["baseline_year"] = baseline.set_index("hazard")["year"].reindex(idx).astype("Int64")
     reasons = solution.unscheduled.set_index("hazard_id")["reason"]
-    out["reason"] = h["hazard_id"].map(reasons).fillna("")
+    out["reason"] = [reasons.get(i, "") for i in h["hazard_id"]]
     return out
 
 
@@ -174,7 +173,7 @@ def _article5(problem: Problem, schedule: pd.DataFrame) -> dict[str, Any]:
     complete = len(a5) > 0 and done.notna().all()
     completion = int(done.max()) if complete else None
     return {
-        "hazards": int(len(a5)),
+        "hazards": len(a5),
         "scheduled": int(done.notna().sum()),
         "area_m2": float(h.loc[a5, "area_m2"].sum()),
         "completion_year": completion,
@@ -194,7 +193,7 @@ def per_year_totals(problem: Problem, schedule: pd.DataFrame) -> list[dict[str, 
         remaining -= float(s["released_m2"].sum())
         row: dict[str, Any] = {
             "year": year,
-            "hazards": int(len(s)),
+            "hazards": len(s),
             "released_m2": round(float(s["released_m2"].sum()), 1),
             "cleared_m2": round(float(s["cleared_m2"].sum()), 1),
             "reduced_m2": round(float(s["reduced_m2"].sum()), 1),
@@ -245,7 +244,7 @@ def build_summary(problem: Problem, solution: Solution, baseline: pd.DataFrame,
         "discount_rate": problem.settings.plan.discount_rate,
         "start_year": problem.years[0],
         "end_year": problem.years[-1],
-        "hazards": {"total": int(len(h)), "scheduled": int(len(s)),
+        "hazards": {"total": len(h), "scheduled": len(s),
                     "unscheduled": int(len(h) - len(s))},
         "totals": {
             "area_m2": round(total_area, 1),
@@ -265,7 +264,7 @@ def build_summary(problem: Problem, solution: Solution, baseline: pd.DataFrame,
                       "respecting access and locks",
             "objective": round(base_value, 6),
             "impact_years": round(impact_years(problem, baseline), 6),
-            "scheduled": int(len(baseline)),
+            "scheduled": len(baseline),
             "cost_usd": round(float(baseline["cost"].sum()), 2),
             "released_m2": round(float(baseline["released_m2"].sum()), 1),
             "article5": _article5(problem, baseline),

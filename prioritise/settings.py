@@ -172,7 +172,8 @@ class _Reader:
         extra = sorted(set(table) - allowed)
         if extra:
             self.findings.append(error(
-                self.file, "toml-unknown-key", f"Unknown key(s) in [{section}]: {', '.join(extra)}.",
+                self.file, "toml-unknown-key",
+                f"Unknown key(s) in [{section}]: {', '.join(extra)}.",
                 f"Allowed keys: {', '.join(sorted(allowed))}.",
             ))
 
@@ -208,8 +209,13 @@ def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 NUMBER = (int, float)
 
 
-def parse_settings(doc: Mapping[str, Any], toml_path: Path) -> tuple[Settings | None, list[Finding]]:
-    """Typed settings from a parsed TOML document, plus every finding about it."""
+def parse_settings(doc: Mapping[str, Any], toml_path: Path, check_files: bool = True,
+                   ) -> tuple[Settings | None, list[Finding]]:
+    """Typed settings from a parsed TOML document, plus every finding about it.
+
+    ``check_files=False`` skips the existence check of [data] paths, for problems built
+    from in-memory tables (tests, benchmarks, scenario runs).
+    """
     findings: list[Finding] = []
     file = toml_path.name
     r = _Reader(file, findings)
@@ -222,7 +228,7 @@ def parse_settings(doc: Mapping[str, Any], toml_path: Path) -> tuple[Settings | 
     name = str(project.get("name", toml_path.stem))
 
     plan = _parse_plan(r, r.table(doc, "plan"))
-    data = _parse_data(r, r.table(doc, "data"), root)
+    data = _parse_data(r, r.table(doc, "data"), root, check_files)
     columns = r.table(doc, "columns")
     for src, dst in columns.items():
         if not isinstance(dst, str):
@@ -265,13 +271,15 @@ def _parse_plan(r: _Reader, t: Mapping[str, Any]) -> PlanSettings | None:
     if deadline is not None and not start <= deadline < start + years:
         r.findings.append(error(
             r.file, "plan-deadline",
-            f"[plan] deadline_year = {deadline} is outside the horizon {start}-{start + years - 1}.",
+            f"[plan] deadline_year = {deadline} is outside the horizon "
+            f"{start}-{start + years - 1}.",
             "Move the deadline into the horizon or extend [plan] years.",
         ))
     return PlanSettings(start, years, rate, carry, deadline, env_w)
 
 
-def _parse_data(r: _Reader, t: Mapping[str, Any], root: Path) -> DataSettings | None:
+def _parse_data(r: _Reader, t: Mapping[str, Any], root: Path,
+                check_files: bool = True) -> DataSettings | None:
     r.unknown(t, {f.name for f in fields(DataSettings)}, "data")
     paths: dict[str, Path | None] = {}
     for key in ("hazards", "teams", "budget", "dependencies", "locks", "provinces", "roads",
@@ -282,7 +290,7 @@ def _parse_data(r: _Reader, t: Mapping[str, Any], root: Path) -> DataSettings | 
             paths[key] = None
             continue
         path = (root / value).resolve()
-        if not path.exists():
+        if check_files and not path.exists():
             r.findings.append(error(
                 r.file, "missing-file", f"[data] {key} = '{value}' does not exist ({path}).",
                 "Paths are relative to the project TOML's folder.",
@@ -331,7 +339,8 @@ def _parse_methods(r: _Reader, t: Mapping[str, Any]) -> tuple[MethodSettings, ..
         prod = _number_map(r, spec.get("productivity", {}), f"[{section}] productivity")
         if not prod:
             r.findings.append(error(r.file, "method-productivity",
-                                    f"[{section}] needs productivity = {{ <team kind> = m²/day }}."))
+                                    f"[{section}] needs productivity = "
+                                    "{ <team kind> = m²/day }."))
         survey = _number_map(r, spec.get("survey_productivity", {}),
                              f"[{section}] survey_productivity") if "survey_productivity" in spec \
             else {}
@@ -385,10 +394,7 @@ def _parse_scoring(r: _Reader, t: Mapping[str, Any]) -> ScoringSettings:
             r.findings.append(error(r.file, "criterion-normalise",
                                     f"[{section}] normalise = {normalise!r}.",
                                     f"Use one of {', '.join(NORMALISATIONS)}."))
-        if kind == "categorical":
-            pts = _number_map_any(r, points, f"[{section}] points")
-        else:
-            pts = {}
+        pts = _number_map_any(r, points, f"[{section}] points") if kind == "categorical" else {}
         criteria.append(Criterion(
             name=str(spec.get("name", column)), column=column, weight=float(weight), kind=kind,
             normalise=normalise, points=pts,
@@ -456,3 +462,20 @@ def _parse_solver(r: _Reader, t: Mapping[str, Any]) -> SolverSettings:
         r.findings.append(error(r.file, "solver-limits", "[solver] time_limit must be > 0 and gap "
                                 "in [0, 1).", "e.g. time_limit = 60, gap = 0.005."))
     return s
+
+
+def settings_from_dict(doc: Mapping[str, Any], root: Path | None = None) -> Settings:
+    """Settings for an in-memory project; raises ProjectError listing every finding.
+
+    ``[data]`` may be omitted: placeholder names are used for messages.
+    """
+    from prioritise.errors import ProjectError, ValidationReport
+
+    full = dict(doc)
+    full.setdefault("data", {"hazards": "hazards", "teams": "teams", "budget": "budget"})
+    settings, findings = parse_settings(full, (root or Path.cwd()) / "project.toml",
+                                        check_files=False)
+    report = ValidationReport(findings)
+    if settings is None or report.errors:
+        raise ProjectError(report)
+    return settings
