@@ -84,7 +84,7 @@ def build_eligibility(problem: Problem) -> Eligibility:
     impact = h["impact"].to_numpy(float)[frame["hazard"].to_numpy()]
     frame["value"] = impact * weight[frame["t"].to_numpy()] - plan.environment_weight * frame["env"]
 
-    required = (h["lock"] == "must").to_numpy()
+    required = (h["lock"] == "must").to_numpy(copy=True)  # writable under copy-on-write
     if plan.deadline_year is not None:
         required |= h["article5"].to_numpy(bool)
     required_pos = np.flatnonzero(required & ~h.index.isin(excluded.index))

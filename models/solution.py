@@ -82,7 +82,7 @@ def read_solution(built: BuiltModel, raw: RawResult) -> Solution:
 
 def check_rows(built: BuiltModel, x: np.ndarray) -> None:
     """Every row of the assembled matrix holds for ``x`` (and integers are integral)."""
-    lower, upper, _, integer = built.model.columns()
+    _lower, _upper, _, integer = built.model.columns()
     frac = np.abs(x[integer] - np.round(x[integer]))
     if (frac > 1e-5).any():
         raise SolutionCheckError(f"{int((frac > 1e-5).sum())} integer variables are fractional.")
@@ -114,7 +114,8 @@ def check_schedule(problem: Problem, schedule: pd.DataFrame, *, rules: str = "al
         over = (spent.cumsum() - budget.cumsum()) > tol * np.maximum(1, budget.cumsum())
     else:
         over = (spent - budget) > tol * np.maximum(1, budget)
-    out += [f"budget exceeded in {y}: {spent[y]:,.2f} > {budget[y]:,.2f}" for y in spent.index[over]]
+    out += [f"budget exceeded in {y}: {spent[y]:,.2f} > {budget[y]:,.2f}"
+            for y in spent.index[over]]
     for team in problem.capacity.columns:
         col = DAYS_PREFIX + team
         if col not in schedule:
@@ -224,7 +225,7 @@ def _resource_reasons(problem: Problem, schedule: pd.DataFrame,
     opts = problem.options[problem.options["hazard"].isin(hazards)]
     teams = list(problem.capacity.columns)
     need = opts[["cost"] + [DAYS_PREFIX + t for t in teams]].to_numpy(float)
-    have = slack[["budget_usd"] + teams].to_numpy(float)  # years x resources
+    have = slack[["budget_usd", *teams]].to_numpy(float)  # years x resources
     short = need[:, None, :] > have[None, :, :] + 1e-6  # options x years x resources
     fits_any = ~short.any(axis=2)  # options x years
     out: dict[int, str] = {}

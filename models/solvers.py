@@ -131,8 +131,8 @@ def _highs_model(model: LinearModel, with_names: bool = False):  # type: ignore[
     lp.a_matrix_.num_col_ = model.n_cols
     lp.a_matrix_.num_row_ = model.n_rows
     if integer.any():
-        lp.integrality_ = np.where(integer, highspy.HighsVarType.kInteger,
-                                   highspy.HighsVarType.kContinuous).tolist()
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[int(i)] for i in integer]
     lp.sense_ = highspy.ObjSense.kMaximize
     if with_names:
         lp.col_names_ = _unique(model.col_names())

@@ -57,17 +57,17 @@ def _check_lock_precedence(problem: Problem) -> list[Finding]:
     if len(barred):
         findings.append(error(file, "lock-vs-access", "Hazards locked 'must' require hazards "
                               "locked 'must_not', so they can never be reached: " + ", ".join(
-                                  f"{a} needs {b}" for a, b in zip(barred["hazard_id"],
-                                                                   barred["requires"],
-                                                                   strict=True)[:5]) + ".",
+                                  f"{a} needs {b}" for a, b in list(zip(barred["hazard_id"],
+                                                                        barred["requires"],
+                                                                        strict=True))[:5]) + ".",
                               "Unlock one side or remove the dependency.", barred["hazard_id"]))
     order = need[(need["lock_h"] == "must") & (need["lock_r"] == "must")
                  & (need["year_r"] > need["year_h"])]
     if len(order):
         findings.append(error(file, "lock-order", "Locked years contradict access: " + ", ".join(
-            f"{a} ({int(ya)}) needs {b} ({int(yb)})" for a, b, ya, yb in zip(
+            f"{a} ({int(ya)}) needs {b} ({int(yb)})" for a, b, ya, yb in list(zip(
                 order["hazard_id"], order["requires"], order["year_h"], order["year_r"],
-                strict=True)[:5]) + ".",
+                strict=True))[:5]) + ".",
             "Lock the required hazard to the same year or earlier.", order["hazard_id"]))
     return findings
 
@@ -114,7 +114,7 @@ def _check_lock_resources(problem: Problem) -> list[Finding]:
         for col in days_cols:
             team = col[len(DAYS_PREFIX):]
             need_days = cheap.loc[dated.index, col].groupby(dated["lock_year"].astype(int)).sum()
-            cap = problem.capacity[team] if team in problem.capacity else None
+            cap = problem.capacity.get(team, None)
             if cap is None:
                 continue
             over = need_days[need_days > cap.reindex(need_days.index).fillna(0) + 1e-6]

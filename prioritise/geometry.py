@@ -49,7 +49,7 @@ def check_crs(gdf: gpd.GeoDataFrame, file: str, assumed: str | None) -> tuple[
     finite = gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()]
     if len(finite):
         xmin, ymin, xmax, ymax = finite.total_bounds
-        looks_degrees = -180.5 <= xmin and xmax <= 180.5 and -90.5 <= ymin and ymax <= 90.5
+        looks_degrees = xmin >= -180.5 and xmax <= 180.5 and ymin >= -90.5 and ymax <= 90.5
         if crs.is_geographic and not looks_degrees:
             findings.append(error(
                 file, "crs-mismatch", f"The layer's CRS ({crs.to_string()}) is in degrees but "

@@ -124,7 +124,8 @@ def coerce_table(frame: pd.DataFrame, schema: Sequence[Column], file: str,
         if col.default is not None and col.dtype != "bool":
             values = values.where(values.notna(), col.default)
             if col.dtype == "str":
-                values = values.map(lambda v: col.default if v is None else v)
+                default = col.default
+                values = values.map(lambda v, d=default: d if v is None else v)
         out[col.name] = values
     return out, findings
 

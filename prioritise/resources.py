@@ -22,7 +22,8 @@ def team_types(teams: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Findi
     per_type = t.groupby("team_type", sort=True).agg(
         kind=("kind", "first"), operator=("operator", "first"),
         cost_per_day=("cost_per_day", "mean"), n_kind=("kind", "nunique"),
-        n_operator=("operator", "nunique"), cost_spread=("cost_per_day", lambda s: s.max() - s.min()),
+        n_operator=("operator", "nunique"),
+        cost_spread=("cost_per_day", lambda s: s.max() - s.min()),
     )
     inconsistent = per_type.index[(per_type["n_kind"] > 1) | (per_type["n_operator"] > 1)]
     if len(inconsistent):
