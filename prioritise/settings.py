@@ -225,7 +225,8 @@ def parse_settings(doc: Mapping[str, Any], toml_path: Path, check_files: bool = 
 
     project = r.table(doc, "project")
     r.unknown(project, {"name", "currency", "country"}, "project")
-    name = str(project.get("name", toml_path.stem))
+    default_name = toml_path.parent.name if toml_path.stem == "project" else toml_path.stem
+    name = str(project.get("name", default_name))
 
     plan = _parse_plan(r, r.table(doc, "plan"))
     data = _parse_data(r, r.table(doc, "data"), root, check_files)
