@@ -59,8 +59,14 @@ class Problem:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def load_problem(path: str | Path, strict: bool = False) -> Problem:
-    """Read and validate a project TOML and every file it names."""
+def load_problem(path: str | Path, strict: bool = False, *,
+                 ignore_deadline: bool = False) -> Problem:
+    """Read and validate a project TOML and every file it names.
+
+    ``ignore_deadline`` loads the project as if it had no ``[plan] deadline_year``: the
+    deadline analysis sets the year itself, and must load a project whose own deadline is
+    out of reach (which is otherwise an error) in order to say what reaching it would take.
+    """
     path = Path(path)
     report = ValidationReport()
     try:
@@ -77,6 +83,8 @@ def load_problem(path: str | Path, strict: bool = False) -> Problem:
     report.extend(found)
     if settings is None:
         raise ProjectError(report)
+    if ignore_deadline:
+        settings = replace(settings, plan=replace(settings.plan, deadline_year=None))
     data = settings.data
     hazards = _read(data.hazards, report, data.hazards_layer)
     teams = _read(data.teams, report)
