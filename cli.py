@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the MILP as .lp or .mps")
     _solver_flags(p)
     p.set_defaults(run=cmd_plan)
+
+    from prioritise.scenario_cli import add_commands  # scenarios, deadline, uncertainty
+
+    add_commands(sub)
     return parser
 
 

@@ -1,0 +1,421 @@
+"""Can every Article 5 hazard be completed by a year, and if not, what would it take?
+
+All answers come from solves, not rules of thumb:
+
+1. feasibility under current budgets and teams (the workplan model with the deadline in
+   force and no objective);
+2. (a) the smallest uniform budget increase, profile kept: min alpha with budgets
+   (1 + alpha) B_t; (b) separately, the fewest extra teams of each type (or their least
+   cost) with budgets as they are;
+3. the earliest year that is feasible with current resources (the deadline constraint only
+   relaxes as the year moves later, so a binary search over years needs few solves); years
+   past the horizon extend it by repeating the last year's budget and teams;
+4. for each way of meeting the deadline, the plan (optimised for impact under the deadline)
+   as the tables an extension request needs: area per year and province, cost per year,
+   teams per year.
+
+The resource questions only involve the hazards that must be done (Article 5 hazards, 'must'
+locks and everything on their access routes), so unless province or localisation shares tie
+them to the rest, the solves use that core only: dropping hazards that may stay unscheduled
+does not change feasibility.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from models.deadline import add_budget_scale, add_extra_teams, zero_objective
+from models.eligibility import excluded_hazards
+from models.solution import schedule_from_rows
+from models.solvers import SolverOptions, SolveStatus, solve
+from models.workplan import BuiltModel, build_model
+from prioritise.console import area, money
+from prioritise.dependencies import dependency_graph
+from prioritise.errors import InfeasibleError
+from prioritise.planning import plan
+from prioritise.problem import Problem
+from prioritise.roster import Roster, read_roster
+from prioritise.scenario_apply import extend_horizon
+from prioritise.schema import DAYS_PREFIX
+
+ALPHA_ROUNDING = 1e-6  # alpha is rounded up to this, so the extra budget is never short
+
+
+@dataclass(frozen=True)
+class Check:
+    """One solve's verdict: True feasible, False proven infeasible, None undecided (time)."""
+
+    feasible: bool | None
+    status: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The least extra resource that makes the deadline reachable, from one solve."""
+
+    kind: str  # "budget" or "teams"
+    status: str
+    value: float | None  # alpha, or the objective (teams or their cost)
+    bound: float | None
+    extra: pd.DataFrame | None  # extra budget per year, or extra teams per type
+    problem: Problem | None = None  # the problem with the extra resources
+    schedule: pd.DataFrame | None = None  # the solve's own (feasible) schedule
+
+    @property
+    def found(self) -> bool:
+        return self.extra is not None
+
+
+@dataclass(frozen=True)
+class DeadlineAnswer:
+    year: int
+    article5: int
+    article5_area_m2: float
+    blocked: tuple[str, ...]
+    current: Check
+    extra_budget: Requirement | None
+    extra_teams: Requirement | None
+    earliest_year: int | None
+    earliest_note: str
+    tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def with_deadline(problem: Problem, year: int) -> Problem:
+    """The problem with ``[plan] deadline_year = year``, the horizon extended to reach it."""
+    plan_s = problem.settings.plan
+    if year < plan_s.start_year:
+        raise ValueError(f"The deadline {year} is before the plan starts ({plan_s.start_year}).")
+    years = max(plan_s.years, year - plan_s.start_year + 1)
+    p = extend_horizon(problem, years)
+    settings = replace(p.settings, plan=replace(p.settings.plan, deadline_year=year))
+    return p.replace(settings=settings)
+
+
+def required_core(problem: Problem) -> Problem:
+    """Only the hazards that must be done, and their access routes, unless shares tie the
+    plan to the rest (then the whole problem)."""
+    c = problem.settings.constraints
+    if c.equity_min_share or c.equity_default_share or c.localisation_min_share:
+        return problem
+    h = problem.hazards
+    must = (h["lock"] == "must") | h["article5"].astype(bool)
+    ids = h["hazard_id"]
+    needed = set(ids[must])
+    if not problem.dependencies.empty:
+        graph = dependency_graph(ids, problem.dependencies)
+        for node in list(needed):
+            needed |= nx.ancestors(graph, node)
+    keep = np.flatnonzero(ids.isin(needed).to_numpy())
+    return subset_problem(problem, keep)
+
+
+def subset_problem(problem: Problem, keep: np.ndarray) -> Problem:
+    """The problem restricted to the hazards at positions ``keep`` (renumbered 0..m-1)."""
+    new_pos = np.full(len(problem.hazards), -1)
+    new_pos[keep] = np.arange(len(keep))
+    opts = problem.options[problem.options["hazard"].isin(keep)].copy()
+    opts["hazard"] = new_pos[opts["hazard"].to_numpy()]
+    ids = set(problem.hazards["hazard_id"].to_numpy()[keep])
+    deps = problem.dependencies
+    deps = deps[deps["hazard_id"].isin(ids) & deps["requires"].isin(ids)].reset_index(drop=True)
+    geometry = (problem.geometry.iloc[keep].reset_index(drop=True)
+                if problem.geometry is not None else None)
+    return problem.replace(hazards=problem.hazards.iloc[keep].reset_index(drop=True),
+                           contributions=problem.contributions.iloc[keep].reset_index(drop=True),
+                           options=opts.reset_index(drop=True), dependencies=deps,
+                           geometry=geometry)
+
+
+def _options(time_limit: float, gap: float = 0.0) -> SolverOptions:
+    return SolverOptions(time_limit=time_limit, gap=gap)
+
+
+def _verdict(status: SolveStatus) -> bool | None:
+    if status == SolveStatus.INFEASIBLE:
+        return False
+    return True if status.has_plan else None
+
+
+def check_feasible(problem: Problem, time_limit: float) -> Check:
+    """Is there any plan meeting the problem's deadline (and every other rule)?"""
+    built = build_model(required_core(problem))
+    zero_objective(built.model)
+    raw = solve(built.model, _options(time_limit, gap=1.0))
+    return Check(_verdict(raw.status), str(raw.status), raw.seconds)
+
+
+def _chosen_schedule(built: BuiltModel, x: np.ndarray, problem: Problem) -> pd.DataFrame:
+    chosen = built.eligibility.frame[x[built.x] > 0.5]
+    return schedule_from_rows(problem, chosen)
+
+
+def min_extra_budget(problem: Problem, time_limit: float) -> Requirement:
+    """(a) The smallest alpha such that budgets (1 + alpha) B_t meet the deadline."""
+    core = required_core(problem)
+    built = build_model(core)
+    zero_objective(built.model)
+    alpha_col = add_budget_scale(built.model)
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None:
+        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
+    alpha = math.ceil(float(raw.x[alpha_col]) / ALPHA_ROUNDING - 1e-9) * ALPHA_ROUNDING
+    budget = problem.budget * (1.0 + alpha)
+    extra = pd.DataFrame({"budget_usd": problem.budget, "extra_usd": problem.budget * alpha,
+                          "new_budget_usd": budget})
+    extra.index.name = "year"
+    bigger = problem.replace(budget=budget.rename(problem.budget.name))
+    schedule = _chosen_schedule(built, raw.x, core.replace(budget=budget))
+    return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound), extra, bigger,
+                       schedule)
+
+
+def min_extra_teams(problem: Problem, roster: Roster, time_limit: float,
+                    objective: str = "count") -> Requirement:
+    """(b) The fewest extra teams (or least costly) that meet the deadline with the budget."""
+    core = required_core(problem)
+    built = build_model(core)
+    zero_objective(built.model)
+    days = roster.extend(problem.years).days_per_team
+    rate = problem.team_types.set_index("team_type")["cost_per_day"].fillna(0.0)
+    cost = (days.sum() * rate.reindex(days.columns).fillna(0.0)) if objective == "cost" else None
+    cols, types = add_extra_teams(built.model, days, cost)
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None or not len(cols):
+        return Requirement("teams", str(raw.status), None, _neg(raw.best_bound), None)
+    n = np.round(raw.x[cols]).astype(int)
+    extra = pd.DataFrame({"team_type": types, "extra_teams": n,
+                          "days_per_team": days[types].mean().to_numpy(),
+                          "cost_per_team_day": rate.reindex(types).to_numpy()})
+    extra["extra_team_days_per_year"] = extra["extra_teams"] * extra["days_per_team"]
+    capacity = problem.capacity.copy()
+    for t, k in zip(types, n, strict=True):
+        capacity[t] = capacity[t] + k * days[t]
+    bigger = problem.replace(capacity=capacity)
+    schedule = _chosen_schedule(built, raw.x, core.replace(capacity=capacity))
+    return Requirement("teams", str(raw.status), float(-(raw.objective or 0.0)),
+                       _neg(raw.best_bound), extra, bigger, schedule)
+
+
+def _neg(x: float | None) -> float | None:
+    return None if x is None else -x
+
+
+def earliest_year(problem: Problem, time_limit: float, max_extension: int = 15,
+                  known: dict[int, Check] | None = None) -> tuple[int | None, str]:
+    """(c) The earliest deadline year feasible with current resources (binary search)."""
+    start = problem.settings.plan.start_year
+    last = start + problem.settings.plan.years - 1 + max_extension
+    checks = dict(known or {})
+    undecided: list[int] = []
+
+    def feasible(y: int) -> bool:
+        if y not in checks:
+            checks[y] = check_feasible(with_deadline(problem, y), time_limit)
+        if checks[y].feasible is None:
+            undecided.append(y)
+        return bool(checks[y].feasible)
+
+    if not feasible(last):
+        return None, (f"not feasible by {last} either (the horizon extended by "
+                      f"{max_extension} years, repeating the last year's budget and teams)")
+    lo, hi = start, last  # invariant: hi feasible; everything below lo infeasible
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if feasible(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    note = "from feasibility solves"
+    if hi > problem.years[-1]:
+        note += (f"; beyond {problem.years[-1]} the horizon repeats its last year's budget "
+                 "and teams")
+    if undecided:
+        note += (f"; the solver could not decide {sorted(set(undecided))} within the time "
+                 "limit (counted as not feasible)")
+    return hi, note
+
+
+def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
+                     teams_objective: str = "count", max_extension: int = 15,
+                     roster: Roster | None = None, plan_tables: bool = True) -> DeadlineAnswer:
+    """The full answer for ``year`` (see the module docstring)."""
+    target = with_deadline(problem, year)
+    h = target.hazards
+    a5 = h["article5"].to_numpy(bool)
+    excluded = excluded_hazards(target).index
+    blocked = tuple(h.loc[np.intersect1d(np.flatnonzero(a5), excluded), "hazard_id"])
+    notes: list[str] = []
+    if year > problem.years[-1]:
+        notes.append(f"the horizon is extended to {year}; years after {problem.years[-1]} "
+                     "repeat its budget and teams")
+    if blocked:
+        notes.append(f"{len(blocked)} Article 5 hazard(s) have no method or team that can "
+                     "release them (or are locked out): no budget or team count completes "
+                     "them")
+    current = check_feasible(target, time_limit)
+    budget_req = teams_req = None
+    if current.feasible is not True:
+        budget_req = min_extra_budget(target, time_limit)
+        roster = roster or read_roster(problem)
+        teams_req = min_extra_teams(target, roster.extend(target.years), time_limit,
+                                    teams_objective)
+    known = {year: current} if year <= problem.years[-1] + max_extension else {}
+    first, note = earliest_year(problem, time_limit, max_extension, known)
+    answer = DeadlineAnswer(year, int(a5.sum()), float(h.loc[a5, "area_m2"].sum()), blocked,
+                            current, budget_req, teams_req, first, note, {}, tuple(notes))
+    if not plan_tables:
+        return answer
+    roster = roster or read_roster(problem)
+    ways: dict[str, Problem] = {}
+    fallback: dict[str, pd.DataFrame] = {}
+    if current.feasible:
+        ways["current resources"] = target
+    for label, req in (("extra budget", budget_req), ("extra teams", teams_req)):
+        if req is not None and req.found and req.problem is not None:
+            ways[label] = req.problem
+            if req.schedule is not None:
+                fallback[label] = req.schedule
+    tables: dict[str, dict[str, pd.DataFrame]] = {}
+    plan_notes = list(notes)
+    for label, p in ways.items():
+        schedule, how = _deadline_plan(p, time_limit, fallback.get(label))
+        plan_notes.append(f"{label}: {how}")
+        tables[label] = extension_tables(p, schedule, roster.extend(p.years))
+    return replace(answer, tables=tables, notes=tuple(plan_notes))
+
+
+def _deadline_plan(problem: Problem, time_limit: float,
+                   fallback: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
+    """The impact-optimised plan under the deadline, else the analysis solve's schedule."""
+    try:
+        result = plan(problem, time_limit=time_limit)
+    except InfeasibleError:
+        result = None
+    if result is not None and result.solution.status.has_plan:
+        return result.schedule, (f"plan optimised for impact under the deadline "
+                                 f"({result.solution.status})")
+    if fallback is not None:
+        return fallback, ("no impact-optimised plan within the time limit; the table shows "
+                          "the analysis solve's plan (the required hazards only)")
+    return pd.DataFrame(columns=["hazard", "year"]), "no plan found within the time limit"
+
+
+def extension_tables(problem: Problem, schedule: pd.DataFrame,
+                     roster: Roster) -> dict[str, pd.DataFrame]:
+    """Area per year and province; cost, budget and teams per year."""
+    h = problem.hazards
+    if not len(schedule):
+        return {"by_year_province": pd.DataFrame(), "by_year": pd.DataFrame()}
+    s = schedule.assign(province=h["province"].to_numpy()[schedule["hazard"].to_numpy()],
+                        article5=h["article5"].to_numpy(bool)[schedule["hazard"].to_numpy()])
+    by_province = s.groupby(["year", "province"], as_index=False).agg(
+        hazards=("hazard", "count"), article5_hazards=("article5", "sum"),
+        released_m2=("released_m2", "sum"), cleared_m2=("cleared_m2", "sum"),
+        reduced_m2=("reduced_m2", "sum"), cancelled_m2=("cancelled_m2", "sum"),
+        cost_usd=("cost", "sum"))
+    years = problem.years
+    by_year = pd.DataFrame({"year": years})
+    grouped = s.groupby("year")
+    by_year["hazards"] = grouped.size().reindex(years, fill_value=0).to_numpy()
+    by_year["article5_hazards"] = grouped["article5"].sum().reindex(years, fill_value=0) \
+        .to_numpy()
+    by_year["released_m2"] = grouped["released_m2"].sum().reindex(years, fill_value=0.0) \
+        .to_numpy()
+    by_year["cost_usd"] = grouped["cost"].sum().reindex(years, fill_value=0.0).to_numpy()
+    by_year["budget_usd"] = problem.budget.reindex(years).to_numpy()
+    for t in problem.capacity.columns:
+        col = DAYS_PREFIX + t
+        used = grouped[col].sum().reindex(years, fill_value=0.0) if col in s else \
+            pd.Series(0.0, index=years)
+        per_team = roster.days_per_team[t].reindex(years).replace(0, np.nan)
+        by_year[f"team_days_{t}"] = used.round(1).to_numpy()
+        by_year[f"teams_{t}"] = np.ceil(used.to_numpy() / per_team.to_numpy() - 1e-9)
+        by_year[f"teams_available_{t}"] = (problem.capacity[t].reindex(years)
+                                           / per_team).round(2).to_numpy()
+    return {"by_year_province": by_province, "by_year": by_year}
+
+
+def render_answer(answer: DeadlineAnswer) -> str:
+    """The answer as the CLI prints it."""
+    lines = [f"Deadline {answer.year}: {answer.article5} Article 5 hazard(s), "
+             f"{area(answer.article5_area_m2)}."]
+    c = answer.current
+    verdict = {True: "YES, feasible", False: "NO (proven infeasible)",
+               None: f"undecided ({c.status} within the time limit)"}[c.feasible]
+    lines.append(f"  With current budgets and teams: {verdict}.")
+    b = answer.extra_budget
+    if b is not None:
+        if b.found and b.extra is not None and b.value is not None:
+            lines.append(f"  (a) Minimum extra budget, same yearly profile: +{b.value:.2%} every "
+                         f"year = {money(float(b.extra['extra_usd'].sum()))} in total "
+                         f"({b.status}).")
+            lines += [f"        {y}: {money(float(r['budget_usd']))} -> "
+                      f"{money(float(r['new_budget_usd']))}" for y, r in b.extra.iterrows()]
+        else:
+            lines.append(f"  (a) No budget increase alone meets the deadline ({b.status}); "
+                         "team capacity or access binds.")
+    t = answer.extra_teams
+    if t is not None:
+        if t.found and t.extra is not None:
+            added = t.extra[t.extra["extra_teams"] > 0]
+            what = ", ".join(f"{r.team_type} +{r.extra_teams}" for r in added.itertuples()) \
+                or "none"
+            lines.append(f"  (b) Minimum extra teams, budgets as they are: {what} ({t.status}).")
+        else:
+            lines.append(f"  (b) No number of extra teams alone meets the deadline "
+                         f"({t.status}); the budget binds.")
+    first = answer.earliest_year
+    lines.append(f"  (c) Earliest completion with current resources: "
+                 f"{first if first is not None else 'none found'} ({answer.earliest_note}).")
+    lines += [f"  Note: {n}." for n in answer.notes]
+    return "\n".join(lines)
+
+
+def write_answer(answer: DeadlineAnswer, out_dir: Path) -> list[Path]:
+    """answer.json plus, per way of meeting the deadline, the extension-request tables."""
+    from openpyxl import Workbook
+
+    from prioritise.outputs import write_atomic, write_csv, write_json
+    from prioritise.workbook import add_sheet
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [write_json(out_dir / "deadline.json", answer_record(answer))]
+    wb = Workbook()
+    wb.remove(wb.active)
+    for label, tables in answer.tables.items():
+        slug = label.replace(" ", "_")
+        for name, frame in tables.items():
+            written.append(write_csv(out_dir / f"{slug}__{name}.csv", frame))
+            add_sheet(wb, f"{label} - {name.replace('_', ' ')}"[:31], frame)
+    for req in (answer.extra_budget, answer.extra_teams):
+        if req is not None and req.extra is not None:
+            add_sheet(wb, f"extra {req.kind}", req.extra.reset_index())
+    if wb.sheetnames:
+        written.append(write_atomic(out_dir / "extension_request.xlsx", wb.save))
+    return written
+
+
+def answer_record(answer: DeadlineAnswer) -> dict[str, Any]:
+    def req(r: Requirement | None) -> dict[str, Any] | None:
+        if r is None:
+            return None
+        return {"status": r.status, "value": r.value, "bound": r.bound,
+                "extra": (r.extra.reset_index().to_dict(orient="records")
+                          if r.extra is not None else None)}
+
+    return {"deadline_year": answer.year, "article5_hazards": answer.article5,
+            "article5_area_m2": answer.article5_area_m2, "blocked": list(answer.blocked),
+            "feasible_with_current_resources": answer.current.feasible,
+            "feasibility_status": answer.current.status,
+            "extra_budget": req(answer.extra_budget), "extra_teams": req(answer.extra_teams),
+            "earliest_year": answer.earliest_year, "earliest_note": answer.earliest_note,
+            "notes": list(answer.notes)}

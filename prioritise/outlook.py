@@ -1,0 +1,37 @@
+"""Completion outlook: when would all contamination be released, if not within the horizon.
+
+Two methods, and every answer says which one produced it (``completion_method``):
+
+* ``extrapolate`` (cheap, the default): remaining area at the end of the horizon divided by
+  the mean area released per year over the last ``last_years`` years of the plan;
+* ``replan``: the scenario is planned again over a longer horizon (later years repeat the
+  last year's budget and teams) and the completion year read from that plan; if even that
+  plan leaves area, the rest is extrapolated from it and the method says both.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+LAST_YEARS = 3
+TOLERANCE_M2 = 1.0
+
+
+def completion_from_summary(summary: dict[str, Any], last_years: int = LAST_YEARS,
+                            prefix: str = "") -> tuple[int | None, str]:
+    """(completion year, method) from a plan summary; None when it never completes."""
+    per_year = summary["per_year"]
+    done = [row["year"] for row in per_year if row["remaining_area_m2"] <= TOLERANCE_M2]
+    if done:
+        return int(done[0]), prefix + "within the horizon"
+    remaining = float(per_year[-1]["remaining_area_m2"])
+    tail = per_year[-last_years:]
+    rate = sum(float(r["released_m2"]) for r in tail) / len(tail)
+    if rate <= 0:
+        return None, (prefix + f"not at this rate: nothing released in the last {len(tail)} "
+                      "years of the plan")
+    years = math.ceil(remaining / rate)
+    return int(per_year[-1]["year"]) + years, (
+        prefix + f"extrapolated: {remaining / 1e6:,.2f} km² left / {rate / 1e6:,.3f} km² a "
+        f"year (mean of the last {len(tail)} years)")
