@@ -7,8 +7,13 @@ The Python API mirrors the command line::
     result = plan(problem)
     result.workplan   # pandas DataFrame, one row per input hazard
     result.summary    # dict: status, objective, best_bound, gap, per-year totals, baseline
+
+    from prioritise import load_scenarios, run_scenarios
+    batch = run_scenarios(problem, load_scenarios("sample_data/province/scenarios.toml"))
+    batch.comparison  # one row per scenario (a failed one carries its error)
 """
 
+from prioritise.batch import ScenarioBatch, run_scenarios
 from prioritise.errors import (
     InfeasibleError,
     PrioritiseError,
@@ -18,6 +23,7 @@ from prioritise.errors import (
 )
 from prioritise.planning import PlanResult, plan
 from prioritise.problem import Problem, build_problem, load_problem
+from prioritise.scenarios import Scenario, load_scenarios
 
 __all__ = [
     "InfeasibleError",
@@ -25,10 +31,14 @@ __all__ = [
     "PrioritiseError",
     "Problem",
     "ProjectError",
+    "Scenario",
+    "ScenarioBatch",
     "SolverUnavailableError",
     "ValidationReport",
     "build_problem",
     "load_problem",
+    "load_scenarios",
     "plan",
+    "run_scenarios",
 ]
 __version__ = "0.1.0"

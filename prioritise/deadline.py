@@ -338,9 +338,16 @@ def extension_tables(problem: Problem, schedule: pd.DataFrame,
             pd.Series(0.0, index=years)
         per_team = roster.days_per_team[t].reindex(years).replace(0, np.nan)
         by_year[f"team_days_{t}"] = used.round(1).to_numpy()
-        by_year[f"teams_{t}"] = np.ceil(used.to_numpy() / per_team.to_numpy() - 1e-9)
+        by_year[f"teams_{t}"] = np.maximum(
+            np.ceil(used.to_numpy() / per_team.to_numpy() - 1e-9), 0.0)
         by_year[f"teams_available_{t}"] = (problem.capacity[t].reindex(years)
                                            / per_team).round(2).to_numpy()
+    money_cols = ["cost_usd", "budget_usd"]
+    area_cols = [c for c in by_province.columns if c.endswith("_m2")]
+    by_province[area_cols] = by_province[area_cols].round(1)
+    by_province["cost_usd"] = by_province["cost_usd"].round(2)
+    by_year[money_cols] = by_year[money_cols].round(2)
+    by_year["released_m2"] = by_year["released_m2"].round(1)
     return {"by_year_province": by_province, "by_year": by_year}
 
 

@@ -4,9 +4,12 @@ The base is never changed: every step returns new frames and settings and the re
 with ``Problem.replace``. Steps, in order (each documented where it happens):
 
 1. horizon (``years``): later years repeat the last year's budget and teams;
-2. general budget: ``budget`` profile (:func:`prioritise.finance.shaped_budget`);
-3. financing: + draws - repayments (:func:`prioritise.finance.financing_schedule`);
-4. completion fund: unconditional money is added to the budget; a conditional one, and every
+2. general budget: ``budget`` profile (:func:`prioritise.finance.shaped_budget`), applied
+   to the project's own horizon; years added by ``years`` repeat its last year;
+3. financing: + draws - repayments (:func:`prioritise.finance.financing_schedule`), by
+   calendar year, so a longer horizon sees the repayments that fall after the project's;
+4. completion fund: ``final_years`` counts back from the end of the project's own horizon;
+   unconditional money is added to the budget; a conditional one, and every
    earmark, is added to the problem's budget too (B_t is the *total* money) and handed to the
    model families in :mod:`models.funding`, which hold the restricted part back;
 5. teams: counts (x working days per team) and multipliers on team-days;
@@ -27,7 +30,14 @@ import numpy as np
 import pandas as pd
 
 from models.funding import ConditionalTopUp, Earmark
-from prioritise.errors import Finding, ProjectError, ValidationReport, error, warning
+from prioritise.errors import (
+    Finding,
+    InfeasibleError,
+    ProjectError,
+    ValidationReport,
+    error,
+    warning,
+)
 from prioritise.finance import (
     completion_fund_amounts,
     financing_effect,
@@ -166,10 +176,13 @@ def budget_table(problem: Problem, scenario: Scenario) -> tuple[
     ``total`` (= B_t in the model). Findings: repayments that exceed the money, repayments
     left beyond the horizon.
     """
-    base_problem = extend_horizon(problem, scenario.years or problem.settings.plan.years)
-    years = base_problem.years
-    base = base_problem.budget.astype(float)
-    general = shaped_budget(base, scenario.budget) if scenario.budget else base.copy()
+    years = extend_horizon(problem, scenario.years or problem.settings.plan.years).years
+    # Profiles and final-year funds refer to the project's own horizon; added years repeat
+    # its last year (so a 30% cut stays a 30% cut), a shorter horizon cuts them off.
+    own = problem.budget.astype(float)
+    shaped = shaped_budget(own, scenario.budget) if scenario.budget else own.copy()
+    base = own.reindex(years).ffill()
+    general = shaped.reindex(years).ffill()
     table = pd.DataFrame({"base": base, "general": general}, index=pd.Index(years, name="year"))
     findings: list[Finding] = []
     schedule = None
@@ -191,7 +204,7 @@ def budget_table(problem: Problem, scenario: Scenario) -> tuple[
     fund_amounts: dict[int, float] = {}
     if fund is not None:
         fund_amounts = dict(fund.per_year) or completion_fund_amounts(
-            float(fund.amount or 0.0), fund.final_years, years)
+            float(fund.amount or 0.0), fund.final_years, problem.years)
     fund_series = pd.Series(fund_amounts, dtype=float).reindex(years, fill_value=0.0)
     conditional = fund is not None and fund.condition_year is not None
     table["completion_fund"] = 0.0 if conditional else fund_series
@@ -269,16 +282,27 @@ def apply_scenario(problem: Problem, scenario: Scenario, roster: Roster | None =
     return PreparedScenario(scenario, new, earmarks, top_up, table, schedule, tuple(notes))
 
 
+# Loader checks whose failure proves that no plan exists (rather than a mistyped input).
+RESOURCE_RULES = {"deadline-over-budget", "deadline-no-method", "lock-over-budget",
+                  "lock-no-method"}
+
+
 def _raise_on_check_errors(problem: Problem, scenario: Scenario, file: str) -> None:
-    """The loader's quick resource checks (e.g. a deadline the budget can never meet), so a
-    hopeless scenario fails in milliseconds with the reason instead of in a long solve."""
+    """The loader's quick checks on the new problem, so a hopeless scenario fails in
+    milliseconds with the reason instead of in a long solve: a deadline or lock the money
+    can never meet is infeasible (InfeasibleError); anything else is invalid (ProjectError)."""
     from prioritise.checks import check_problem
 
     errors = [f for f in check_problem(problem) if f.severity == "error"]
-    if errors:
+    invalid = [f for f in errors if f.rule not in RESOURCE_RULES]
+    if invalid:
         report = ValidationReport([replace(f, file=file, message=f"scenario "
-                                           f"'{scenario.name}': {f.message}") for f in errors])
+                                           f"'{scenario.name}': {f.message}") for f in invalid])
         raise ProjectError(report)
+    if errors:
+        raise InfeasibleError(f"scenario '{scenario.name}': "
+                              + " ".join(f.message for f in errors),
+                              [f.fix for f in errors if f.fix])
 
 
 def _capacity(problem: Problem, scenario: Scenario, roster: Roster | None) -> pd.DataFrame:

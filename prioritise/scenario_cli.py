@@ -110,15 +110,16 @@ def render_comparison(frame: Any) -> str:
     """A few headline columns per scenario for the terminal."""
     from prioritise.console import area, money, number
 
-    lines = [f"  {'scenario':<22} {'status':<11} {'impact-years':>13} {'cost':>10} "
+    width = max([22, *(len(str(n)) for n in frame["scenario"])])
+    lines = [f"  {'scenario':<{width}} {'status':<11} {'impact-years':>13} {'cost':>10} "
              f"{'released':>12} {'Art.5 done':>18} {'completion':>10}"]
     for r in frame.to_dict(orient="records"):
         if r.get("error") and r.get("objective") is None:
-            lines.append(f"  {r['scenario']:<22} {r['status']:<11} {r['error'][:70]}")
+            lines.append(f"  {r['scenario']:<{width}} {r['status']:<11} {r['error'][:70]}")
             continue
         lines.append(
-            f"  {r['scenario']:<22} {r['status']:<11} "
-            f"{number(r.get('objective_impact_years'), 1):>13} {money(r.get('cost_usd')):>10} "
+            f"  {r['scenario']:<{width}} {r['status']:<11} "
+            f"{number(r.get('objective'), 1):>13} {money(r.get('cost_usd')):>10} "
             f"{area(r.get('released_m2')):>12} {r.get('article5_completion_year')!s:>18} "
             f"{r.get('completion_year')!s:>10}")
     return "\n".join(lines)

@@ -174,3 +174,14 @@ def test_conditional_top_up_withheld_when_the_condition_fails() -> None:
     result = plan_prepared(apply_scenario(problem, s), gap=0.0)  # type: ignore[arg-type]
     assert result.summary["scenario"]["funding_use"]["top_up_released"] is False
     assert result.summary["objective"] == pytest.approx(18.0)
+
+
+def test_longer_horizon_keeps_the_profile_and_sees_later_repayments() -> None:
+    """Project 2027-29 at 200 a year, cut to 70%, 100 drawn in 2027 and repaid at 0% over
+    2028-31 (25 a year): over 6 years the cut persists (140) and the repayments after 2029
+    are charged: 240, 115, 115, 115, 115, 140."""
+    problem = make_problem([hazard("A", 1, 10, 1)], years=3, budget=[200, 200, 200])
+    s = _one_scenario({"budget": {"multiplier": 0.7}, "years": 6,
+                       "financing": {"amount": 100.0, "rate": 0.0, "repay_years": 4}})
+    prep = apply_scenario(problem, s)  # type: ignore[arg-type]
+    assert prep.problem.budget.tolist() == pytest.approx([240, 115, 115, 115, 115, 140])

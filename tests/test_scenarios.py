@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from prioritise import ProjectError, plan
+from prioritise import InfeasibleError, ProjectError, plan
 from prioritise.batch import RunOptions, run_scenarios, write_comparison
 from prioritise.outlook import completion_from_summary
 from prioritise.problem import Problem
@@ -185,7 +185,7 @@ def test_batch_reports_failures_in_their_rows_and_finishes_the_rest(tmp_path: Pa
     assert table.loc["baseline", "objective"] == pytest.approx(96.0)  # the worked example
     assert table.loc["cut", "status"] in ("optimal", "gap_limit")
     assert table.loc["cut", "objective"] < 96.0
-    assert table.loc["hopeless", "status"] == "invalid"
+    assert table.loc["hopeless", "status"] == "infeasible"  # proven by the quick checks
     assert "scenario 'hopeless'" in table.loc["hopeless", "error"]
     assert table.loc["typo", "status"] == "invalid"
     assert "teams.dogs" in table.loc["typo", "error"]
@@ -258,3 +258,57 @@ def test_monte_carlo_slips_work_that_no_longer_fits() -> None:
         samples=5, seed=1, concentration=float("inf"), productivity_sigma=0.0))
     assert (sim.samples["slipped"] > 0).all()
     assert (sim.samples["impact_years"] < result.summary["impact_years"]).all()
+
+
+def test_cli_scenarios_writes_everything_and_flags_failures(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli import main
+
+    rows = [hazard("A", 10, 100, 5, article5=True), hazard("B", 8, 100, 5),
+            hazard("C", 6, 100, 5)]
+    pd.DataFrame(rows).to_csv(tmp_path / "hazards.csv", index=False)
+    pd.DataFrame([{"team_type": "manual", "teams": 1, "days_per_year": 10}]).to_csv(
+        tmp_path / "teams.csv", index=False)
+    pd.DataFrame({"year": [2027, 2028], "budget_usd": [200, 100]}).to_csv(
+        tmp_path / "budget.csv", index=False)
+    (tmp_path / "project.toml").write_text(
+        '[plan]\nstart_year = 2027\nyears = 2\n[data]\nhazards = "hazards.csv"\n'
+        'teams = "teams.csv"\nbudget = "budget.csv"\n')
+    (tmp_path / "scenarios.toml").write_text(
+        '[scenarios.baseline]\n[scenarios.more_teams]\nteams = { manual = 2 }\n'
+        '[scenarios.broke]\nbudget = { multiplier = 0.0 }\ndeadline_year = 2028\n')
+    out = tmp_path / "out"
+    code = main(["scenarios", str(tmp_path / "project.toml"), str(tmp_path / "scenarios.toml"),
+                 "--out", str(out), "--workers", "1", "--samples", "20", "--seed", "3"])
+    captured = capsys.readouterr()
+    assert code == 4  # 'broke' has no plan; the others are written all the same
+    assert "[3/3]" in captured.err
+    table = pd.read_csv(out / "comparison.csv").set_index("scenario")
+    assert table.loc["baseline", "status"] in ("optimal", "gap_limit")
+    assert table.loc["broke", "status"] == "infeasible"
+    # Two teams double the team-days: all three hazards fit in 2027's 20 days... but not
+    # the money (200): the plan does two in 2027 and one in 2028 either way.
+    assert table.loc["more_teams", "hazards_scheduled"] == 3
+    assert {"p_article5_within_horizon", "impact_years_p50"} <= set(table.columns)
+    assert (out / "more_teams" / "summary.json").exists()
+
+
+@pytest.mark.parametrize("name", ["province", "national"])
+def test_sample_scenario_files_are_valid_for_their_projects(name: str) -> None:
+    from prioritise import load_problem
+    from tests.conftest import SAMPLES
+
+    problem = load_problem(SAMPLES / name / "project.toml")
+    scenarios = load_scenarios(SAMPLES / name / "scenarios.toml")
+    required = {"baseline", "funding_cut_30", "front_loaded_facility", "completion_fund",
+                "localisation_push", "mechanical_productivity_30"}
+    assert required <= {s.name for s in scenarios}
+    for s in scenarios:
+        assert [f.message for f in scenario_findings(problem, s)
+                if f.severity == "error"] == []
+        if name == "national" and s.name == "funding_cut_30":
+            # Deliberately hopeless: the 2032 deadline needs more than 70% of the money.
+            with pytest.raises(InfeasibleError, match="by 2032 needs at least"):
+                apply_scenario(problem, s)
+            continue
+        assert apply_scenario(problem, s).problem.budget.notna().all()
