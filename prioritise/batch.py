@@ -164,10 +164,10 @@ def _run_task(index: int, scenario: Scenario) -> ScenarioOutcome:
     try:
         return _plan_one(index, scenario, start)
     except ProjectError as exc:
-        return _failure(index, scenario, "invalid: " + " | ".join(
-            f.message for f in exc.report.errors), time.perf_counter() - start, "invalid")
+        return _failure(index, scenario, " | ".join(f.message for f in exc.report.errors),
+                        time.perf_counter() - start, "invalid")
     except InfeasibleError as exc:
-        return _failure(index, scenario, f"infeasible: {exc}".replace("\n", " "),
+        return _failure(index, scenario, str(exc).replace("\n", " "),
                         time.perf_counter() - start, "infeasible")
     except (PrioritiseError, ValueError, OSError) as exc:
         return _failure(index, scenario, f"{type(exc).__name__}: {exc}",

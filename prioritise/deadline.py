@@ -15,14 +15,16 @@ All answers come from solves, not rules of thumb:
    teams per year.
 
 The resource questions only involve the hazards that must be done (Article 5 hazards, 'must'
-locks and everything on their access routes), so unless province or localisation shares tie
-them to the rest, the solves use that core only: dropping hazards that may stay unscheduled
-does not change feasibility.
+locks and everything on their access routes), so the solves start on that core: dropping
+hazards that may stay unscheduled does not change feasibility. With province or
+localisation shares the core still gives sound answers one way (a core plan is a plan), and
+the whole problem is solved as well when it could do better (see :func:`required_core`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -100,12 +102,19 @@ def with_deadline(problem: Problem, year: int) -> Problem:
     return p.replace(settings=settings)
 
 
-def required_core(problem: Problem) -> Problem:
-    """Only the hazards that must be done, and their access routes, unless shares tie the
-    plan to the rest (then the whole problem)."""
+def required_core(problem: Problem) -> tuple[Problem, bool]:
+    """The hazards that must be done (Article 5, 'must' locks) and their access routes, and
+    whether answers on that core are exact for the whole problem (the whole problem itself
+    is returned when the core would lose a province that must get a share of spending).
+
+    Without shares they are: the other hazards may simply stay unscheduled. With province or
+    localisation shares, a plan of the core is still a plan of the whole problem (the shares
+    are taken of the same spending), so a feasible core proves feasibility and the core's
+    extra budget or teams suffice; but other hazards could meet a share more cheaply, so the
+    whole problem may need less, and an infeasible core proves nothing.
+    """
     c = problem.settings.constraints
-    if c.equity_min_share or c.equity_default_share or c.localisation_min_share:
-        return problem
+    exact = not (c.equity_min_share or c.equity_default_share or c.localisation_min_share)
     h = problem.hazards
     must = (h["lock"] == "must") | h["article5"].astype(bool)
     ids = h["hazard_id"]
@@ -115,7 +124,13 @@ def required_core(problem: Problem) -> Problem:
         for node in list(needed):
             needed |= nx.ancestors(graph, node)
     keep = np.flatnonzero(ids.isin(needed).to_numpy())
-    return subset_problem(problem, keep)
+    # Equity rows exist only for provinces with hazards: a core without a province that
+    # must get a share would silently drop that share, so then only the whole problem will do.
+    shared = {p for p in h["province"].unique()
+              if c.equity_min_share.get(p, c.equity_default_share) > 0}
+    if len(keep) == len(h) or not shared <= set(h["province"].to_numpy()[keep]):
+        return problem, True
+    return subset_problem(problem, keep), exact
 
 
 def subset_problem(problem: Problem, keep: np.ndarray) -> Problem:
@@ -146,11 +161,40 @@ def _verdict(status: SolveStatus) -> bool | None:
 
 
 def check_feasible(problem: Problem, time_limit: float) -> Check:
-    """Is there any plan meeting the problem's deadline (and every other rule)?"""
-    built = build_model(required_core(problem))
+    """Is there any plan meeting the problem's deadline (and every other rule)?
+
+    Solved on the required core first; with shares, a core that is not feasible is
+    followed by a solve of the whole problem (see :func:`required_core`).
+    """
+    core, exact = required_core(problem)
+    check = _feasible(core, time_limit)
+    if exact or check.feasible is True:
+        return check
+    return _feasible(problem, time_limit)
+
+
+def _feasible(part: Problem, time_limit: float) -> Check:
+    built = build_model(part)
     zero_objective(built.model)
     raw = solve(built.model, _options(time_limit, gap=1.0))
     return Check(_verdict(raw.status), str(raw.status), raw.seconds)
+
+
+def _core_then_whole(problem: Problem, minimise: Callable[[Problem], Requirement],
+                     ) -> Requirement:
+    """A resource minimum on the core; with shares, also on the whole problem, keeping the
+    better answer and saying when only the core's upper bound is known."""
+    core, exact = required_core(problem)
+    on_core = minimise(core)
+    if exact:
+        return on_core
+    whole = minimise(problem)
+    if whole.found and (not on_core.found or (whole.value or 0.0) <= (on_core.value or 0.0)):
+        return whole
+    if on_core.found:
+        return replace(on_core, status=f"{on_core.status} on the required hazards; an upper "
+                       f"bound (whole problem: {whole.status})")
+    return whole
 
 
 def _chosen_schedule(built: BuiltModel, x: np.ndarray, problem: Problem) -> pd.DataFrame:
@@ -160,7 +204,10 @@ def _chosen_schedule(built: BuiltModel, x: np.ndarray, problem: Problem) -> pd.D
 
 def min_extra_budget(problem: Problem, time_limit: float) -> Requirement:
     """(a) The smallest alpha such that budgets (1 + alpha) B_t meet the deadline."""
-    core = required_core(problem)
+    return _core_then_whole(problem, lambda part: _min_budget(problem, part, time_limit))
+
+
+def _min_budget(problem: Problem, core: Problem, time_limit: float) -> Requirement:
     built = build_model(core)
     zero_objective(built.model)
     alpha_col = add_budget_scale(built.model)
@@ -181,7 +228,12 @@ def min_extra_budget(problem: Problem, time_limit: float) -> Requirement:
 def min_extra_teams(problem: Problem, roster: Roster, time_limit: float,
                     objective: str = "count") -> Requirement:
     """(b) The fewest extra teams (or least costly) that meet the deadline with the budget."""
-    core = required_core(problem)
+    return _core_then_whole(problem, lambda part: _min_teams(problem, part, roster, time_limit,
+                                                            objective))
+
+
+def _min_teams(problem: Problem, core: Problem, roster: Roster, time_limit: float,
+               objective: str) -> Requirement:
     built = build_model(core)
     zero_objective(built.model)
     days = roster.extend(problem.years).days_per_team

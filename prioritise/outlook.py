@@ -7,6 +7,11 @@ Two methods, and every answer says which one produced it (``completion_method``)
 * ``replan``: the scenario is planned again over a longer horizon (later years repeat the
   last year's budget and teams) and the completion year read from that plan; if even that
   plan leaves area, the rest is extrapolated from it and the method says both.
+
+A plan values work by the years of use left before its horizon ends, so work in its last
+years earns little and may be left undone when it carries an environmental score; a
+re-planned outlook inherits that end-of-horizon effect (and says so when nothing is released
+in its last years), which is why extrapolation is the default.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ def completion_from_summary(summary: dict[str, Any], last_years: int = LAST_YEAR
     rate = sum(float(r["released_m2"]) for r in tail) / len(tail)
     if rate <= 0:
         return None, (prefix + f"not at this rate: nothing released in the last {len(tail)} "
-                      "years of the plan")
+                      "years of the plan (what is left fits no year's budget or teams, or is "
+                      "worth too little so near the end of the horizon to outweigh its "
+                      "environmental score)")
     years = math.ceil(remaining / rate)
     return int(per_year[-1]["year"]) + years, (
         prefix + f"extrapolated: {remaining / 1e6:,.2f} km² left / {rate / 1e6:,.3f} km² a "

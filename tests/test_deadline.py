@@ -119,3 +119,22 @@ def test_cli_deadline_prints_the_answer(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Earliest completion with current resources: 2029" in out
     assert (tmp_path / "out" / "extension_request.xlsx").exists()
     assert (tmp_path / "out" / "extra_budget__by_year.csv").exists()
+
+
+def test_core_never_drops_a_province_share() -> None:
+    """A (Article 5, North, 100) must be done in 2027 with 100 of budget.
+
+    North must get at least 50% of spending: the core (A alone) meets it at once.
+    With a 60% share for South instead, the core (North only) must not drop South's share:
+    the whole problem is used, where S (South, 150) has to join: A + S = 250, 150 >= 60%,
+    so alpha = 1.5 on a budget of 100."""
+    rows = [hazard("A", 1, 100, 1, article5=True), hazard("S", 1, 150, 1, province="South")]
+    easy = make_problem(rows, years=1, budget=[100], teams=TEAMS,
+                        toml={"constraints": {"equity": {"min_share": {"North": 0.5}}}})
+    assert check_feasible(with_deadline(easy, 2027), 30).feasible is True
+    hard = make_problem(rows, years=1, budget=[100], teams=TEAMS,
+                        toml={"constraints": {"equity": {"min_share": {"South": 0.6}}}})
+    target = with_deadline(hard, 2027)
+    assert check_feasible(target, 30).feasible is False
+    req = min_extra_budget(target, 30)
+    assert req.value == pytest.approx(1.5, abs=1e-6)

@@ -293,7 +293,7 @@ def test_cli_scenarios_writes_everything_and_flags_failures(
     assert (out / "more_teams" / "summary.json").exists()
 
 
-@pytest.mark.parametrize("name", ["province", "national"])
+@pytest.mark.parametrize("name", ["province", pytest.param("national", marks=pytest.mark.slow)])
 def test_sample_scenario_files_are_valid_for_their_projects(name: str) -> None:
     from prioritise import load_problem
     from tests.conftest import SAMPLES
