@@ -57,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     _solver_flags(p)
     p.set_defaults(run=cmd_plan)
 
+    p = sub.add_parser("explain", help="why one hazard sits where it is, and what forcing it "
+                       "in (or one year earlier) would cost")
+    _common(p)
+    p.add_argument("hazard_id", help="the hazard to explain")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="output folder of a previous `plan` run: explain that plan (its "
+                        "workplan.csv) instead of planning again")
+    p.add_argument("--no-force", action="store_true",
+                   help="skip the re-solve that prices forcing the hazard in")
+    _solver_flags(p)
+    p.set_defaults(run=cmd_explain)
+
     from prioritise.scenario_cli import add_commands  # scenarios, deadline, uncertainty
 
     add_commands(sub)
@@ -110,6 +122,34 @@ def cmd_plan(args: argparse.Namespace) -> int:
     print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     if not result.solution.status.has_plan:
         return EXIT_SOLVER
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from prioritise import load_problem, plan
+    from prioritise.explain import explain_hazard, load_previous, schedule_from_workplan
+    from prioritise.planning import TerminalProgress
+
+    problem = load_problem(args.project, strict=args.strict)
+    previous = load_previous(args.out) if args.out else None
+    if previous is not None:
+        workplan, summary = previous
+        schedule = schedule_from_workplan(problem, workplan)
+        unscheduled = workplan.loc[workplan["status"] == "unscheduled", ["hazard_id", "reason"]]
+        objective, gap = summary.get("objective"), summary.get("gap")
+        print(f"Explaining the plan in {args.out}.", file=sys.stderr)
+    else:
+        if args.out:
+            print(f"No workplan.csv in {args.out}; planning again.", file=sys.stderr)
+        result = plan(problem, solver=args.solver, time_limit=args.time_limit, gap=args.gap,
+                      threads=args.threads,
+                      progress=None if args.quiet else TerminalProgress())
+        schedule, unscheduled = result.solution.schedule, result.solution.unscheduled
+        objective, gap = result.summary["objective"], result.summary["gap"]
+    text, _ = explain_hazard(problem, schedule, args.hazard_id, objective=objective, gap=gap,
+                             unscheduled=unscheduled, do_force=not args.no_force,
+                             time_limit=args.time_limit or 30.0)
+    print(text)
     return EXIT_OK
 
 

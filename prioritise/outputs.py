@@ -86,15 +86,22 @@ def plan_geojson(result: PlanResult) -> Any:
 
 
 def write_plan_outputs(result: PlanResult, out_dir: Path) -> list[Path]:
-    """workplan.csv, summary.json, workplan.xlsx and, with geometry, plan.geojson/.gpkg."""
+    """workplan.csv, summary.json, explanations.csv, workplan.xlsx, report.html and, with
+    geometry, plan.geojson/.gpkg."""
     problem = result.problem
     data = problem.settings.data
     check_output_dir(out_dir, [p for p in (data.hazards, data.teams, data.budget,
                                            data.dependencies, data.locks) if p is not None])
     out_dir.mkdir(parents=True, exist_ok=True)
+    from prioritise.report import prepare_report
+    from prioritise.report.html import write_report
+
+    report = prepare_report(result)  # LP-relaxation marginal values and explanations, once
     written = [
         write_csv(out_dir / "workplan.csv", result.workplan),
-        write_json(out_dir / "summary.json", result.summary),
+        write_json(out_dir / "summary.json",
+                   {**result.summary, "marginal_values": report.relaxation}),
+        write_csv(out_dir / "explanations.csv", report.explanations),
     ]
     gdf = plan_geojson(result)
     if gdf is not None:
@@ -105,5 +112,7 @@ def write_plan_outputs(result: PlanResult, out_dir: Path) -> list[Path]:
     from prioritise.workbook import write_workbook
 
     written.append(write_atomic(out_dir / "workplan.xlsx",
-                                lambda p: write_workbook(result, p)))
+                                lambda p: write_workbook(result, p, report)))
+    written.append(write_atomic(out_dir / "report.html",
+                                lambda p: write_report(result, p, report)))
     return written

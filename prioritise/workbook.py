@@ -1,7 +1,12 @@
-"""The Excel workbook a planner opens: the plan by year, by province, the unscheduled list,
-the per-year totals and the assumptions that shaped the plan.
+"""The Excel workbook a planner opens: the plan by year, by province, by method and operator,
+the unscheduled list with reasons, the reporting indicators, value for money, marginal values,
+why each hazard sits where it is, and every assumption that shaped the plan.
 
 Written with openpyxl directly so headers are frozen, numbers formatted and columns sized.
+The tables come from :mod:`prioritise.report.indicators`, the same frames the HTML report
+shows, so the two never disagree. Text from input files is written as text, never as a
+formula, and characters Excel forbids are dropped, so the file opens without a repair prompt
+in Excel and LibreOffice.
 """
 
 from __future__ import annotations
@@ -11,22 +16,28 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 if TYPE_CHECKING:
     from prioritise.planning import PlanResult
+    from prioritise.report.indicators import ReportData
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TOTAL_FONT = Font(bold=True)
 
+# First match wins, so specific keys come before the generic ones they contain.
 FORMATS = {
+    "per_m2": "#,##0.00", "per_team_day": "#,##0.00", "per_usd": "0.000", "marginal": "0.000000",
+    "share": "0.0%", "utilisation": "0.0%", "gap": "0.00%",
     "cost": "#,##0", "usd": "#,##0", "budget": "#,##0", "m2": "#,##0", "area": "#,##0",
-    "days": "#,##0.0", "impact": "0.00", "share": "0.0%", "gap": "0.00%", "env": "0.000",
-    "beneficiaries": "#,##0",
+    "days": "#,##0.0", "available": "#,##0.0", "used": "#,##0.0", "impact": "0.00",
+    "env": "0.000", "beneficiaries": "#,##0", "force_cost": "0.00",
 }
+WIDE_TEXT = {"explanation", "why", "reason", "contributions", "binding", "value"}
 
 
 def _number_format(column: str) -> str | None:
@@ -39,14 +50,21 @@ def _number_format(column: str) -> str | None:
 def add_sheet(wb: Workbook, title: str, frame: pd.DataFrame,
               total_row: list[str] | None = None) -> Worksheet:
     """A sheet with a styled, frozen header, formatted numbers and sized columns."""
-    ws = wb.create_sheet(title[:31])
+    ws = wb.create_sheet(_title(title))
     columns = [str(c) for c in frame.columns]
     ws.append(columns)
     for cell in ws[1]:
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    text_cols = [i + 1 for i, c in enumerate(frame.columns) if frame[c].dtype == object
+                 or pd.api.types.is_string_dtype(frame[c])]
     for row in frame.itertuples(index=False):
         ws.append([_cell(v) for v in row])
+    for j in text_cols:  # input text that looks like a formula stays text
+        for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=j, max_col=j):
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     if total_row and len(frame):
         n = len(frame) + 1
         totals: list[Any] = []
@@ -68,11 +86,21 @@ def add_sheet(wb: Workbook, title: str, frame: pd.DataFrame,
             for cell in ws[letter][1:]:
                 cell.number_format = fmt
         sample = [len(col)] + [len(str(v)) for v in frame.iloc[:200, i].tolist()]
-        ws.column_dimensions[letter].width = min(max(sample) + 2, 60)
+        cap = 90 if col in WIDE_TEXT else 48
+        ws.column_dimensions[letter].width = min(max(max(sample) + 2, 8), cap)
+        if col in WIDE_TEXT:
+            for cell in ws[letter][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "B2"
     if len(frame):
-        ws.auto_filter.ref = ws.dimensions
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
     return ws
+
+
+def _title(title: str) -> str:
+    for ch in "[]:*?/\\":
+        title = title.replace(ch, " ")
+    return title[:31]
 
 
 def _cell(value: Any) -> Any:
@@ -84,11 +112,18 @@ def _cell(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
-def write_workbook(result: PlanResult, path: Path) -> None:
+def write_workbook(result: PlanResult, path: Path, data: ReportData | None = None) -> None:
+    """Write workplan.xlsx (computing the report tables when not given)."""
+    if data is None:
+        from prioritise.report import prepare_report
+
+        data = prepare_report(result)
     wb = Workbook()
     wb.remove(wb.active)
     wp = result.workplan
@@ -98,42 +133,81 @@ def write_workbook(result: PlanResult, path: Path) -> None:
     add_sheet(wb, "Plan by year", scheduled.drop(columns=["status", "reason"]),
               total_row=["cost_usd", "released_m2", "cleared_m2", "cancelled_m2", "reduced_m2",
                          "impact_years", "beneficiaries", *days])
-    by_province = scheduled.groupby(["year", "province"], as_index=False).agg(
-        hazards=("hazard_id", "count"), released_m2=("released_m2", "sum"),
-        cost_usd=("cost_usd", "sum"), beneficiaries=("beneficiaries", "sum"))
-    add_sheet(wb, "By province", by_province,
-              total_row=["hazards", "released_m2", "cost_usd", "beneficiaries"])
-    by_method = scheduled.groupby(["year", "method", "operator"], as_index=False).agg(
-        hazards=("hazard_id", "count"), released_m2=("released_m2", "sum"),
-        cost_usd=("cost_usd", "sum"))
-    add_sheet(wb, "By method and operator", by_method,
-              total_row=["hazards", "released_m2", "cost_usd"])
+    add_sheet(wb, "By province", data.by_year_province,
+              total_row=["hazards", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2",
+                         "cost_usd", "beneficiaries"])
+    add_sheet(wb, "By method and operator", data.by_year_method,
+              total_row=["hazards", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2",
+                         "cost_usd", "team_days"])
     unscheduled = wp[wp["status"] == "unscheduled"][
         ["hazard_id", "name", "province", "hazard_class", "article5", "area_m2", "impact",
          "reason"]]
-    add_sheet(wb, "Unscheduled", unscheduled, total_row=["area_m2"])
+    if "why" in data.explanations:
+        ex = data.explanations.set_index("hazard_id")
+        unscheduled = unscheduled.assign(
+            why=unscheduled["hazard_id"].map(ex["why"]),
+            force_cost_lp_estimate=unscheduled["hazard_id"].map(ex["force_cost_lp_estimate"]))
+    add_sheet(wb, "Unscheduled", unscheduled.sort_values("impact", ascending=False),
+              total_row=["area_m2"])
+    kpi_totals = ["hazards", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2",
+                  "cost_usd", "budget_usd", "beneficiaries", "beneficiaries_women",
+                  "beneficiaries_men", "beneficiaries_girls", "beneficiaries_boys",
+                  "environmental_score", "impact_years"]
+    for name, frame in data.kpis.items():
+        add_sheet(wb, f"KPIs ({'plan' if name == 'optimised' else name})", frame,
+                  total_row=[c for c in kpi_totals if c in frame])
+    team = data.team_days
+    add_sheet(wb, "Team-days", team, total_row=["available", "used_optimised",
+                                                "used_baseline"])
+    v = data.vfm
+    add_sheet(wb, "VfM economy", v.economy)
+    add_sheet(wb, "VfM efficiency", v.efficiency)
+    add_sheet(wb, "VfM effectiveness", v.effectiveness)
+    add_sheet(wb, "VfM equity provinces", v.equity_provinces)
+    if len(v.equity_groups):
+        add_sheet(wb, "VfM equity groups", v.equity_groups)
+    add_sheet(wb, "Marginal values", _marginal(data))
+    if len(data.explanations):
+        add_sheet(wb, "Explanations", data.explanations.drop(columns=["explanation"]))
     years = pd.DataFrame([{k: v for k, v in row.items() if not isinstance(v, dict)}
                           for row in summary["per_year"]])
     add_sheet(wb, "Totals by year", years,
               total_row=["hazards", "released_m2", "cleared_m2", "reduced_m2", "cancelled_m2",
                          "cost_usd", "budget_usd"])
-    add_sheet(wb, "Summary", _summary_rows(summary))
+    add_sheet(wb, "Summary", _summary_rows(summary, data))
     add_sheet(wb, "Assumptions", _assumptions(result))
     wb.save(path)
 
 
-def _summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
-    rows = [
+def _marginal(data: ReportData) -> pd.DataFrame:
+    m = data.marginal.copy()
+    m["marginal_per_1000"] = m["marginal_value"] * 1000
+    m["note"] = (f"LP relaxation ({data.relaxation.get('status')}): impact-years one more "
+                 "unit would add; marginal_per_1000 = per 1,000 units (USD or team-days)")
+    return m
+
+
+def _summary_rows(summary: dict[str, Any], data: ReportData) -> pd.DataFrame:
+    h = data.headline
+    rows: list[tuple[str, Any]] = [
         ("Status", summary["status"]), ("Objective (impact-years)", summary["objective"]),
+        ("Impact-years (without environmental term)", summary["impact_years"]),
         ("Best bound", summary["best_bound"]), ("Gap", summary["gap"]),
         ("Baseline objective", summary["baseline"]["objective"]),
         ("Uplift over baseline (impact-years)", summary["uplift_impact_years"]),
+        ("Uplift over baseline (%)", summary["uplift_percent"]),
         ("Hazards scheduled", summary["hazards"]["scheduled"]),
         ("Hazards unscheduled", summary["hazards"]["unscheduled"]),
         ("Area released (m²)", summary["totals"]["released_m2"]),
         ("Remaining area at end (m²)", summary["totals"]["remaining_area_m2"]),
         ("Cost (USD)", summary["totals"]["cost_usd"]),
+        ("Budget (USD)", summary["totals"]["budget_usd"]),
+        ("Beneficiaries", summary["totals"]["beneficiaries"]),
+    ]
+    rows += [(f"Beneficiaries: {g}", v) for g, v in h["beneficiary_groups"].items()]
+    rows += [
         ("Article 5 completion year", summary["article5"]["completion_year"]),
+        ("Article 5 deadline", summary["article5"]["deadline_year"]),
         ("Solve seconds", summary["solve_seconds"]),
     ]
     return pd.DataFrame(rows, columns=["item", "value"])
@@ -154,6 +228,7 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
         ("solver", "formulation", result.summary["formulation"]),
         ("constraints", "equity_min_share", s.constraints.equity_default_share),
         ("constraints", "localisation_min_national_share", s.constraints.localisation_min_share),
+        ("scoring", "scale", s.scoring.scale),
     ]
     for p_name, share in s.constraints.equity_min_share.items():
         rows.append(("constraints", f"equity_min_share[{p_name}]", share))
@@ -167,8 +242,15 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
                      f"kind={t['kind']}, operator={t['operator']}, cost/day={t['cost_per_day']}"))
     for m in s.methods:
         rows.append(("method", m.name, f"{m.label}; productivity={dict(m.productivity)}; "
-                     f"survey={dict(m.survey_productivity)}; disturbance={m.disturbance}"))
+                     f"survey={dict(m.survey_productivity)}; cost/m²={m.cost_per_m2}; "
+                     f"disturbance={m.disturbance}"))
     for c in s.scoring.criteria:
         rows.append(("criterion", c.name, f"column={c.column}, weight={c.weight}, type={c.kind},"
                      f" normalise={c.normalise}, higher_is_better={c.higher_is_better}"))
+    data = s.data
+    for key in ("hazards", "teams", "budget", "dependencies", "locks", "provinces", "roads",
+                "bases"):
+        path = getattr(data, key, None)
+        if path is not None:
+            rows.append(("input file", key, str(Path(path).name)))
     return pd.DataFrame(rows, columns=["section", "item", "value"]).astype({"value": str})

@@ -1,0 +1,443 @@
+"""The readable outputs: report.html, explanations.csv, the workbook, the GeoPackage and the
+scenario comparison, checked on small projects built here (and on the samples when present).
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from prioritise import load_problem, plan
+from prioritise.outputs import write_plan_outputs
+from prioritise.report import write_comparison_report
+from prioritise.report.maps import dependency_kind
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "sample_data"
+NASTY = "<script>alert('x')</script>"
+NASTY_PROVINCE = "North <b>bold</b> & co"
+
+PROJECT = """[project]
+name = "Test <i>project</i>"
+
+[plan]
+start_year = 2027
+years = 3
+deadline_year = 2029
+
+[data]
+hazards = "hazards.gpkg"
+teams = "teams.csv"
+budget = "budget.csv"
+dependencies = "deps.csv"
+provinces = "provinces.geojson"
+
+[methods.manual]
+productivity = {{ manual = 100 }}
+
+[[scoring.criteria]]
+name = "Casualties"
+column = "casualties"
+weight = 2
+
+[[scoring.criteria]]
+name = "Farmland"
+column = "farmland"
+weight = 1
+{extra}
+"""
+
+
+def hazards_frame() -> gpd.GeoDataFrame:
+    """Six squares near 33°E 14°N in two provinces; names carry markup and a formula."""
+    lon, lat = 33.0, 14.0
+    d = 0.002
+    geoms = [box(lon + 0.01 * i, lat + 0.005 * (i % 2), lon + 0.01 * i + d,
+                 lat + 0.005 * (i % 2) + d) for i in range(6)]
+    return gpd.GeoDataFrame({
+        "hazard_id": [f"H{i}" for i in range(1, 7)],
+        "name": [NASTY, "=1+2", 'Tom & Jerry "field"', "Village well", "School road",
+                 "Pasture"],
+        "province": [NASTY_PROVINCE] * 3 + ["South"] * 3,
+        "casualties": [5, 3, 0, 2, 1, 4], "farmland": [1, 2, 3, 1, 0, 2],
+        "article5": [True, False, False, True, False, False],
+        "beneficiaries": [100, 80, 60, 40, 20, 10],
+        "beneficiaries_women": [30, 20, 15, 10, 5, 3],
+        "beneficiaries_men": [30, 20, 15, 10, 5, 3],
+        "beneficiaries_girls": [20, 20, 15, 10, 5, 2],
+        "beneficiaries_boys": [20, 20, 15, 10, 5, 2],
+        "cost_usd": [100.0] * 6, "days_manual": [5.0] * 6,
+    }, geometry=geoms, crs=4326)
+
+
+def write_project(tmp: Path, extra: str = "", budget: tuple[float, ...] = (250, 150, 150),
+                  ) -> Path:
+    hazards_frame().to_file(tmp / "hazards.gpkg", driver="GPKG", layer="hazards")
+    provinces = gpd.GeoDataFrame(
+        {"province": [NASTY_PROVINCE, "South"]},
+        geometry=[box(32.99, 13.99, 33.025, 14.02), box(33.025, 13.99, 33.07, 14.02)],
+        crs=4326)
+    provinces.to_file(tmp / "provinces.geojson", driver="GeoJSON")
+    (tmp / "teams.csv").write_text("team_type,teams,days_per_year,cost_per_day\n"
+                                   "manual,2,100,20\n")
+    (tmp / "budget.csv").write_text("year,budget_usd\n" + "".join(
+        f"{2027 + i},{b}\n" for i, b in enumerate(budget)))
+    (tmp / "deps.csv").write_text("hazard_id,requires\nH5,H4\n")
+    path = tmp / "project.toml"
+    path.write_text(PROJECT.format(extra=extra))
+    return path
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("report")
+    project = write_project(tmp)
+    result = plan(load_problem(project), gap=0.0)
+    out = tmp / "out"
+    written = write_plan_outputs(result, out)
+    return {"result": result, "out": out, "written": written, "project": project,
+            "html": (out / "report.html").read_text(encoding="utf-8"),
+            "summary": json.loads((out / "summary.json").read_text(encoding="utf-8"))}
+
+
+def kpi_values(text: str) -> dict[str, Any]:
+    """data-key -> Python value of the headline cards."""
+    out = {}
+    for key, value in re.findall(r'class="kpi" data-key="([^"]+)" data-value="([^"]*)"', text):
+        out[key] = ast.literal_eval(html.unescape(value)) if value else None
+    return out
+
+
+def map_ids(text: str) -> set[str]:
+    svg = text[text.index('<svg id="plan-map"'):]
+    svg = svg[:svg.index("</svg>")]
+    return {html.unescape(v) for v in re.findall(r'data-id="([^"]*)"', svg)}
+
+
+def assert_offline(text: str) -> None:
+    """No network request of any kind can come from the page."""
+    assert not re.search(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//""",
+                         text, re.I)
+    assert "@import" not in text
+    assert not re.search(r"url\(\s*['\"]?\s*(?:https?:)?//", text, re.I)
+    assert "http://" not in text
+    assert "https://" not in text
+    assert "<link" not in text.lower()
+    assert "<iframe" not in text.lower()
+    assert "<img" not in text.lower()
+
+
+def test_every_plan_run_writes_the_report_and_explanations(planned: dict[str, Any]) -> None:
+    names = {p.name for p in planned["written"]}
+    assert {"report.html", "explanations.csv", "workplan.xlsx", "summary.json",
+            "plan.gpkg"} <= names
+    ex = pd.read_csv(planned["out"] / "explanations.csv")
+    assert list(ex["hazard_id"]) == [f"H{i}" for i in range(1, 7)]
+    assert ex["explanation"].str.len().gt(20).all()
+    mv = planned["summary"]["marginal_values"]
+    assert mv["status"] == "optimal"
+    assert {v["resource"] for v in mv["values"]} == {"budget", "team-days"}
+
+
+def test_headline_numbers_match_summary_json(planned: dict[str, Any]) -> None:
+    s = planned["summary"]
+    k = kpi_values(planned["html"])
+    assert k["impact_years"] == pytest.approx(s["impact_years"])
+    assert k["released_m2"] == pytest.approx(s["totals"]["released_m2"])
+    assert k["cost_usd"] == pytest.approx(s["totals"]["cost_usd"])
+    assert k["beneficiaries"] == pytest.approx(s["totals"]["beneficiaries"])
+    assert k["article5_completion_year"] == s["article5"]["completion_year"]
+    assert k["uplift_impact_years"] == pytest.approx(s["uplift_impact_years"])
+    assert k["status"] == s["status"]
+    assert k["hazards_scheduled"] == s["hazards"]["scheduled"]
+    # The sex/age breakdown is shown and adds up to the scheduled hazards' figures.
+    wp = planned["result"].workplan
+    h = hazards_frame().set_index("hazard_id")
+    done = wp.loc[wp["status"] == "scheduled", "hazard_id"]
+    women = int(h.loc[done, "beneficiaries_women"].sum())
+    assert f"women {women:,}" in planned["html"]
+
+
+def test_every_scheduled_hazard_is_on_the_map(planned: dict[str, Any]) -> None:
+    wp = planned["result"].workplan
+    ids = map_ids(planned["html"])
+    assert set(wp.loc[wp["status"] == "scheduled", "hazard_id"]) <= ids
+    assert set(wp["hazard_id"]) == ids  # unscheduled ones are drawn too, in grey
+    assert "H5 requires H4" in planned["html"]  # the access dependency line
+    assert planned["html"].count('<path d="') >= 2  # province boundaries
+
+
+def test_report_makes_no_network_requests(planned: dict[str, Any]) -> None:
+    assert_offline(planned["html"])
+
+
+def test_markup_from_inputs_is_shown_as_text(planned: dict[str, Any]) -> None:
+    text = planned["html"]
+    assert NASTY not in text
+    assert "<b>bold</b>" not in text
+    assert "<i>project</i>" not in text
+    assert html.escape(NASTY_PROVINCE, quote=True) in text
+    assert html.escape("Test <i>project</i>") in text
+    assert text.count("<script") == 2  # the JSON data block and the page script, no more
+    block = re.search(r'<script type="application/json" id="hazard-data">(.*?)</script>',
+                      text, re.S)
+    assert block is not None
+    data = json.loads(block.group(1))
+    assert data["h"]["H1"]["n"] == NASTY  # exact text survives, as data, never as markup
+    assert data["h"]["H1"]["p"] == NASTY_PROVINCE
+    assert data["cols"] == ["Casualties", "Farmland"]
+
+
+def test_report_sections_and_vfm(planned: dict[str, Any]) -> None:
+    text = planned["html"]
+    for anchor in ("headline", "map", "charts", "indicators", "vfm", "marginal", "why",
+                   "assumptions"):
+        assert f'id="{anchor}"' in text
+    for word in ("Economy", "Efficiency", "Effectiveness", "Equity", "How to read this",
+                 "cost per m² released", "share to national operators", "One more dollar"):
+        assert word in text
+    assert text.count("<svg") >= 6  # map + burn-down, budget, team-days, method, province
+
+
+def test_workbook_sheets_formats_and_text(planned: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(planned["out"] / "workplan.xlsx")
+    expected = {"Plan by year", "By province", "By method and operator", "Unscheduled",
+                "KPIs (plan)", "KPIs (baseline)", "VfM economy", "VfM efficiency",
+                "VfM effectiveness", "VfM equity provinces", "VfM equity groups",
+                "Marginal values", "Explanations", "Assumptions", "Summary"}
+    assert expected <= set(wb.sheetnames)
+    for name in expected:
+        assert wb[name].freeze_panes == "B2"
+    plan_sheet = wb["Plan by year"]
+    header = [c.value for c in plan_sheet[1]]
+    years = [r[header.index("year")] for r in plan_sheet.iter_rows(min_row=2, values_only=True)
+             if r[0] != "Total"]
+    assert years == sorted(years)
+    assert plan_sheet.cell(plan_sheet.max_row, 1).value == "Total"
+    cost_col = header.index("cost_usd") + 1
+    assert plan_sheet.cell(2, cost_col).number_format == "#,##0"
+    # A hazard named "=1+2" is text, never a live formula.
+    cells = [c for row in wb["Explanations"].iter_rows() for c in row if c.value == "=1+2"]
+    assert cells
+    assert all(c.data_type == "s" for c in cells)
+    kpis = wb["KPIs (plan)"]
+    assert [c.value for c in kpis[1]][:2] == ["year", "hazards"]
+
+
+def test_geopackage_is_readable_by_gdal(planned: dict[str, Any]) -> None:
+    import pyogrio
+
+    path = planned["out"] / "plan.gpkg"
+    info = pyogrio.read_info(path, layer="workplan")
+    assert info["features"] == 6
+    assert info["crs"] == "EPSG:4326"
+    assert "Polygon" in info["geometry_type"]
+    frame = pyogrio.read_dataframe(path, layer="workplan")
+    assert list(frame["hazard_id"]) == [f"H{i}" for i in range(1, 7)]
+    assert set(frame["status"]) <= {"scheduled", "unscheduled"}
+    assert frame.loc[frame["hazard_id"] == "H1", "name"].item() == NASTY
+    assert pyogrio.list_layers(path)[:, 0].tolist() == ["workplan"]
+
+
+def test_points_only_project_maps_circles(tmp_path: Path) -> None:
+    (tmp_path / "hazards.csv").write_text(
+        "hazard_id,province,impact,cost_usd,days_manual,lon,lat\n"
+        "P1,North,5,100,2,33.0,14.0\nP2,North,3,100,2,33.1,14.1\n"
+        "P3,South,1,100,2,33.2,14.05\n")
+    (tmp_path / "teams.csv").write_text("team_type,teams,days_per_year\nmanual,1,10\n")
+    (tmp_path / "budget.csv").write_text("year,budget_usd\n2027,200\n")
+    (tmp_path / "project.toml").write_text(
+        '[plan]\nstart_year = 2027\nyears = 1\n[data]\nhazards = "hazards.csv"\n'
+        'teams = "teams.csv"\nbudget = "budget.csv"\n')
+    result = plan(load_problem(tmp_path / "project.toml"))
+    write_plan_outputs(result, tmp_path / "out")
+    text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert map_ids(text) == {"P1", "P2", "P3"}
+    assert len(re.findall(r"<circle data-id=", text)) == 3
+    assert "women" not in kpi_values(text)
+    assert "no sex/age breakdown" in text
+    assert_offline(text)
+
+
+def test_project_without_geometry_still_reports(tmp_path: Path) -> None:
+    (tmp_path / "hazards.csv").write_text("hazard_id,province,impact,cost_usd,days_manual\n"
+                                          "A,North,5,100,2\nB,South,3,100,2\n")
+    (tmp_path / "teams.csv").write_text("team_type,teams,days_per_year\nmanual,1,10\n")
+    (tmp_path / "budget.csv").write_text("year,budget_usd\n2027,100\n2028,100\n")
+    (tmp_path / "project.toml").write_text(
+        '[plan]\nstart_year = 2027\nyears = 2\n[data]\nhazards = "hazards.csv"\n'
+        'teams = "teams.csv"\nbudget = "budget.csv"\n')
+    result = plan(load_problem(tmp_path / "project.toml"))
+    write_plan_outputs(result, tmp_path / "out")
+    text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "no map" in text
+    assert 'id="plan-map"' not in text
+    assert kpi_values(text)["cost_usd"] == pytest.approx(200.0)
+
+
+def test_dependency_sources_are_told_apart() -> None:
+    deps = pd.DataFrame({"hazard_id": ["a", "b", "c"], "requires": ["x", "y", "z"],
+                         "source": ["roads", "explicit", "derived from road network"]})
+    assert list(dependency_kind(deps)) == ["dep-road", "dep-explicit", "dep-road"]
+    assert list(dependency_kind(deps.drop(columns="source"))) == ["dep-explicit"] * 3
+
+
+def test_comparison_report(tmp_path: Path, planned: dict[str, Any]) -> None:
+    base = planned["summary"]
+    lean = json.loads(json.dumps(base))
+    for row in lean["per_year"]:
+        row["remaining_area_m2"] = row["remaining_area_m2"] * 1.1
+    summaries = {"Baseline budget": base, "Lean <years>": lean}
+    comparison = pd.DataFrame({
+        "scenario": list(summaries), "status": ["optimal", "time_limit"],
+        "objective": [base["objective"], base["objective"] * 0.8],
+        "cost_usd": [base["totals"]["cost_usd"], base["totals"]["cost_usd"] * 0.7],
+        "article5_completion_year": [base["article5"]["completion_year"], None],
+        "remaining_area_m2": [base["totals"]["remaining_area_m2"], 1.0],
+    })
+    path = write_comparison_report(comparison, summaries, tmp_path / "comparison.html")
+    text = path.read_text(encoding="utf-8")
+    assert_offline(text)
+    assert "Lean <years>" not in text
+    assert "Lean &lt;years&gt;" in text
+    assert "not within the plan" in text
+    assert text.count("<polyline") == 2  # one remaining-area curve per scenario
+    with pytest.raises(ValueError, match="lacks"):
+        write_comparison_report(comparison.drop(columns="cost_usd"), summaries,
+                                tmp_path / "bad.html")
+
+
+def _sample_or_skip(name: str) -> Path:
+    project = SAMPLES / name / "project.toml"
+    if not project.exists():
+        pytest.skip(f"sample_data/{name} is not generated")
+    return project
+
+
+def test_province_sample_report(tmp_path: Path) -> None:
+    project = _sample_or_skip("province")
+    try:
+        problem = load_problem(project)
+    except Exception as exc:  # the sample is being regenerated by another change
+        pytest.skip(f"province sample does not load: {exc}")
+    result = plan(problem, time_limit=20)
+    write_plan_outputs(result, tmp_path)
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    wp = result.workplan
+    assert set(wp.loc[wp["status"] == "scheduled", "hazard_id"]) <= map_ids(text)
+    assert_offline(text)
+    assert (tmp_path / "report.html").stat().st_size < 2_000_000
+    s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert kpi_values(text)["impact_years"] == pytest.approx(s["impact_years"])
+
+
+@pytest.mark.slow
+def test_national_sample_map_stays_small(tmp_path: Path) -> None:
+    """3,000 polygons: the whole report stays under 5 MB (the plan here is the baseline
+    schedule, so the test measures the report, not the solver)."""
+    from models.baseline import ranking_baseline
+    from models.solution import Solution, unscheduled_reasons
+    from models.solvers import SolveStatus
+    from models.workplan import build_model
+    from prioritise.planning import PlanResult, build_summary, build_workplan, solver_options
+    from prioritise.report import prepare_report, write_report
+
+    project = _sample_or_skip("national")
+    try:
+        problem = load_problem(project)
+    except Exception as exc:
+        pytest.skip(f"national sample does not load: {exc}")
+    built = build_model(problem)
+    base = ranking_baseline(problem)
+    sol = Solution(SolveStatus.TIME_LIMIT, float(base["value"].sum()), None, None, 0.0, 0.0,
+                   "highs", "baseline schedule", base,
+                   unscheduled_reasons(problem, base, built.eligibility.excluded))
+    result = PlanResult(problem, sol, base, build_workplan(problem, sol, base),
+                        build_summary(problem, sol, base, solver_options(problem), built),
+                        built)
+    path = write_report(result, tmp_path / "report.html", prepare_report(result))
+    assert path.stat().st_size < 5_000_000
+    text = path.read_text(encoding="utf-8")
+    assert map_ids(text) >= set(base["hazard_id"])
+    assert_offline(text)
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+                 if Path(p).exists()), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_report_renders_in_a_headless_browser(planned: dict[str, Any], tmp_path: Path) -> None:
+    assert CHROMIUM is not None
+    url = (planned["out"] / "report.html").resolve().as_uri()
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "shot.png"
+    run = subprocess.run([*flags, "--enable-logging=stderr", "--v=0", f"--screenshot={shot}",
+                          "--window-size=1400,3000", url],
+                         capture_output=True, text=True, timeout=120)
+    log = run.stderr
+    assert "Uncaught" not in log, log
+    assert ":CONSOLE" not in log, log  # any console message at all (errors log as CONSOLE)
+    assert shot.exists()
+    assert shot.stat().st_size > 30_000  # a blank page compresses to ~10 kB
+    try:
+        from PIL import Image
+    except ImportError:
+        pass
+    else:
+        pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+        assert pixels.std() > 10
+    dom = subprocess.run([*flags, "--dump-dom", url], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert 'data-script="ok"' in dom  # the page script ran to the end without an error
+    # Click hazard H1 and hover it: the panel and the tooltip show its facts, as text.
+    probe = tmp_path / "probe.html"
+    probe.write_text(planned["html"].replace("</body>", """<script>
+var el = document.querySelector('#plan-map [data-id="H1"]');
+el.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+el.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: 50, clientY: 50}));
+document.querySelector('#map-legend [data-toggle="un"]').click();
+</script></body>"""), encoding="utf-8")
+    dom = subprocess.run([*flags, "--dump-dom", probe.as_uri()], capture_output=True,
+                         text=True, timeout=120).stdout
+    panel = dom[dom.index('id="hazard-details"'):]
+    panel = panel[:panel.index("</aside>")]
+    assert 'data-shown="H1"' in panel
+    assert "Casualties" in panel
+    assert html.escape(NASTY, quote=False) in panel
+    assert NASTY not in dom
+    assert "hide-un" in dom[dom.index('id="plan-map"') - 40:dom.index('id="plan-map"') + 200]
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_workbook_opens_in_libreoffice(planned: dict[str, Any], tmp_path: Path) -> None:
+    assert SOFFICE is not None
+    src = planned["out"] / "workplan.xlsx"
+    run = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                          "--convert-to", "csv", "--outdir", str(tmp_path), str(src)],
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    csv = tmp_path / "workplan.csv"
+    assert csv.exists()
+    first = pd.read_csv(csv)
+    assert "hazard_id" in first.columns
+    assert "Total" in set(first["hazard_id"].astype(str))
