@@ -20,6 +20,16 @@ from prioritise.report.svg import CATEGORICAL, Series, bar_chart, hbar_chart, li
 
 REQUIRED = ("scenario", "status", "objective", "cost_usd", "article5_completion_year",
             "remaining_area_m2")
+# Shown first, when present; the whole table follows in a collapsed section.
+KEY_COLUMNS = ("scenario", "status", "impact_years", "objective", "gap", "cost_usd",
+               "budget_usd", "released_m2", "remaining_area_m2", "beneficiaries",
+               "national_share_of_cost", "article5_completion_year", "meets_deadline",
+               "completion_year")
+LABELS = {"impact_years": "impact-years", "cost_usd": "cost", "budget_usd": "budget",
+          "released_m2": "released", "remaining_area_m2": "remaining area",
+          "national_share_of_cost": "national share of cost",
+          "article5_completion_year": "Article 5 completion",
+          "meets_deadline": "meets deadline", "completion_year": "all released (outlook)"}
 
 
 def _num(x: Any) -> float:
@@ -99,15 +109,22 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
     a5_rows = []
     deadline = next((d for n in names
                      if (d := (summ[n].get("article5") or {}).get("deadline_year"))), None)
-    for n, year in zip(names, comp["article5_completion_year"], strict=True):
+    outlook = (comp["completion_year"] if "completion_year" in comp
+               else pd.Series([None] * len(comp)))
+    for n, year, later in zip(names, comp["article5_completion_year"], outlook, strict=True):
         y = _num(year)
         text = "not within the plan" if math.isnan(y) else f"{int(y)}"
-        late = deadline is not None and (math.isnan(y) or y > deadline)
-        a5_rows.append(f'<tr><td>{esc(n)}</td><td class="n {"bad" if late else "good"}">'
-                       f"{esc(text)}</td></tr>")
+        cls = "" if deadline is None else ("bad" if math.isnan(y) or y > deadline else "good")
+        a5_rows.append(f'<tr><td>{esc(n)}</td><td class="n {cls}">{esc(text)}</td>'
+                       f'<td class="n">{esc(fmt.by_column("completion_year", later))}</td>'
+                       "</tr>")
     a5 = ('<div class="tablewrap"><table><thead><tr><th>scenario</th><th class="n">Article 5 '
-          "completion</th></tr></thead><tbody>" + "".join(a5_rows) + "</tbody></table></div>"
-          + (f'<p class="note">Deadline {deadline}.</p>' if deadline else ""))
+          'hazards all done</th><th class="n">all hazards released (outlook)</th></tr>'
+          "</thead><tbody>" + "".join(a5_rows) + "</tbody></table></div>"
+          + (f'<p class="note">Deadline {deadline}.</p>' if deadline else
+             '<p class="note">No Article 5 deadline is set in these scenarios.</p>'))
+    key = comp[[c for c in KEY_COLUMNS if c in comp.columns]]
+    more = [c for c in comp.columns if c not in key.columns]
 
     best = int(pd.Series(impact).idxmax()) if any(not math.isnan(v) for v in impact) else None
     lead = (f"<p>Highest impact-years: <b>{esc(names[best])}</b> "
@@ -120,7 +137,10 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
               "year</b>, how fast the <b>remaining contaminated area</b> falls, and the "
               "<b>cost</b>. A scenario whose status is not optimal stopped early and may "
               "understate what it could achieve.")
-        + lead + table_html(comp) + "</section>"
+        + lead + table_html(key, labels=LABELS)
+        + ("<details><summary>All columns</summary>"
+           + table_html(comp[["scenario", *more]]) + "</details>" if more else "")
+        + "</section>"
         + '<section id="charts"><h2>Charts</h2><div class="charts">' + "".join(charts)
         + "</div></section>"
         + '<section id="article5"><h2>Article 5 completion</h2>' + a5 + "</section>")

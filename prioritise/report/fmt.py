@@ -95,6 +95,10 @@ def by_column(column: str, value: Any) -> str:
     if isinstance(value, str):
         return value
     c = column.lower()
+    if c == "gap" or c.endswith("_gap"):
+        return f"{float(value):.2%}"
+    if c in ("objective", "best_bound", "relaxation_objective"):
+        return number(value, 1)
     if "share" in c or "utilisation" in c:
         return share(value)
     if "per_m2" in c or "per m²" in c:
@@ -105,8 +109,8 @@ def by_column(column: str, value: Any) -> str:
         return money(value)
     if "marginal" in c:
         return f"{float(value):.4g}"
-    if c in ("year", "hazards") or "hazards_" in c or "rank" in c:
-        return f"{int(value)}" if c == "year" else number(value)
+    if c in ("year", "hazards") or c.endswith("year") or "hazards_" in c or "rank" in c:
+        return f"{int(value)}" if "year" in c else number(value)
     if "impact" in c or "score" in c or "per usd" in c or "per_usd" in c:
         return number(value, 2)
     if "days" in c or "beneficiar" in c or c in ("women", "men", "girls", "boys"):
