@@ -31,6 +31,8 @@ class Context:
     elig: Eligibility
     model: LinearModel
     x: np.ndarray  # column index of each eligibility row
+    objective: str = "completion"  # where impact is counted: "completion" (y) or "assignment" (x)
+    y: np.ndarray | None = None  # completed-by columns, y[h, t] at index h * T + t
     spend: int | None = None  # column of total spending, created on demand
 
     @property
@@ -43,15 +45,48 @@ class Context:
 
 
 def add_assignment_variables(ctx: Context) -> None:
-    """x[h,o,t] in {0,1} for every eligibility row; objective coefficient I_h w_t - lambda e.
+    """x[h,o,t] in {0,1} for every eligibility row.
 
-    maximise sum_{h,o,t} (I_h w_t - lambda e[h,o]) x[h,o,t]
+    With the default objective on completion (see add_completed_by) x carries only the
+    environmental term, maximise ... - sum lambda e[h,o] x[h,o,t]; with objective
+    "assignment" it carries the whole value: maximise sum (I_h w_t - lambda e[h,o]) x[h,o,t].
     """
     f = ctx.frame
     keys = pd.DataFrame({"hazard": ctx.problem.hazards["hazard_id"].to_numpy()[f["hazard"]],
                          "method": f["method"], "operator": f["operator"], "year": f["year"]})
-    ctx.x = ctx.model.add_columns("x", keys, lower=0.0, upper=1.0,
-                                  cost=f["value"].to_numpy(float), integer=True)
+    if ctx.objective == "assignment":
+        cost = f["value"].to_numpy(float)
+    else:
+        cost = -ctx.problem.settings.plan.environment_weight * f["env"].to_numpy(float)
+    ctx.x = ctx.model.add_columns("x", keys, lower=0.0, upper=1.0, cost=cost, integer=True)
+
+
+def add_completed_by(ctx: Context) -> None:
+    """Completed-by variables y[h,t] in [0,1]: 1 from the year h is completed onwards.
+
+    y[h,t] - y[h,t-1] - sum_o x[h,o,t] = 0  (y[h,-1] = 0), for every hazard and year.
+    With the objective on completion, y carries the impact: maximise sum I_h d_t y[h,t]
+    with d_t = (1+r)^-t, which equals sum I_h w_t x[h,o,t]. The LP bound is the same as
+    with the value on x; the binaries then carry no impact, which keeps HiGHS's objective
+    clique analysis small on national instances. y is continuous: x makes it integral.
+    """
+    h = ctx.problem.hazards
+    T = ctx.n_years
+    n = len(h)
+    ids = h["hazard_id"].to_numpy()
+    keys = pd.DataFrame({"hazard": np.repeat(ids, T), "t": np.tile(np.arange(T), n)})
+    cost: np.ndarray | float = 0.0
+    if ctx.objective == "completion":
+        discount = (1.0 + ctx.problem.settings.plan.discount_rate) ** -np.arange(T, dtype=float)
+        cost = np.outer(h["impact"].to_numpy(float), discount).ravel()
+    ctx.y = ctx.model.add_columns("completed_by", keys, lower=0.0, upper=1.0, cost=cost)
+    grid = np.arange(n * T)
+    has_prev = grid % T > 0
+    f = ctx.frame
+    rows = np.concatenate([grid, grid[has_prev], f["hazard"].to_numpy() * T + f["t"].to_numpy()])
+    cols = np.concatenate([ctx.y, ctx.y[grid[has_prev] - 1], ctx.x])
+    vals = np.concatenate([np.ones(n * T), -np.ones(int(has_prev.sum())), -np.ones(len(f))])
+    ctx.model.add_rows("completed_by_definition", keys, rows, cols, vals, lower=0.0, upper=0.0)
 
 
 def add_complete_once(ctx: Context) -> None:
@@ -171,7 +206,18 @@ def add_access_precedence(ctx: Context, formulation: str = "by") -> None:
         "requires": np.repeat(ctx.problem.hazards["hazard_id"].to_numpy()[edges["before"]], T),
         "t": np.tile(np.arange(T), len(edges)),
     })
-    if formulation == "by":
+    if formulation == "by" and ctx.y is not None:
+        T_ = T
+        e_rows = np.arange(len(edges) * T_)
+        t = e_rows % T_
+        after = np.repeat(edges["after"].to_numpy(), T_) * T_ + t
+        before = np.repeat(edges["before"].to_numpy(), T_) * T_ + t
+        ctx.model.add_rows(
+            "access_precedence", keys_at, np.concatenate([e_rows, e_rows]),
+            np.concatenate([ctx.y[after], ctx.y[before]]),
+            np.concatenate([np.ones(len(e_rows)), -np.ones(len(e_rows))]),
+            lower=-np.inf, upper=0.0)
+    elif formulation == "by":
         involved = np.unique(np.concatenate([edges["after"], edges["before"]]))
         ids = ctx.problem.hazards["hazard_id"].to_numpy()[involved]
         y = ctx.model.add_columns("completed_by", pd.DataFrame({
@@ -300,6 +346,7 @@ Family = Callable[[Context], None]
 # The model, in build order. Tests assert every family here has a build-level test.
 FAMILIES: dict[str, Family] = {
     "assignment_variables": add_assignment_variables,
+    "completed_by": add_completed_by,
     "complete_once": add_complete_once,
     "required_completion": add_required_completion,
     "budget_per_year": add_budget_per_year,

@@ -172,3 +172,50 @@ def _names(family: str, keys: pd.DataFrame) -> list[str]:
     parts = keys.astype(str).apply(lambda s: s.str.replace(r"[^A-Za-z0-9_.]", "_", regex=True))
     joined = parts.agg("__".join, axis=1)
     return [f"{family}__{k}" for k in joined]
+
+
+def split_long_rows(model: LinearModel, max_length: int) -> LinearModel:
+    """An equivalent model whose rows have at most ``max_length`` non-zeros.
+
+    A row sum_j a_j x_j in [l, u] with more entries becomes sum_c s_c in [l, u] plus, for
+    every chunk c of the entries, s_c - sum_{j in c} a_j x_j = 0 with s_c continuous and free.
+    The feasible set and the LP bound in x are unchanged. Solvers propagate bounds row by row
+    and some heuristics (HiGHS's randomized rounding) do so once per fixed column, so rows as
+    long as a national year's whole budget make them quadratic; chunked rows keep it linear.
+    Columns keep their indices; the auxiliary columns are appended at the end.
+    """
+    out = LinearModel(list(model.col_lower), list(model.col_upper), list(model.col_cost),
+                      list(model.col_integer), list(model.col_blocks), [], model.n_cols)
+    for block in model.row_blocks:
+        counts = np.bincount(block.rows, minlength=block.n_rows)
+        long_rows = np.flatnonzero(counts > max_length)
+        if not len(long_rows):
+            out.row_blocks.append(block)
+            continue
+        order = np.argsort(block.rows, kind="stable")
+        rows, cols, vals = block.rows[order], block.cols[order], block.vals[order]
+        is_long = np.isin(rows, long_rows)
+        # Position of each entry within its row, hence its chunk number.
+        starts = np.concatenate([[0], np.cumsum(counts)])[rows]
+        chunk = (np.arange(len(rows)) - starts) // max_length
+        long_r, long_chunk = rows[is_long], chunk[is_long]
+        pairs, pair_of = np.unique(np.stack([long_r, long_chunk], axis=1), axis=0,
+                                   return_inverse=True)
+        pair_of = pair_of.ravel()
+        aux = out.add_columns(f"{block.family}__part", pd.DataFrame(
+            {"row": pairs[:, 0], "chunk": pairs[:, 1]}), lower=-np.inf, upper=np.inf)
+        # The original block: short rows as they were, long rows as sums of their parts.
+        out.row_blocks.append(RowBlock(
+            block.family,
+            np.concatenate([rows[~is_long], pairs[:, 0]]),
+            np.concatenate([cols[~is_long], aux]),
+            np.concatenate([vals[~is_long], np.ones(len(pairs))]),
+            block.lower, block.upper, block.keys))
+        n_parts = len(pairs)
+        out.add_rows(f"{block.family}__part_definition",
+                     pd.DataFrame({"row": pairs[:, 0], "chunk": pairs[:, 1]}),
+                     np.concatenate([np.arange(n_parts), pair_of]),
+                     np.concatenate([aux, cols[is_long]]),
+                     np.concatenate([-np.ones(n_parts), vals[is_long]]),
+                     lower=0.0, upper=0.0)
+    return out

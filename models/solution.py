@@ -61,7 +61,8 @@ def read_solution(built: BuiltModel, raw: RawResult) -> Solution:
     """Turn the solver's vector into a checked schedule and the list of unscheduled hazards."""
     problem = built.problem
     if raw.x is not None and built.model.n_cols:
-        check_rows(built, raw.x)
+        if raw.complete:
+            check_rows(built, raw.x)
         chosen = built.eligibility.frame[raw.x[built.x] > 0.5]
     else:
         chosen = built.eligibility.frame.iloc[0:0]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.matrix import LinearModel
+from models.matrix import LinearModel, split_long_rows
 from prioritise.errors import SolverUnavailableError
 
 # Progress callback: (elapsed seconds, best plan objective, best bound, relative gap).
@@ -50,6 +50,18 @@ class SolverOptions:
     time_limit: float = 60.0
     gap: float = 0.005
     threads: int = 0
+    # Rows longer than this are split into chunk sums (see split_long_rows); 0 = never.
+    max_row_length: int = 500
+    # "auto": HiGHS presolve on for models up to PRESOLVE_AUTO_LIMIT binaries, off above,
+    # where its probing and aggregation took minutes on the national sample (BENCHMARKS.md).
+    presolve: str = "auto"
+
+
+PRESOLVE_AUTO_LIMIT = 20_000
+
+# A plan to start from: (column indices, values) of integer columns; the solver completes
+# the continuous ones.
+Start = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,8 @@ class RawResult:
     seconds: float
     solver: str
     message: str
+    # False when x holds only the integer columns (a constructive plan, not a solver point).
+    complete: bool = True
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -75,13 +89,13 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 def solve(model: LinearModel, options: SolverOptions,
-          progress: ProgressFn | None = None) -> RawResult:
-    """Solve the maximisation ``model`` with the chosen solver."""
+          progress: ProgressFn | None = None, start: Start | None = None) -> RawResult:
+    """Solve the maximisation ``model`` with the chosen solver, from ``start`` if given."""
     if model.n_cols == 0:
         return RawResult(SolveStatus.OPTIMAL, np.zeros(0), 0.0, 0.0, 0.0, 0.0, options.name,
                          "empty model: nothing can be scheduled")
     if options.name == "highs":
-        return _solve_highs(model, options, progress)
+        return _solve_highs(model, options, progress, start)
     if options.name == "cbc":
         return _solve_cbc(model, options)
     raise SolverUnavailableError(f"Unknown solver {options.name!r}; use 'highs' or 'cbc'.")
@@ -115,15 +129,29 @@ def _highs_model(model: LinearModel, with_names: bool = False):  # type: ignore[
     lower, upper, cost, integer = model.columns()
     row_lower, row_upper = model.row_bounds()
     start, index, value = model.csc()
+    inf = highspy.kHighsInf
+    col_lower = np.where(np.isinf(lower), -inf, lower)
+    col_upper = np.where(np.isinf(upper), inf, upper)
+    row_lower = np.where(np.isinf(row_lower), -inf, row_lower)
+    row_upper = np.where(np.isinf(row_upper), inf, row_upper)
+    if not with_names:
+        # The array overload of passModel copies each numpy buffer in C++. Assigning them to
+        # HighsLp fields converts element by element (0.3 s of CPU at 10^6 non-zeros, plus a
+        # Python object per integer column); integrality 0 = continuous, 1 = integer.
+        h.passModel(model.n_cols, model.n_rows, len(value),
+                    int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMaximize), 0.0,
+                    cost, col_lower, col_upper, row_lower, row_upper, start, index, value,
+                    integer.astype(np.int32))
+        return h
+    # Export: the HighsLp object carries the row and column names.
     lp = highspy.HighsLp()
     lp.num_col_ = model.n_cols
     lp.num_row_ = model.n_rows
-    inf = highspy.kHighsInf
     lp.col_cost_ = cost
-    lp.col_lower_ = np.where(np.isinf(lower), -inf, lower)
-    lp.col_upper_ = np.where(np.isinf(upper), inf, upper)
-    lp.row_lower_ = np.where(np.isinf(row_lower), -inf, row_lower)
-    lp.row_upper_ = np.where(np.isinf(row_upper), inf, row_upper)
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = start
     lp.a_matrix_.index_ = index
@@ -134,9 +162,8 @@ def _highs_model(model: LinearModel, with_names: bool = False):  # type: ignore[
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[int(i)] for i in integer]
     lp.sense_ = highspy.ObjSense.kMaximize
-    if with_names:
-        lp.col_names_ = _unique(model.col_names())
-        lp.row_names_ = _unique(model.row_names())
+    lp.col_names_ = _unique(model.col_names())
+    lp.row_names_ = _unique(model.row_names())
     h.passModel(lp)
     return h
 
@@ -152,10 +179,21 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _solve_highs(model: LinearModel, options: SolverOptions,
-                 progress: ProgressFn | None) -> RawResult:
+                 progress: ProgressFn | None, start_plan: Start | None = None) -> RawResult:
     import highspy
 
+    n_cols = model.n_cols
+    integer_cols = int(model.columns()[3].sum())
+    if options.max_row_length > 0:
+        model = split_long_rows(model, options.max_row_length)
     h = _highs_model(model)
+    presolve = options.presolve
+    if presolve == "auto":
+        presolve = "on" if integer_cols <= PRESOLVE_AUTO_LIMIT else "off"
+    h.setOptionValue("presolve", presolve)
+    if start_plan is not None:
+        idx, vals = start_plan
+        h.setSolution(len(idx), np.asarray(idx, np.int32), np.asarray(vals, float))
     h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.gap))
     h.setOptionValue("random_seed", 0)
@@ -178,7 +216,7 @@ def _solve_highs(model: LinearModel, options: SolverOptions,
     info = h.getInfo()
     ms = highspy.HighsModelStatus
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    x = np.asarray(h.getSolution().col_value, float) if has_solution else None
+    x = np.asarray(h.getSolution().col_value, float)[:n_cols] if has_solution else None
     objective = float(info.objective_function_value) if has_solution else None
     integer = model.columns()[3].any()
     if integer:

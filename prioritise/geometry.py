@@ -100,7 +100,9 @@ def repair_polygons(geoms: gpd.GeoSeries, ids: pd.Series, file: str) -> tuple[
         ))
     kinds = shapely.get_type_id(values)
     polygonal = np.isin(kinds, [3, 6])  # Polygon, MultiPolygon
-    collections = present & (kinds == 7)
+    # make_valid may return a collection holding the polygon and a stray line, or parts
+    # that touch along an edge (an invalid multipolygon); both are merged below.
+    collections = present & ((kinds == 7) | ~shapely.is_valid(values))
     if collections.any():
         # make_valid may return a collection holding the polygon and a stray line.
         parts = [shapely.union_all(shapely.get_parts(g)[np.isin(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from models.baseline import ranking_baseline
+from models.duals import Relaxation, marginal_values
+from models.heuristic import constructive_result, greedy_plan
 from models.solution import Solution, check_schedule, read_solution
 from models.solvers import ProgressFn, SolverOptions, SolveStatus, solve
 from models.workplan import BuiltModel, build_model
@@ -35,6 +38,7 @@ class PlanResult:
     workplan: pd.DataFrame
     summary: dict[str, Any]
     built: BuiltModel
+    relaxation: Relaxation | None = None  # LP relaxation: bound, duals, and the plan's guide
 
     @property
     def schedule(self) -> pd.DataFrame:
@@ -72,12 +76,25 @@ def solver_options(problem: Problem, **overrides: Any) -> SolverOptions:
 
 def plan(problem: Problem, *, solver: str | None = None, time_limit: float | None = None,
          gap: float | None = None, threads: int | None = None, precedence: str | None = None,
-         progress: ProgressFn | None = None) -> PlanResult:
-    """Optimise the workplan and compare it with the ranking baseline."""
+         progress: ProgressFn | None = None, warm_start: bool = True) -> PlanResult:
+    """Optimise the workplan and compare it with the ranking baseline.
+
+    The solver starts from a constructive plan that keeps every rule (models.heuristic), so
+    a run stopped by its time limit still returns a checked plan and the bound it proved.
+    """
     options = solver_options(problem, name=solver, time_limit=time_limit, gap=gap,
                              threads=threads)
+    started = time.perf_counter()
     built = build_model(problem, precedence)
-    raw = solve(built.model, options, progress)
+    relaxation = marginal_values(built.model, time_limit=max(10.0, options.time_limit))
+    guide = relaxation.x[built.x] if relaxation.x is not None else None
+    greedy = greedy_plan(built, guide) if warm_start else None
+    start = (built.x, greedy.astype(float)) if greedy is not None else None
+    # The relaxation and the constructive plan count against the time limit.
+    left = max(5.0, options.time_limit - (time.perf_counter() - started))
+    raw = solve(built.model, replace(options, time_limit=left), progress, start)
+    if not raw.status.has_plan and greedy is not None and raw.status != SolveStatus.INFEASIBLE:
+        raw = constructive_result(built, raw, greedy)
     if raw.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError("No plan meets every lock, the deadline and the shares with these "
                               "budgets and teams.", infeasibility_hints(problem))
@@ -85,7 +102,9 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
     baseline = ranking_baseline(problem)
     workplan = build_workplan(problem, solution, baseline)
     summary = build_summary(problem, solution, baseline, options, built)
-    return PlanResult(problem, solution, baseline, workplan, summary, built)
+    summary["lp_relaxation"] = {"status": relaxation.status, "objective": relaxation.objective,
+                                "seconds": round(relaxation.seconds, 3)}
+    return PlanResult(problem, solution, baseline, workplan, summary, built, relaxation)
 
 
 def infeasibility_hints(problem: Problem) -> list[str]:

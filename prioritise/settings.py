@@ -112,6 +112,7 @@ class SolverSettings:
     gap: float = 0.005
     threads: int = 0
     precedence: str = "by"
+    objective: str = "completion"  # completion (y, continuous) or assignment (x, binary)
 
 
 @dataclass(frozen=True)
@@ -452,7 +453,11 @@ def _parse_solver(r: _Reader, t: Mapping[str, Any]) -> SolverSettings:
         gap=float(r.get(t, "gap", NUMBER, "solver", 0.005)),
         threads=int(r.get(t, "threads", int, "solver", 0)),
         precedence=str(r.get(t, "precedence", str, "solver", "by")),
+        objective=str(r.get(t, "objective", str, "solver", "completion")),
     )
+    if s.objective not in ("completion", "assignment"):
+        r.findings.append(error(r.file, "solver-objective", f"[solver] objective = "
+                                f"{s.objective!r}.", "Use completion or assignment."))
     if s.name not in SOLVERS:
         r.findings.append(error(r.file, "solver-name", f"[solver] name = {s.name!r}.",
                                 f"Use one of {', '.join(SOLVERS)}."))

@@ -29,17 +29,35 @@ def built(four_hazards: Problem) -> BuiltModel:
     return build_model(four_hazards)
 
 
-def test_family_assignment_variables(built: BuiltModel) -> None:
-    """One binary per hazard, option and year; coefficient I_h w_t with w = (3, 2, 1)."""
+def test_family_assignment_variables(four_hazards: Problem) -> None:
+    """One binary per hazard, option and year. With the objective on assignment its
+    coefficient is I_h w_t with w = (3, 2, 1); on completion (default) x carries only the
+    environmental term (0 here)."""
+    built = build_model(four_hazards, objective="assignment")
     block = built.model.column_block("x")
     assert block.stop - block.start == 4 * 3
     lower, upper, cost, integer = built.model.columns()
-    names = built.model.col_names()
-    coef = dict(zip(names, cost, strict=True))
+    coef = dict(zip(built.model.col_names(), cost, strict=True))
     assert coef[x_name("D", 2027)] == 60 and coef[x_name("D", 2029)] == 20
     assert coef[x_name("A", 2028)] == 20
     assert integer[block.start:block.stop].all()
     assert (upper[block.start:block.stop] == 1).all() and (lower == 0).all()
+    default = build_model(four_hazards)
+    coef = dict(zip(default.model.col_names(), default.model.columns()[2], strict=True))
+    assert coef[x_name("D", 2027)] == 0
+
+
+def test_family_completed_by(built: BuiltModel) -> None:
+    """y[h,t] - y[h,t-1] - sum_o x[h,o,t] = 0 for every hazard; objective I_h (1+r)^-t, so
+    D (impact 20) completed in 2027 earns 20 in each of the 3 years: 60 = I_h w_0."""
+    d = dense(built, "completed_by_definition")
+    assert len(d) == 4 * 3
+    row = d.iloc[2 * 3 + 1]  # C, t = 1
+    assert row["completed_by__C__1"] == 1 and row["completed_by__C__0"] == -1
+    assert row[x_name("C", 2028)] == -1
+    coef = dict(zip(built.model.col_names(), built.model.columns()[2], strict=True))
+    assert [coef[f"completed_by__D__{t}"] for t in range(3)] == [20, 20, 20]
+    assert built.model.columns()[3][built.model.column_block("completed_by").start] == 0
 
 
 def test_family_complete_once(built: BuiltModel) -> None:
@@ -93,9 +111,6 @@ def test_family_team_capacity(built: BuiltModel) -> None:
 
 def test_family_access_precedence_by(built: BuiltModel) -> None:
     """y[h,t] - y[h,t-1] - sum_o x[h,o,t] = 0 and y[D,t] - y[C,t] <= 0 for every t."""
-    d = dense(built, "completed_by_definition")
-    assert d.loc[1, "completed_by__C__1"] == 1 and d.loc[1, "completed_by__C__0"] == -1
-    assert d.loc[1, x_name("C", 2028)] == -1
     p = dense(built, "access_precedence")
     assert len(p) == 3
     assert p.loc[2, "completed_by__D__2"] == 1 and p.loc[2, "completed_by__C__2"] == -1

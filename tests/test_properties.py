@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
@@ -53,7 +55,7 @@ def test_find_cycles_agrees_with_networkx(edges: list[tuple[int, int]]) -> None:
     assert (not cycles) == nx.is_directed_acyclic_graph(graph)
     for cycle in cycles:
         assert cycle[0] == cycle[-1]
-        for u, v in zip(cycle, cycle[1:], strict=False):
+        for u, v in itertools.pairwise(cycle):
             assert graph.has_edge(u, v)
 
 
