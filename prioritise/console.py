@@ -42,9 +42,13 @@ def render_plan_summary(summary: dict[str, Any]) -> str:
         f" of {money(summary['totals']['budget_usd'])}",
     ]
     if a5["hazards"]:
-        when = a5["completion_year"] or "not within the horizon"
-        lines.append(f"  Article 5 hazards: {a5['hazards']}, all completed by: {when}"
-                     + (f" (deadline {a5['deadline_year']})" if a5["deadline_year"] else ""))
+        deadline = f" (deadline {a5['deadline_year']})" if a5["deadline_year"] else ""
+        if a5["completion_year"]:
+            lines.append(f"  Article 5 hazards: all {a5['hazards']} completed by "
+                         f"{a5['completion_year']}{deadline}")
+        else:
+            lines.append(f"  Article 5 hazards: {a5['scheduled']} of {a5['hazards']} completed "
+                         f"within the horizon{deadline}")
     lines.append("")
     lines.append(f"  {'year':>6} {'hazards':>8} {'released':>14} {'cost':>12} {'budget':>12}"
                  f" {'remaining':>14}")

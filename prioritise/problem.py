@@ -209,18 +209,19 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
         contributions = pd.DataFrame({"impact (given)": frame["impact"]})
     contributions.insert(0, "hazard_id", frame["hazard_id"])
 
-    teams_frame, found = coerce_table(teams, schema.TEAMS, t_file, id_column="team_type")
-    report.extend(found)
-    budget_frame, found = coerce_table(budget, schema.BUDGET, b_file)
-    report.extend(found)
-    if report.errors:
-        raise ProjectError(report)
-    types, found = team_types(teams_frame, t_file)
-    report.extend(found)
-    capacity, found = capacity_by_year(teams_frame, years, t_file)
-    report.extend(found)
-    budget_series, found = budget_by_year(budget_frame, years, b_file)
-    report.extend(found)
+    # Each table is checked as far as it can be, so one report lists everything at once.
+    teams_frame, teams_found = coerce_table(teams, schema.TEAMS, t_file, id_column="team_type")
+    report.extend(teams_found)
+    budget_frame, budget_found = coerce_table(budget, schema.BUDGET, b_file)
+    report.extend(budget_found)
+    if not any(f.severity == "error" for f in teams_found):
+        types, found = team_types(teams_frame, t_file)
+        report.extend(found)
+        capacity, found = capacity_by_year(teams_frame, years, t_file)
+        report.extend(found)
+    if not any(f.severity == "error" for f in budget_found):
+        budget_series, found = budget_by_year(budget_frame, years, b_file)
+        report.extend(found)
 
     deps = _dependencies(dependencies, frame["hazard_id"], data, report)
     frame = _apply_locks(frame, locks, settings, report)
