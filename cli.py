@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="CSV file to write")
     p.set_defaults(run=cmd_score)
 
+    p = sub.add_parser("access", help="derive access dependencies from roads, bases and "
+                       "hazard polygons, and write them with the blocked network")
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.set_defaults(run=cmd_access)
+
     p = sub.add_parser("plan", help="optimise the workplan and write its outputs")
     _common(p)
     p.add_argument("--out", type=Path, required=True, help="output folder")
@@ -150,6 +156,25 @@ def cmd_explain(args: argparse.Namespace) -> int:
                              unscheduled=unscheduled, do_force=not args.no_force,
                              time_limit=args.time_limit or 30.0)
     print(text)
+    return EXIT_OK
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    from prioritise.access_output import write_access_outputs
+    from prioritise.problem import load_access
+
+    result = load_access(args.project)
+    for f in result.findings:
+        print(f.render(), file=sys.stderr)
+    written = write_access_outputs(result, args.out)
+    s = result.summary
+    print(f"Access from {s.get('n_segments', '?')} road segments ({s.get('crs', '')}): "
+          f"{s.get('reachable_now', 0)} hazards reachable now, "
+          f"{s.get('behind_one_blocker', 0)} behind one blocking hazard, "
+          f"{s.get('behind_several', 0)} behind several, {s.get('off_network', 0)} off the "
+          f"network, {s.get('unreachable', 0)} unreachable; {len(result.edges)} derived "
+          f"dependencies.")
+    print(f"Wrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -118,11 +119,49 @@ def _read(path: Path | None, report: ValidationReport, layer: str | None = None
 def _derive_access(settings: Settings, hazards: pd.DataFrame, explicit: pd.DataFrame | None,
                    access_table: object, report: ValidationReport) -> pd.DataFrame | None:
     """Dependencies derived from roads and bases, merged with the explicit ones."""
-    from prioritise.access_routes import (
-        derive_access,
-        merge_dependencies,
-        parse_access_settings,
-    )
+    from prioritise.access_routes import merge_dependencies
+
+    derived = _access_result(settings, hazards, access_table, report)
+    if derived is None:
+        return explicit
+    result, ignore = derived
+    merged, found = merge_dependencies(result.edges, explicit, ignore)
+    report.extend(found)
+    return merged
+
+
+def load_access(path: str | Path) -> Any:
+    """Derive access dependencies for a project (``prioritise access``); an AccessResult.
+
+    Raises ProjectError when the project or its road data cannot be read.
+    """
+    path = Path(path)
+    report = ValidationReport()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        report.add(error(path.name, "toml-syntax", f"Cannot read the project file: {exc}."))
+        raise ProjectError(report) from None
+    settings, found = parse_settings(doc, path)
+    report.extend(found)
+    if settings is None or report.errors:
+        raise ProjectError(report)
+    if settings.data.roads is None:
+        report.add(error(path.name, "access-no-roads", "The project names no road layer.",
+                         'Add [data] roads = "roads.gpkg" (and bases = "bases.geojson").'))
+        raise ProjectError(report)
+    hazards = _read(settings.data.hazards, report, settings.data.hazards_layer)
+    derived = None if hazards is None else _access_result(settings, hazards, doc.get("access"),
+                                                          report)
+    if derived is None or report.errors:
+        raise ProjectError(report)
+    return derived[0]
+
+
+def _access_result(settings: Settings, hazards: pd.DataFrame, access_table: object,
+                   report: ValidationReport) -> tuple[Any, pd.DataFrame | None] | None:
+    """Run the road-network derivation; None (with findings) when it cannot run."""
+    from prioritise.access_routes import derive_access, parse_access_settings
 
     file = f"{settings.data.hazards.name}"
     access_settings, found = parse_access_settings(
@@ -134,18 +173,16 @@ def _derive_access(settings: Settings, hazards: pd.DataFrame, explicit: pd.DataF
         report.add(error(file, "access-geometry", "Deriving access from roads needs hazard "
                          "polygons and a road line layer.", "Give hazards with geometry, or "
                          "remove [data] roads."))
-        return explicit
+        return None
     if report.errors:
-        return explicit
+        return None
     frame = apply_column_map(hazards, settings.columns, schema.HAZARDS)
     result = derive_access(frame[["hazard_id", "geometry"]].astype({"hazard_id": str}), roads,
                            bases if isinstance(bases, gpd.GeoDataFrame) else None,
                            access_settings)
     report.extend(result.findings)
     ignore = _read(access_settings.ignore, report) if access_settings.ignore else None
-    merged, found = merge_dependencies(result.edges, explicit, ignore)
-    report.extend(found)
-    return merged
+    return result, ignore
 
 
 def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame,

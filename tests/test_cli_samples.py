@@ -97,3 +97,21 @@ def test_national_sample_with_roads(tmp_path: Path) -> None:
     assert summary["article5"]["meets_deadline"] is True
     assert summary["gap"] is not None and summary["gap"] < 0.10
     assert summary["uplift_percent"] > 50
+
+
+def test_access_command_on_the_province_sample(tmp_path: Path) -> None:
+    result = run_cli("access", str(SAMPLES / "province" / "project.toml"), "--out",
+                     str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    edges = pd.read_csv(tmp_path / "access_edges.csv")
+    assert list(edges.columns[:5]) == ["hazard_id", "requires", "reason", "route_length_m",
+                                       "detour_factor"]
+    assert len(edges) > 0
+    assert edges["reason"].str.len().gt(0).all()
+    summary = json.loads((tmp_path / "access_summary.json").read_text())
+    assert summary["reachable_now"] + summary["behind_one_blocker"] + summary[
+        "behind_several"] + summary["off_network"] + summary["unreachable"] == 207
+    missing = run_cli("access", str(SAMPLES / "minimal" / "project.toml"), "--out",
+                      str(tmp_path / "none"))
+    assert missing.returncode == 3
+    assert "access-no-roads" in missing.stderr
