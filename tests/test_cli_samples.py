@@ -108,7 +108,7 @@ def test_access_command_on_the_province_sample(tmp_path: Path) -> None:
                                        "detour_factor"]
     assert len(edges) > 0
     assert edges["reason"].str.len().gt(0).all()
-    summary = json.loads((tmp_path / "access_summary.json").read_text())
+    summary = json.loads((tmp_path / "access_summary.json").read_text())["summary"]
     assert summary["reachable_now"] + summary["behind_one_blocker"] + summary[
         "behind_several"] + summary["off_network"] + summary["unreachable"] == 207
     missing = run_cli("access", str(SAMPLES / "minimal" / "project.toml"), "--out",
