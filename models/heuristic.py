@@ -339,7 +339,11 @@ def constructive_result(built: BuiltModel, raw: RawResult, mask: np.ndarray) -> 
     value = float(built.eligibility.frame["value"].to_numpy()[mask].sum())
     x = np.zeros(built.model.n_cols)
     x[built.x[mask]] = 1.0
-    return replace(raw, status=SolveStatus.TIME_LIMIT, x=x, objective=value, complete=False,
-                   gap=relative_gap(value, raw.best_bound),
-                   message=raw.message + "; the solver found no plan in time, so the "
-                   "constructive plan it started from is reported")
+    stopped = raw.status == SolveStatus.NO_SOLUTION
+    why = "found no plan in time" if stopped else f"failed ({raw.message})"
+    return replace(raw, status=SolveStatus.TIME_LIMIT if stopped else SolveStatus.FEASIBLE,
+                   x=x, objective=value, complete=False,
+                   best_bound=raw.best_bound if stopped else None,
+                   gap=relative_gap(value, raw.best_bound) if stopped else None,
+                   message=f"the solver {why}, so the constructive plan it started from "
+                   "(every rule checked) is reported")

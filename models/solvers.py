@@ -35,13 +35,15 @@ class SolveStatus(StrEnum):
     OPTIMAL = "optimal"  # proven optimal (gap below 1e-6)
     GAP_LIMIT = "gap_limit"  # stopped because the requested gap was reached
     TIME_LIMIT = "time_limit"  # stopped on time with a feasible plan
+    FEASIBLE = "feasible"  # a checked plan, but the solver failed to improve or bound it
     NO_SOLUTION = "no_solution"  # stopped before any feasible plan was found
     INFEASIBLE = "infeasible"
     ERROR = "error"
 
     @property
     def has_plan(self) -> bool:
-        return self in (SolveStatus.OPTIMAL, SolveStatus.GAP_LIMIT, SolveStatus.TIME_LIMIT)
+        return self in (SolveStatus.OPTIMAL, SolveStatus.GAP_LIMIT, SolveStatus.TIME_LIMIT,
+                        SolveStatus.FEASIBLE)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,10 @@ def _solve_highs(model: LinearModel, options: SolverOptions,
     h.setOptionValue("mip_rel_gap", float(options.gap))
     h.setOptionValue("random_seed", 0)
     if options.threads > 0:
+        # HiGHS keeps one thread pool per process, sized by the first solve; a later solve
+        # asking for another size fails with status "Not Set" unless the pool is rebuilt.
+        if h.getOptionValue("threads") != options.threads:
+            highspy.Highs.resetGlobalScheduler(True)
         h.setOptionValue("threads", int(options.threads))
     if progress is not None:
         def callback(_type, _msg, data_out, _data_in, _user):  # type: ignore[no-untyped-def]
