@@ -7,15 +7,23 @@ built model before it is solved, then the result is assembled exactly as ``plan`
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from models.baseline import ranking_baseline
-from models.funding import add_conditional_top_up, add_earmarks, funding_use
+from models.duals import marginal_values
+from models.funding import (
+    add_conditional_top_up,
+    add_earmarks,
+    funding_use,
+    restricted_per_year,
+)
+from models.heuristic import constructive_result, greedy_plan
 from models.solution import read_solution
-from models.solvers import SolveStatus, solve
+from models.solvers import SolverOptions, SolveStatus, solve
 from models.workplan import build_model
 from prioritise.errors import InfeasibleError
 from prioritise.outlook import completion_from_summary
@@ -41,26 +49,48 @@ def plan_prepared(prep: PreparedScenario, *, time_limit: float | None = None,
     if not prep.earmarks and prep.top_up is None:
         result = plan(problem, solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     else:
-        options = solver_options(problem, name=solver, time_limit=time_limit, gap=gap,
-                                 threads=threads)
-        built = build_model(problem)
-        columns = add_earmarks(built, prep.earmarks)
-        if prep.top_up is not None:
-            columns = add_conditional_top_up(built, prep.top_up, columns)
-        raw = solve(built.model, options)
-        if raw.status == SolveStatus.INFEASIBLE:
-            raise InfeasibleError("No plan meets the rules with this scenario's money and "
-                                  "teams (earmarks and top-up conditions included).",
-                                  infeasibility_hints(problem))
-        solution = read_solution(built, raw)
-        baseline = ranking_baseline(problem)
-        workplan = build_workplan(problem, solution, baseline)
-        summary = build_summary(problem, solution, baseline, options, built)
-        result = PlanResult(problem, solution, baseline, workplan, summary, built)
-        funding = funding_use(built, columns, raw.x, prep.earmarks)
+        result, funding = _plan_with_funding(prep, solver_options(
+            problem, name=solver, time_limit=time_limit, gap=gap, threads=threads))
     record = scenario_record(prep)
     record["funding_use"] = funding
     return replace(result, summary={**result.summary, "scenario": record})
+
+
+def _plan_with_funding(prep: PreparedScenario, options: SolverOptions,
+                       ) -> tuple[PlanResult, dict[str, Any]]:
+    """As :func:`prioritise.planning.plan`, with the funding families added to the model.
+
+    The warm start is the constructive plan of the *general* money only: spending no
+    earmarked money and not counting on the top-up keeps every funding row (u = 0, z = 0),
+    so the solver always starts from a valid plan.
+    """
+    problem = prep.problem
+    started = time.perf_counter()
+    built = build_model(problem)
+    columns = add_earmarks(built, prep.earmarks)
+    if prep.top_up is not None:
+        columns = add_conditional_top_up(built, prep.top_up, columns)
+    relaxation = marginal_values(built.model, time_limit=max(10.0, options.time_limit))
+    restricted = restricted_per_year(problem.years, prep.earmarks, prep.top_up)
+    general = build_model(problem.replace(budget=problem.budget - restricted.to_numpy()))
+    guide = relaxation.x[built.x] if relaxation.x is not None else None
+    greedy = greedy_plan(general, guide)
+    start = (built.x, greedy.astype(float)) if greedy is not None else None
+    left = max(5.0, options.time_limit - (time.perf_counter() - started))
+    raw = solve(built.model, replace(options, time_limit=left), None, start)
+    if not raw.status.has_plan and greedy is not None and raw.status != SolveStatus.INFEASIBLE:
+        raw = constructive_result(built, raw, greedy)
+    if raw.status == SolveStatus.INFEASIBLE:
+        raise InfeasibleError("No plan meets the rules with this scenario's money and "
+                              "teams (earmarks and top-up conditions included).",
+                              infeasibility_hints(problem))
+    solution = read_solution(built, raw)
+    baseline = ranking_baseline(problem)
+    workplan = build_workplan(problem, solution, baseline)
+    summary = build_summary(problem, solution, baseline, options, built)
+    result = PlanResult(problem, solution, baseline, workplan, summary, built, relaxation)
+    # A constructive fallback spends general money only: its u = 0 and z = 0 are exact.
+    return result, funding_use(built, columns, raw.x, prep.earmarks)
 
 
 def scenario_record(prep: PreparedScenario) -> dict[str, Any]:
