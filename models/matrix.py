@@ -130,10 +130,12 @@ class LinearModel:
         start = np.concatenate([[0], np.cumsum(counts)])
         return start.astype(np.int32), rows[order].astype(np.int32), vals[order]
 
-    def activity(self, x: np.ndarray) -> np.ndarray:
-        """A x for a given column vector (used to re-check solutions)."""
+    def activity(self, x: np.ndarray, absolute: bool = False) -> np.ndarray:
+        """A x for a given column vector (used to re-check solutions); |A| |x| if absolute."""
         rows, cols, vals = self.coo()
-        return np.bincount(rows, weights=vals * x[cols], minlength=self.n_rows)
+        terms = vals * x[cols]
+        return np.bincount(rows, weights=np.abs(terms) if absolute else terms,
+                           minlength=self.n_rows)
 
     def row_family_of(self) -> np.ndarray:
         """The family name of every global row."""

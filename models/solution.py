@@ -89,8 +89,11 @@ def check_rows(built: BuiltModel, x: np.ndarray) -> None:
         raise SolutionCheckError(f"{int((frac > 1e-5).sum())} integer variables are fractional.")
     activity = built.model.activity(x)
     row_lower, row_upper = built.model.row_bounds()
-    scale = np.maximum(1.0, np.abs(np.nan_to_num(np.where(np.isinf(row_upper), row_lower,
-                                                          row_upper))))
+    # Relative to the row's own magnitude: a money row summing millions of dollars to 0 is
+    # held by solvers to a relative, not an absolute, tolerance.
+    bound = np.abs(np.nan_to_num(np.where(np.isinf(row_upper), row_lower, row_upper),
+                                 posinf=0.0, neginf=0.0))
+    scale = np.maximum.reduce([np.ones_like(bound), bound, built.model.activity(x, True)])
     bad = (activity < row_lower - TOLERANCE * scale) | (activity > row_upper + TOLERANCE * scale)
     if bad.any():
         families = built.model.row_family_of()[bad]

@@ -337,12 +337,19 @@ def _solve_cbc(model: LinearModel, options: SolverOptions) -> RawResult:
 
 
 def _cbc_bound(log: str, objective: float | None) -> float | None:
-    """CBC's best bound from its log (it minimises the negated objective internally)."""
+    """CBC's best bound from its log.
+
+    CBC minimises the negated objective: its progress lines say "best possible -B" and its
+    summary "Upper bound: B" (or "Lower bound" for a minimisation). A search completed
+    without a gap tolerance proves the objective itself.
+    """
     if objective is None:
         return None
-    match = re.search(r"Lower bound:\s*(-?[\d.eE+-]+)", log)
-    if match:
-        return abs(float(match.group(1))) if objective >= 0 else float(match.group(1))
-    if "Optimal solution found" in log:
+    summary = re.findall(r"(?:Upper|Lower) bound:\s*(-?[\d.eE+-]+)", log)
+    possible = re.findall(r"best possible (-?[\d.eE+-]+)", log)
+    for found in (summary, possible):
+        if found:
+            return max(abs(float(found[-1])), objective)
+    if "Optimal solution found" in log and "gap tolerance" not in log:
         return objective
     return None

@@ -184,3 +184,27 @@ def test_objective_is_impact_years_without_environmental_data(four_hazards: Prob
     result = plan(four_hazards, gap=0.0)
     assert result.summary["objective"] == pytest.approx(result.summary["impact_years"])
     assert result.workplan["impact_years"].sum() == pytest.approx(96.0)
+
+
+def test_cbc_through_pulp_gives_the_same_optimum(four_hazards: Problem) -> None:
+    from models.solvers import SolverOptions, _cbc_command
+
+    try:
+        _cbc_command(SolverOptions(name="cbc"), "cbc.log")
+    except Exception:  # noqa: BLE001 - any failure means CBC is not installed here
+        pytest.skip("CBC is not available")
+    objective, years = years_of(four_hazards, solver="cbc")
+    assert objective == pytest.approx(96.0)
+    assert years == {"A": 2027, "C": 2027, "D": 2028, "B": 2029}
+
+
+def test_cbc_bound_is_read_from_its_log() -> None:
+    from models.solvers import _cbc_bound
+
+    log = ("Cbc0010I After 0 nodes, 1 on tree, -19082.658 best solution, best possible "
+           "-19192.612 (2.05 seconds)\\nResult - Optimal solution found (within gap tolerance)"
+           "\\nObjective value:                19104.25612632\\nUpper bound:"
+           "                    19192.612\\n")
+    assert _cbc_bound(log, 19104.256) == pytest.approx(19192.612)
+    assert _cbc_bound("Result - Optimal solution found\\n", 96.0) == 96.0
+    assert _cbc_bound("Result - Stopped on time limit\\n", 50.0) is None
