@@ -88,6 +88,8 @@ def _plan_with_funding(prep: PreparedScenario, options: SolverOptions,
     baseline = ranking_baseline(problem)
     workplan = build_workplan(problem, solution, baseline)
     summary = build_summary(problem, solution, baseline, options, built)
+    summary["lp_relaxation"] = {"status": relaxation.status, "objective": relaxation.objective,
+                                "seconds": round(relaxation.seconds, 3)}
     result = PlanResult(problem, solution, baseline, workplan, summary, built, relaxation)
     # A constructive fallback spends general money only: its u = 0 and z = 0 are exact.
     return result, funding_use(built, columns, raw.x, prep.earmarks)
