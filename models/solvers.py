@@ -345,11 +345,11 @@ def _cbc_bound(log: str, objective: float | None) -> float | None:
     """
     if objective is None:
         return None
+    if "Optimal solution found" in log and "gap tolerance" not in log:
+        return objective
     summary = re.findall(r"(?:Upper|Lower) bound:\s*(-?[\d.eE+-]+)", log)
     possible = re.findall(r"best possible (-?[\d.eE+-]+)", log)
     for found in (summary, possible):
         if found:
             return max(abs(float(found[-1])), objective)
-    if "Optimal solution found" in log and "gap tolerance" not in log:
-        return objective
     return None

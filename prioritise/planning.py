@@ -23,7 +23,15 @@ from models.baseline import ranking_baseline
 from models.duals import Relaxation, marginal_values
 from models.heuristic import constructive_result, greedy_plan
 from models.solution import Solution, check_schedule, read_solution
-from models.solvers import ProgressFn, SolverOptions, SolveStatus, solve
+from models.solvers import (
+    OPTIMAL_GAP,
+    ProgressFn,
+    RawResult,
+    SolverOptions,
+    SolveStatus,
+    relative_gap,
+    solve,
+)
 from models.workplan import BuiltModel, build_model
 from prioritise.errors import InfeasibleError
 from prioritise.problem import Problem
@@ -89,12 +97,29 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
     relaxation = marginal_values(built.model, time_limit=max(10.0, options.time_limit))
     guide = relaxation.x[built.x] if relaxation.x is not None else None
     greedy = greedy_plan(built, guide) if warm_start else None
-    start = (built.x, greedy.astype(float)) if greedy is not None else None
-    # The relaxation and the constructive plan count against the time limit.
-    left = max(5.0, options.time_limit - (time.perf_counter() - started))
-    raw = solve(built.model, replace(options, time_limit=left), progress, start)
-    if not raw.status.has_plan and greedy is not None and raw.status != SolveStatus.INFEASIBLE:
-        raw = constructive_result(built, raw, greedy)
+    lp_bound = relaxation.objective if relaxation.ok else None
+    if relaxation.status == "infeasible":
+        raw = RawResult(SolveStatus.INFEASIBLE, None, None, None, None, relaxation.seconds,
+                        options.name, "the LP relaxation is infeasible")
+    elif greedy is not None and options.name == "highs" and _proven(
+            built, greedy, lp_bound, options.gap):
+        # The constructive plan is already within the requested gap of the LP bound:
+        # branch-and-bound could only confirm it.
+        raw = constructive_result(built, RawResult(
+            SolveStatus.NO_SOLUTION, None, None, lp_bound, None, 0.0, "highs",
+            "not needed"), greedy)
+        raw = replace(raw, status=_gap_status(raw.gap), message=(
+            "the LP-guided plan is within the requested gap of the LP relaxation's bound, "
+            "so no branch-and-bound was needed"))
+    else:
+        start = (built.x, greedy.astype(float)) if greedy is not None else None
+        # The relaxation and the constructive plan count against the time limit.
+        left = max(5.0, options.time_limit - (time.perf_counter() - started))
+        raw = solve(built.model, replace(options, time_limit=left), progress, start)
+        if not raw.status.has_plan and greedy is not None and \
+                raw.status != SolveStatus.INFEASIBLE:
+            raw = constructive_result(built, raw, greedy)
+        raw = _tighten(raw, lp_bound, options.gap)
     if raw.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError("No plan meets every lock, the deadline and the shares with these "
                               "budgets and teams.", infeasibility_hints(problem))
@@ -105,6 +130,32 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
     summary["lp_relaxation"] = {"status": relaxation.status, "objective": relaxation.objective,
                                 "seconds": round(relaxation.seconds, 3)}
     return PlanResult(problem, solution, baseline, workplan, summary, built, relaxation)
+
+
+def _proven(built: BuiltModel, mask: np.ndarray, bound: float | None, gap: float) -> bool:
+    value = float(built.eligibility.frame["value"].to_numpy()[mask].sum())
+    proven = relative_gap(value, bound)
+    return proven is not None and proven <= gap
+
+
+def _tighten(raw: RawResult, lp_bound: float | None, gap: float) -> RawResult:
+    """Use the relaxation's bound when the solver's is weaker (e.g. stopped before its root
+    LP finished); a plan proven within the requested gap is a gap stop, not a time stop."""
+    if not raw.status.has_plan or lp_bound is None or raw.objective is None:
+        return raw
+    bound = lp_bound if raw.best_bound is None else min(raw.best_bound, lp_bound)
+    achieved = relative_gap(raw.objective, bound)
+    status = raw.status
+    if status in (SolveStatus.TIME_LIMIT, SolveStatus.GAP_LIMIT) and achieved is not None \
+            and achieved <= gap:
+        status = _gap_status(achieved)
+    return replace(raw, best_bound=bound, gap=achieved, status=status)
+
+
+def _gap_status(gap: float | None) -> SolveStatus:
+    """'optimal' only for a proven gap below OPTIMAL_GAP, else a gap stop."""
+    return SolveStatus.OPTIMAL if gap is not None and gap <= OPTIMAL_GAP else \
+        SolveStatus.GAP_LIMIT
 
 
 def infeasibility_hints(problem: Problem) -> list[str]:
