@@ -1,0 +1,1 @@
+"""Benchmarks and external reference instances (not part of the installed package)."""
