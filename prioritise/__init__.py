@@ -13,17 +13,43 @@ The Python API mirrors the command line::
     batch.comparison  # one row per scenario (a failed one carries its error)
 """
 
-from prioritise.batch import ScenarioBatch, run_scenarios
-from prioritise.errors import (
-    InfeasibleError,
-    PrioritiseError,
-    ProjectError,
-    SolverUnavailableError,
-    ValidationReport,
-)
-from prioritise.planning import PlanResult, plan
-from prioritise.problem import Problem, build_problem, load_problem
-from prioritise.scenarios import Scenario, load_scenarios
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Exports resolve on first use, so that importing a leaf module (prioritise.dependencies,
+# used by models/) does not import the planner, which imports models/ in turn.
+_EXPORTS = {
+    "ScenarioBatch": "prioritise.batch", "run_scenarios": "prioritise.batch",
+    "InfeasibleError": "prioritise.errors", "PrioritiseError": "prioritise.errors",
+    "ProjectError": "prioritise.errors", "SolverUnavailableError": "prioritise.errors",
+    "ValidationReport": "prioritise.errors",
+    "PlanResult": "prioritise.planning", "plan": "prioritise.planning",
+    "Problem": "prioritise.problem", "build_problem": "prioritise.problem",
+    "load_problem": "prioritise.problem",
+    "Scenario": "prioritise.scenarios", "load_scenarios": "prioritise.scenarios",
+}
+
+if TYPE_CHECKING:
+    from prioritise.batch import ScenarioBatch, run_scenarios
+    from prioritise.errors import (
+        InfeasibleError,
+        PrioritiseError,
+        ProjectError,
+        SolverUnavailableError,
+        ValidationReport,
+    )
+    from prioritise.planning import PlanResult, plan
+    from prioritise.problem import Problem, build_problem, load_problem
+    from prioritise.scenarios import Scenario, load_scenarios
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'prioritise' has no attribute {name!r}")
+
 
 __all__ = [
     "InfeasibleError",
