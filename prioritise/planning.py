@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -47,6 +48,8 @@ class PlanResult:
     summary: dict[str, Any]
     built: BuiltModel
     relaxation: Relaxation | None = None  # LP relaxation: bound, duals, and the plan's guide
+    x: np.ndarray | None = None  # column values (a constructive plan sets only the integers)
+    extension: Any = None  # what the ``extend`` hook of plan() returned
 
     @property
     def schedule(self) -> pd.DataFrame:
@@ -84,24 +87,33 @@ def solver_options(problem: Problem, **overrides: Any) -> SolverOptions:
 
 def plan(problem: Problem, *, solver: str | None = None, time_limit: float | None = None,
          gap: float | None = None, threads: int | None = None, precedence: str | None = None,
-         progress: ProgressFn | None = None, warm_start: bool = True) -> PlanResult:
+         progress: ProgressFn | None = None, warm_start: bool = True,
+         extend: Callable[[BuiltModel], Any] | None = None,
+         start_from: Problem | None = None) -> PlanResult:
     """Optimise the workplan and compare it with the ranking baseline.
 
     The solver starts from a constructive plan that keeps every rule (models.heuristic), so
     a run stopped by its time limit still returns a checked plan and the bound it proved.
+    ``extend`` adds further families to the built model (scenario earmarks, for instance);
+    the constructive plan does not know them, so it is then only offered to the solver,
+    unless ``start_from`` names a problem with the same eligibility every plan of which
+    keeps the added rows (e.g. the general budget without earmarked money).
     """
     options = solver_options(problem, name=solver, time_limit=time_limit, gap=gap,
                              threads=threads)
     started = time.perf_counter()
     built = build_model(problem, precedence)
+    extension = extend(built) if extend is not None else None
     relaxation = marginal_values(built.model, time_limit=max(10.0, options.time_limit))
     guide = relaxation.x[built.x] if relaxation.x is not None else None
-    greedy = greedy_plan(built, guide) if warm_start else None
+    base = built if start_from is None else build_model(start_from, precedence)
+    greedy = greedy_plan(base, guide) if warm_start else None
+    safe_start = extend is None or start_from is not None
     lp_bound = relaxation.objective if relaxation.ok else None
     if relaxation.status == "infeasible":
         raw = RawResult(SolveStatus.INFEASIBLE, None, None, None, None, relaxation.seconds,
                         options.name, "the LP relaxation is infeasible")
-    elif greedy is not None and options.name == "highs" and _proven(
+    elif greedy is not None and safe_start and options.name == "highs" and _proven(
             built, greedy, lp_bound, options.gap):
         # The constructive plan is already within the requested gap of the LP bound:
         # branch-and-bound could only confirm it.
@@ -116,7 +128,7 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
         # The relaxation and the constructive plan count against the time limit.
         left = max(5.0, options.time_limit - (time.perf_counter() - started))
         raw = solve(built.model, replace(options, time_limit=left), progress, start)
-        if not raw.status.has_plan and greedy is not None and \
+        if not raw.status.has_plan and greedy is not None and safe_start and \
                 raw.status != SolveStatus.INFEASIBLE:
             raw = constructive_result(built, raw, greedy)
         raw = _tighten(raw, lp_bound, options.gap)
@@ -129,7 +141,8 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
     summary = build_summary(problem, solution, baseline, options, built)
     summary["lp_relaxation"] = {"status": relaxation.status, "objective": relaxation.objective,
                                 "seconds": round(relaxation.seconds, 3)}
-    return PlanResult(problem, solution, baseline, workplan, summary, built, relaxation)
+    return PlanResult(problem, solution, baseline, workplan, summary, built, relaxation,
+                      raw.x, extension)
 
 
 def _proven(built: BuiltModel, mask: np.ndarray, bound: float | None, gap: float) -> bool:

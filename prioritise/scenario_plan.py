@@ -7,31 +7,23 @@ built model before it is solved, then the result is assembled exactly as ``plan`
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from models.baseline import ranking_baseline
-from models.duals import marginal_values
 from models.funding import (
     add_conditional_top_up,
     add_earmarks,
     funding_use,
     restricted_per_year,
 )
-from models.heuristic import constructive_result, greedy_plan
-from models.solution import read_solution
-from models.solvers import SolverOptions, SolveStatus, solve
-from models.workplan import build_model
+from models.solvers import SolverOptions
+from models.workplan import BuiltModel
 from prioritise.errors import InfeasibleError
 from prioritise.outlook import completion_from_summary
 from prioritise.planning import (
     PlanResult,
-    build_summary,
-    build_workplan,
-    infeasibility_hints,
     plan,
     solver_options,
 )
@@ -65,34 +57,24 @@ def _plan_with_funding(prep: PreparedScenario, options: SolverOptions,
     so the solver always starts from a valid plan.
     """
     problem = prep.problem
-    started = time.perf_counter()
-    built = build_model(problem)
-    columns = add_earmarks(built, prep.earmarks)
-    if prep.top_up is not None:
-        columns = add_conditional_top_up(built, prep.top_up, columns)
-    relaxation = marginal_values(built.model, time_limit=max(10.0, options.time_limit))
+
+    def add_funding(built: BuiltModel) -> Any:
+        columns = add_earmarks(built, prep.earmarks)
+        if prep.top_up is not None:
+            columns = add_conditional_top_up(built, prep.top_up, columns)
+        return columns
+
     restricted = restricted_per_year(problem.years, prep.earmarks, prep.top_up)
-    general = build_model(problem.replace(budget=problem.budget - restricted.to_numpy()))
-    guide = relaxation.x[built.x] if relaxation.x is not None else None
-    greedy = greedy_plan(general, guide)
-    start = (built.x, greedy.astype(float)) if greedy is not None else None
-    left = max(5.0, options.time_limit - (time.perf_counter() - started))
-    raw = solve(built.model, replace(options, time_limit=left), None, start)
-    if not raw.status.has_plan and greedy is not None and raw.status != SolveStatus.INFEASIBLE:
-        raw = constructive_result(built, raw, greedy)
-    if raw.status == SolveStatus.INFEASIBLE:
-        raise InfeasibleError("No plan meets the rules with this scenario's money and "
-                              "teams (earmarks and top-up conditions included).",
-                              infeasibility_hints(problem))
-    solution = read_solution(built, raw)
-    baseline = ranking_baseline(problem)
-    workplan = build_workplan(problem, solution, baseline)
-    summary = build_summary(problem, solution, baseline, options, built)
-    summary["lp_relaxation"] = {"status": relaxation.status, "objective": relaxation.objective,
-                                "seconds": round(relaxation.seconds, 3)}
-    result = PlanResult(problem, solution, baseline, workplan, summary, built, relaxation)
+    general = problem.replace(budget=problem.budget - restricted.to_numpy())
+    try:
+        result = plan(problem, solver=options.name, time_limit=options.time_limit,
+                      gap=options.gap, threads=options.threads, extend=add_funding,
+                      start_from=general)
+    except InfeasibleError as exc:
+        raise InfeasibleError("No plan meets the rules with this scenario's money and teams "
+                              "(earmarks and top-up conditions included).", exc.hints) from None
     # A constructive fallback spends general money only: its u = 0 and z = 0 are exact.
-    return result, funding_use(built, columns, raw.x, prep.earmarks)
+    return result, funding_use(result.built, result.extension, result.x, prep.earmarks)
 
 
 def scenario_record(prep: PreparedScenario) -> dict[str, Any]:
