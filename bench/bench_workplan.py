@@ -1,21 +1,27 @@
 """National-scale benchmark: build and solve synthetic inventories of 1k-50k hazards.
 
-Run from the repository root (each size runs in its own process, so peak memory is per size)::
+Run from the repository root (each size runs in its own process, so memory is per size)::
 
     python -m bench.bench_workplan                                # 1k, 10k, 50k x 10 years
     python -m bench.bench_workplan --sizes 10000 --time-limit 60 --gap 0.01
     python -m bench.bench_workplan --sizes 1000 10000 --compare   # precedence formulations
-    python -m bench.bench_workplan --sizes 10000 --pulp --no-solve
+    python -m bench.bench_workplan --sizes 10000 --pulp --no-plan
 
-Per size it prints the seconds to generate the tables, build the Problem (``build_problem``),
-build the model (``build_model``), hand the arrays to HiGHS (``models.solvers._highs_model``)
-and solve, wall and CPU (the machine is shared, so CPU seconds are the steadier figure), the
-status, objective, best bound and gap, the model's size, and peak memory: Python allocations
-during problem build + model build + hand-off (tracemalloc, a second pass so tracing does not
-slow the timed one) and the process's maximum resident set (getrusage, includes HiGHS).
+Per size it prints, as wall/CPU seconds (the machine is shared, so CPU is the steadier
+figure): generating the tables, building the Problem (``build_problem``), building the model
+(``build_model``) and handing it to HiGHS as ``models.solvers`` does (long rows split, then
+``_highs_model``; the split alone is shown in brackets); the model's size; peak memory
+(Python allocations of problem build + model build + hand-off under tracemalloc, in a second
+pass so tracing does not slow the timed one, and the process's maximum resident set from
+getrusage, which includes HiGHS); then
+``plan()``, the production path (LP relaxation, LP-guided constructive start, HiGHS), with
+its status, objective, bound and gap.
 
-``--compare`` adds, per precedence formulation, the LP relaxation (integrality dropped), the
-root node (bound and time when HiGHS leaves the root) and the final gap within the time limit.
+``--compare`` runs every precedence formulation and adds, per formulation, the LP relaxation
+(integrality dropped) and a plain HiGHS solve of the MILP with the engine's options but no
+warm start, recording the root node (bound, and time when the first node is processed).
+HiGHS does not check its time limit everywhere (MIP presolve), so a size's process is killed
+after ``--kill-after`` seconds; whatever it measured by then is reported.
 """
 
 from __future__ import annotations
@@ -37,11 +43,11 @@ from typing import Any
 
 import numpy as np
 
-import prioritise  # noqa: F401  (imported before models: models.* first is a circular import)
 from bench.synthetic import Spec, build, make_tables
 from models import solvers
-from models.matrix import LinearModel
+from models.matrix import LinearModel, split_long_rows
 from models.workplan import build_model
+from prioritise.planning import plan
 
 SIZES = (1_000, 10_000, 50_000)
 FORMULATIONS = ("by", "cumulative", "aggregated")
@@ -67,38 +73,43 @@ def relaxed(model: LinearModel) -> LinearModel:
     return dataclasses.replace(model, col_integer=[np.zeros_like(a) for a in model.col_integer])
 
 
-def run_highs(model: LinearModel, time_limit: float, gap: float, threads: int = 0,
-              extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Solve as ``models.solvers.solve`` does (same hand-off and options), recording the root.
+def handoff(model: LinearModel) -> Any:
+    """What ``models.solvers._solve_highs`` does before setting options: split, pass."""
+    defaults = solvers.SolverOptions()
+    if defaults.max_row_length > 0:
+        model = split_long_rows(model, defaults.max_row_length)
+    return solvers._highs_model(model)
 
-    ``extra`` sets further HiGHS options (experiments only; the engine sets none). The MIP
-    callback reports the node count; the root ends at the first report with nodes > 0.
-    """
+
+def run_highs(model: LinearModel, time_limit: float, gap: float,
+              extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """HiGHS on ``model`` with the engine's options (split rows, presolve rule, seed), no
+    warm start; ``extra`` sets further HiGHS options (experiments only). Records the root:
+    it ends at the first callback with a processed node."""
     import highspy
 
-    h = solvers._highs_model(model)
+    integer = bool(model.columns()[3].any())
+    binaries = int(model.columns()[3].sum())
+    h = handoff(model)
+    presolve = solvers.SolverOptions().presolve
+    if presolve == "auto":
+        presolve = "on" if binaries <= solvers.PRESOLVE_AUTO_LIMIT else "off"
+    h.setOptionValue("presolve", presolve)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("random_seed", 0)
-    if threads > 0:
-        h.setOptionValue("threads", int(threads))
     for key, value in (extra or {}).items():
         if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
             raise ValueError(f"HiGHS rejected option {key} = {value!r}")
-    root: dict[str, float | None] = {"root_seconds": None, "root_bound": None,
-                                     "root_primal": None}
+    root: dict[str, float | None] = {"root_seconds": None, "root_bound": None}
     last: dict[str, float] = {}
-    integer = bool(model.columns()[3].any())
 
     def callback(_type, _msg, data, _data_in, _user):  # type: ignore[no-untyped-def]
         if root["root_seconds"] is None and data.mip_node_count > 0:
             root["root_seconds"] = data.running_time
             root["root_bound"] = last.get("dual")
-            root["root_primal"] = last.get("primal")
         if math.isfinite(data.mip_dual_bound) and abs(data.mip_dual_bound) < 1e300:
             last["dual"] = data.mip_dual_bound
-        if math.isfinite(data.mip_primal_bound) and abs(data.mip_primal_bound) < 1e300:
-            last["primal"] = data.mip_primal_bound
 
     if integer:
         h.setCallback(callback, None)
@@ -112,19 +123,12 @@ def run_highs(model: LinearModel, time_limit: float, gap: float, threads: int = 
         bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else None
     else:
         bound = objective
-    if integer and root["root_seconds"] is None:  # solved (or stopped) at the root
-        root["root_seconds"] = clock.wall
-        root["root_bound"] = bound
-        root["root_primal"] = objective
-    return {
-        "status": h.modelStatusToString(h.getModelStatus()),
-        "objective": objective, "bound": bound,
-        "gap": solvers.relative_gap(objective, bound),
-        "solve_wall": clock.wall, "solve_cpu": clock.cpu,
-        "nodes": int(info.mip_node_count) if integer else None,
-        "simplex_iterations": int(info.simplex_iteration_count),
-        **root,
-    }
+    if integer and root["root_seconds"] is None:  # stopped, or solved, at the root
+        root.update(root_seconds=clock.wall, root_bound=bound)
+    return {"status": h.modelStatusToString(h.getModelStatus()), "objective": objective,
+            "bound": bound, "gap": solvers.relative_gap(objective, bound),
+            "wall": clock.wall, "cpu": clock.cpu,
+            "nodes": int(info.mip_node_count) if integer else None, **root}
 
 
 def traced_peak(fn: Callable[[], object]) -> float:
@@ -161,11 +165,7 @@ def highs_options(pairs: list[str]) -> dict[str, Any]:
 
 
 def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> None:
-    """Measure one size in this process; ``save`` is called after every stage.
-
-    HiGHS does not check its time limit inside MIP presolve, so the parent may have to kill
-    this process; whatever was saved by then is reported.
-    """
+    """Measure one size in this process; ``save`` is called after every stage."""
     spec = Spec(hazards=args.hazards, years=args.years, methods=args.methods,
                 equity=args.equity, localisation=args.localisation,
                 precedence=args.formulation)
@@ -191,26 +191,41 @@ def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -
                                "nonzeros": model.n_nonzeros,
                                "binaries": int(model.columns()[3].sum())}
         with Clock() as c:
-            solvers._highs_model(model)
+            handoff(model)
         run.update(handoff_s=c.wall, handoff_cpu=c.cpu)
+        with Clock() as c:
+            split_long_rows(model, solvers.SolverOptions().max_row_length)
+        run.update(split_s=c.wall, split_cpu=c.cpu)
         out["runs"].append(run)
         models[form] = model
     out["traced_peak_mib"] = traced_peak(
-        lambda: solvers._highs_model(build_model(build(tables), formulations[0]).model))
+        lambda: handoff(build_model(build(tables), formulations[0]).model))
     out["max_rss_mib"] = max_rss_mib()
     save(out)
     for run in out["runs"]:
-        model = models[run["formulation"]]
+        form = run["formulation"]
         if args.compare:
-            run["lp_status"] = "killed"
+            run["lp"] = {"status": "killed"}
             save(out)
-            lp = run_highs(relaxed(model), args.time_limit, 0.0, args.threads, extra)
-            run.update(lp_status=lp["status"], lp_bound=lp["objective"],
-                       lp_s=lp["solve_wall"], lp_cpu=lp["solve_cpu"])
-        if not args.no_solve:
-            run["status"] = "killed"
+            run["lp"] = run_highs(relaxed(models[form]), args.time_limit, 0.0, extra)
+            run["mip"] = {"status": "killed"}
             save(out)
-            run.update(run_highs(model, args.time_limit, args.gap, args.threads, extra))
+            run["mip"] = run_highs(models[form], args.time_limit, args.gap, extra)
+            save(out)
+        if not args.no_plan:
+            run["plan"] = {"status": "killed"}
+            save(out)
+            with Clock() as c:
+                result = plan(problem, time_limit=args.time_limit, gap=args.gap,
+                              precedence=form)
+            s, sol = result.summary, result.solution
+            run["plan"] = {"status": str(sol.status), "objective": sol.objective,
+                           "bound": sol.best_bound, "gap": sol.gap, "wall": c.wall,
+                           "cpu": c.cpu, "solve_s": sol.solve_seconds,
+                           "lp_s": s["lp_relaxation"]["seconds"],
+                           "lp_bound": s["lp_relaxation"]["objective"],
+                           "message": sol.message, "baseline": s["baseline"]["objective"],
+                           "scheduled": s["hazards"]["scheduled"]}
         out["max_rss_mib"] = max_rss_mib()
         save(out)
     if args.pulp and spec.hazards <= args.pulp_max:  # last: PuLP's objects dominate RSS
@@ -223,57 +238,66 @@ def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -
         save(out)
 
 
-def print_tables(results: list[dict[str, Any]], compare: bool) -> None:
-    def fmt(v: Any, spec: str = ".2f") -> str:
-        if v is None:
-            return "-"
-        return format(v, spec) if isinstance(v, (int, float)) else str(v)
+def fmt(v: Any, spec: str = ".2f") -> str:
+    if v is None:
+        return "-"
+    return format(v, spec) if isinstance(v, (int, float)) else str(v)
 
-    def pair(wall: Any, cpu: Any) -> str:
-        return "-" if wall is None else f"{wall:.2f}/{cpu:.2f}"
 
-    print("\nBuild: wall s/CPU s; memory: Python peak (tracemalloc), max RSS (getrusage)")
+def pair(wall: Any, cpu: Any) -> str:
+    return "-" if wall is None else f"{wall:.2f}/{cpu:.2f}"
+
+
+def print_tables(results: list[dict[str, Any]]) -> None:
+    print("\nBuild (wall s/CPU s); memory: Python peak (tracemalloc), max RSS (getrusage)")
     print(f"{'hazards':>8} {'form':<10} {'problem':>11} {'model':>11} {'hand-off':>11} "
-          f"{'vars':>9} {'binaries':>9} {'rows':>8} {'nonzeros':>10} "
-          f"{'py MiB':>7} {'RSS MiB':>7}")
+          f"{'(split)':>11} {'vars':>9} {'binaries':>9} {'rows':>8} {'nonzeros':>10} {'py MiB':>7} "
+          f"{'RSS MiB':>7}")
     for r in results:
         for run in r["runs"]:
             print(f"{r['hazards']:>8} {run['formulation']:<10} "
                   f"{pair(r['problem_s'], r['problem_cpu']):>11} "
                   f"{pair(run['model_s'], run['model_cpu']):>11} "
                   f"{pair(run['handoff_s'], run['handoff_cpu']):>11} "
+                  f"{pair(run['split_s'], run['split_cpu']):>11} "
                   f"{run['variables']:>9,} {run['binaries']:>9,} {run['constraints']:>8,} "
                   f"{run['nonzeros']:>10,} {r['traced_peak_mib']:>7.0f} "
                   f"{r['max_rss_mib']:>7.0f}")
-    if not any("status" in run for r in results for run in r["runs"]):
-        return
-    print("\nSolve (HiGHS)")
-    head = (f"{'hazards':>8} {'form':<10} {'status':<18} {'objective':>13} {'bound':>13} "
-            f"{'gap':>8} {'wall s':>7} {'CPU s':>7} {'nodes':>7} {'root s':>7} "
-            f"{'root bound':>13}")
-    if compare:
-        head += f" {'LP bound':>13} {'LP s':>7} {'LP CPU':>7}"
-    print(head)
+    plans = [(r, run) for r in results for run in r["runs"] if "plan" in run]
+    if plans:
+        print("\nplan() (LP relaxation + constructive start + HiGHS)")
+        print(f"{'hazards':>8} {'form':<10} {'status':<12} {'objective':>13} {'bound':>13} "
+              f"{'gap':>7} {'total':>13} {'LP s':>6} {'MIP s':>6} {'baseline':>13}  note")
+        for r, run in plans:
+            p = run["plan"]
+            print(f"{r['hazards']:>8} {run['formulation']:<10} {p['status']:<12} "
+                  f"{fmt(p.get('objective'), ',.1f'):>13} {fmt(p.get('bound'), ',.1f'):>13} "
+                  f"{fmt(p.get('gap'), '.2%'):>7} {pair(p.get('wall'), p.get('cpu')):>13} "
+                  f"{fmt(p.get('lp_s'), '.1f'):>6} {fmt(p.get('solve_s'), '.1f'):>6} "
+                  f"{fmt(p.get('baseline'), ',.1f'):>13}  {p.get('message', '')[:60]}")
+    raws = [(r, run) for r in results for run in r["runs"] if "lp" in run]
+    if raws:
+        print("\nFormulations: LP relaxation, and HiGHS on the MILP alone (engine options, "
+              "no warm start)")
+        print(f"{'hazards':>8} {'form':<10} {'nonzeros':>10} {'LP bound':>13} {'LP s':>13} "
+              f"{'root bound':>13} {'root s':>7} {'MIP status':<18} {'objective':>13} "
+              f"{'bound':>13} {'gap':>7} {'MIP s':>13} {'nodes':>7}")
+        for r, run in raws:
+            lp, mip = run["lp"], run.get("mip", {})
+            print(f"{r['hazards']:>8} {run['formulation']:<10} {run['nonzeros']:>10,} "
+                  f"{fmt(lp.get('objective'), ',.1f') if 'wall' in lp else lp['status']:>13} "
+                  f"{pair(lp.get('wall'), lp.get('cpu')):>13} "
+                  f"{fmt(mip.get('root_bound'), ',.1f'):>13} "
+                  f"{fmt(mip.get('root_seconds'), '.1f'):>7} {mip.get('status', '-'):<18} "
+                  f"{fmt(mip.get('objective'), ',.1f'):>13} {fmt(mip.get('bound'), ',.1f'):>13} "
+                  f"{fmt(mip.get('gap'), '.2%'):>7} {pair(mip.get('wall'), mip.get('cpu')):>13} "
+                  f"{fmt(mip.get('nodes'), 'd'):>7}")
     for r in results:
         for run in r["runs"]:
-            if "status" not in run and "lp_status" not in run:
-                continue
-            line = (f"{r['hazards']:>8} {run['formulation']:<10} "
-                    f"{run.get('status', '-'):<18} "
-                    f"{fmt(run.get('objective'), ',.1f'):>13} {fmt(run.get('bound'), ',.1f'):>13} "
-                    f"{fmt(run.get('gap'), '.3%'):>8} "
-                    f"{fmt(run.get('solve_wall'), '.1f'):>7} {fmt(run.get('solve_cpu'), '.1f'):>7} "
-                    f"{fmt(run.get('nodes'), 'd'):>7} {fmt(run.get('root_seconds'), '.1f'):>7} "
-                    f"{fmt(run.get('root_bound'), ',.1f'):>13}")
-            if compare:
-                lp = run.get("lp_bound")
-                line += (f" {fmt(lp, ',.1f') if lp is not None else run.get('lp_status', '-'):>13} "
-                         f"{fmt(run.get('lp_s'), '.1f'):>7} {fmt(run.get('lp_cpu'), '.1f'):>7}")
-            print(line)
-    pulp = [(r["hazards"], run) for r in results for run in r["runs"] if "pulp_s" in run]
-    for hazards, run in pulp:
-        print(f"\nto_pulp at {hazards:,} hazards: {run['pulp_s']:.1f} s wall, "
-              f"{run['pulp_cpu']:.1f} s CPU, max RSS afterwards {run['pulp_rss_mib']:,.0f} MiB")
+            if "pulp_s" in run:
+                print(f"\nto_pulp at {r['hazards']:,} hazards ({run['formulation']}): "
+                      f"{run['pulp_s']:.1f} s wall, {run['pulp_cpu']:.1f} s CPU, max RSS "
+                      f"afterwards {run['pulp_rss_mib']:,.0f} MiB")
     if any(r.get("highs_options") for r in results):
         print(f"\nextra HiGHS options: {results[0]['highs_options']}")
 
@@ -284,21 +308,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--gap", type=float, default=0.01, help="relative MIP gap to stop at")
-    parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--formulation", default="by", choices=FORMULATIONS)
     parser.add_argument("--methods", default="realistic", choices=["realistic", "default"])
     parser.add_argument("--equity", type=float, default=0.0, help="min share per province")
     parser.add_argument("--localisation", type=float, default=0.0, help="min national share")
     parser.add_argument("--compare", action="store_true",
-                        help="every precedence formulation, with LP relaxation and root")
+                        help="every precedence formulation: LP relaxation, root, plain MILP")
+    parser.add_argument("--no-plan", action="store_true", help="skip plan()")
     parser.add_argument("--pulp", action="store_true", help="also time models.solvers.to_pulp")
     parser.add_argument("--pulp-max", type=int, default=10_000)
-    parser.add_argument("--no-solve", action="store_true")
     parser.add_argument("--highs-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra HiGHS option for experiments, e.g. presolve=off")
+                        help="extra HiGHS option for the --compare solves (experiments)")
     parser.add_argument("--kill-after", type=float, default=None,
                         help="wall seconds before a size's process is killed (default: "
-                        "3 x time limit per solve + 120)")
+                        "3 x the time limit per solve + 120)")
     parser.add_argument("--json", help="append the raw results to this file (JSON lines)")
     parser.add_argument("--hazards", type=int, help=argparse.SUPPRESS)  # child process
     parser.add_argument("--out-file", help=argparse.SUPPRESS)  # child process
@@ -311,8 +334,8 @@ def main(argv: list[str] | None = None) -> int:
         one_size(args, save)
         return 0
     child_args = list(argv if argv is not None else sys.argv[1:])
-    solves = (len(FORMULATIONS) if args.compare else 1) * (int(args.compare)
-                                                            + int(not args.no_solve))
+    per_form = 2 * int(args.compare) + int(not args.no_plan)
+    solves = (len(FORMULATIONS) if args.compare else 1) * per_form
     kill_after = args.kill_after or 3 * args.time_limit * solves + 120
     results = []
     for size in args.sizes:
@@ -338,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                 fh.write(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"),
                                      "argv": child_args, **result}) + "\n")
     sys.stdout.flush()
-    print_tables(results, args.compare)
+    print_tables(results)
     return 0
 
 

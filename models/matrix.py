@@ -112,20 +112,28 @@ class LinearModel:
 
     def coo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global (row, col, value) triplets."""
-        rows, cols, vals, offset = [], [], [], 0
-        for b in self.row_blocks:
-            rows.append(b.rows + offset)
-            cols.append(b.cols)
-            vals.append(b.vals)
-            offset += b.n_rows
-        if not rows:
+        if not self.row_blocks:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        rows = np.empty(self.n_nonzeros, np.int64)
+        pos = offset = 0
+        for b in self.row_blocks:  # one pass per block, written in place (no temporaries)
+            np.add(b.rows, offset, out=rows[pos:pos + len(b.rows)])
+            pos += len(b.rows)
+            offset += b.n_rows
+        return (rows, np.concatenate([b.cols for b in self.row_blocks]),
+                np.concatenate([b.vals for b in self.row_blocks]))
 
     def csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Column-wise (start, row index, value) arrays as HiGHS takes them."""
         rows, cols, vals = self.coo()
-        order = np.lexsort((rows, cols))
+        if self.n_cols * max(self.n_rows, 1) < 2**62:
+            # One stable sort of the key col * n_rows + row orders as lexsort((rows, cols))
+            # does, two to three times faster at 10^7 non-zeros.
+            key = cols * self.n_rows
+            key += rows
+            order = np.argsort(key, kind="stable")
+        else:
+            order = np.lexsort((rows, cols))
         counts = np.bincount(cols, minlength=self.n_cols)
         start = np.concatenate([[0], np.cumsum(counts)])
         return start.astype(np.int32), rows[order].astype(np.int32), vals[order]
