@@ -204,14 +204,17 @@ def split_long_rows(model: LinearModel, max_length: int) -> LinearModel:
             continue
         order = np.argsort(block.rows, kind="stable")
         rows, cols, vals = block.rows[order], block.cols[order], block.vals[order]
-        is_long = np.isin(rows, long_rows)
+        is_long = (counts > max_length)[rows]
         # Position of each entry within its row, hence its chunk number.
         starts = np.concatenate([[0], np.cumsum(counts)])[rows]
         chunk = (np.arange(len(rows)) - starts) // max_length
         long_r, long_chunk = rows[is_long], chunk[is_long]
-        pairs, pair_of = np.unique(np.stack([long_r, long_chunk], axis=1), axis=0,
-                                   return_inverse=True)
-        pair_of = pair_of.ravel()
+        # Entries are sorted by row, then chunk: each (row, chunk) pair starts where either
+        # changes (np.unique(axis=0) would sort them again, seconds at 10^7 entries).
+        first = np.ones(len(long_r), bool)
+        first[1:] = (long_r[1:] != long_r[:-1]) | (long_chunk[1:] != long_chunk[:-1])
+        pairs = np.stack([long_r[first], long_chunk[first]], axis=1)
+        pair_of = np.cumsum(first) - 1
         aux = out.add_columns(f"{block.family}__part", pd.DataFrame(
             {"row": pairs[:, 0], "chunk": pairs[:, 1]}), lower=-np.inf, upper=np.inf)
         # The original block: short rows as they were, long rows as sums of their parts.
