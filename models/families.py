@@ -152,14 +152,21 @@ def add_team_capacity(ctx: Context) -> None:
     teams = [t for t in cap.columns if (f.get(DAYS_PREFIX + t, pd.Series(dtype=float)) > 0).any()]
     if not teams:
         return
-    days = f[[DAYS_PREFIX + t for t in teams]].to_numpy(float)
-    row_var, team = np.nonzero(days)
-    t = f["t"].to_numpy()[row_var]
-    keys = pd.DataFrame({"team_type": np.repeat(teams, ctx.n_years),
+    T = ctx.n_years
+    year = f["t"].to_numpy()
+    rows, cols, vals = [], [], []
+    # One team type at a time (a handful): no (rows x team types) copy of the days columns.
+    for k, team in enumerate(teams):
+        days = f[DAYS_PREFIX + team].to_numpy(float)
+        used = np.flatnonzero(days)
+        rows.append(k * T + year[used])
+        cols.append(ctx.x[used])
+        vals.append(days[used])
+    keys = pd.DataFrame({"team_type": np.repeat(teams, T),
                          "year": np.tile(ctx.problem.years, len(teams))})
     upper = cap[teams].to_numpy(float).T.ravel()
-    ctx.model.add_rows("team_capacity", keys, team * ctx.n_years + t, ctx.x[row_var],
-                       days[row_var, team], lower=-np.inf, upper=upper)
+    ctx.model.add_rows("team_capacity", keys, np.concatenate(rows), np.concatenate(cols),
+                       np.concatenate(vals), lower=-np.inf, upper=upper)
 
 
 def _edges(ctx: Context) -> pd.DataFrame:
