@@ -72,6 +72,7 @@ class Requirement:
     extra: pd.DataFrame | None  # extra budget per year, or extra teams per type
     problem: Problem | None = None  # the problem with the extra resources
     schedule: pd.DataFrame | None = None  # the solve's own (feasible) schedule
+    budget_by_year: pd.DataFrame | None = None  # with both: the extra budget per year
 
     @property
     def found(self) -> bool:
@@ -91,6 +92,7 @@ class DeadlineAnswer:
     earliest_note: str
     tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    extra_both: Requirement | None = None  # only when neither (a) nor (b) works alone
 
 
 def with_deadline(problem: Problem, year: int) -> Problem:
@@ -224,11 +226,9 @@ def _min_budget(problem: Problem, core: Problem, time_limit: float) -> Requireme
     raw = solve(built.model, _options(time_limit))
     if raw.x is None:
         return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
-    alpha = math.ceil(float(raw.x[alpha_col]) / ALPHA_ROUNDING - 1e-9) * ALPHA_ROUNDING
+    alpha = _round_up(float(raw.x[alpha_col]))
     budget = problem.budget * (1.0 + alpha)
-    extra = pd.DataFrame({"budget_usd": problem.budget, "extra_usd": problem.budget * alpha,
-                          "new_budget_usd": budget})
-    extra.index.name = "year"
+    extra = _budget_frame(problem, alpha)
     bigger = problem.replace(budget=budget.rename(problem.budget.name))
     schedule = _chosen_schedule(built, raw.x, core.replace(budget=budget))
     return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound), extra, bigger,
@@ -265,6 +265,50 @@ def _min_teams(problem: Problem, core: Problem, roster: Roster, time_limit: floa
     schedule = _chosen_schedule(built, raw.x, core.replace(capacity=capacity))
     return Requirement("teams", str(raw.status), float(-(raw.objective or 0.0)),
                        _neg(raw.best_bound), extra, bigger, schedule)
+
+
+def min_extra_both(problem: Problem, roster: Roster, time_limit: float,
+                   objective: str = "count") -> Requirement:
+    """(a+b) When neither alone works: the least uniform budget increase with any number of
+    extra teams, then the fewest extra teams (or least costly) at that budget. Lexicographic,
+    so both figures are minimal in that order."""
+    days = roster.extend(problem.years).days_per_team
+    first = _core_then_whole(problem, lambda part: _min_budget_free_teams(problem, part, days,
+                                                                          time_limit))
+    if not first.found or first.value is None:
+        return replace(first, kind="budget and teams")
+    funded = problem.replace(budget=problem.budget * (1.0 + first.value))
+    teams = min_extra_teams(funded, roster, time_limit, objective)
+    if not teams.found:
+        return replace(teams, kind="budget and teams")
+    return replace(teams, kind="budget and teams", value=first.value,
+                   status=f"budget {first.status}; teams {teams.status}",
+                   budget_by_year=_budget_frame(problem, first.value))
+
+
+def _min_budget_free_teams(problem: Problem, core: Problem, days: pd.DataFrame,
+                           time_limit: float) -> Requirement:
+    built = build_model(core)
+    zero_objective(built.model)
+    alpha_col = add_budget_scale(built.model)
+    add_extra_teams(built.model, days, pd.Series(0.0, index=days.columns))  # free teams
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None:
+        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
+    alpha = _round_up(float(raw.x[alpha_col]))
+    return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound),
+                       _budget_frame(problem, alpha))
+
+
+def _round_up(alpha: float) -> float:
+    return math.ceil(alpha / ALPHA_ROUNDING - 1e-9) * ALPHA_ROUNDING
+
+
+def _budget_frame(problem: Problem, alpha: float) -> pd.DataFrame:
+    extra = pd.DataFrame({"budget_usd": problem.budget, "extra_usd": problem.budget * alpha,
+                          "new_budget_usd": problem.budget * (1.0 + alpha)})
+    extra.index.name = "year"
+    return extra
 
 
 def _neg(x: float | None) -> float | None:
@@ -330,10 +374,16 @@ def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
         roster = roster or read_roster(problem)
         teams_req = min_extra_teams(target, roster.extend(target.years), time_limit,
                                     teams_objective)
+    both_req = None
+    if (budget_req is not None and not budget_req.found and teams_req is not None
+            and not teams_req.found and not blocked):
+        both_req = min_extra_both(target, (roster or read_roster(problem)).extend(target.years),
+                                  time_limit, teams_objective)
     known = {year: current} if year <= problem.years[-1] + max_extension else {}
     first, note = earliest_year(problem, time_limit, max_extension, known)
     answer = DeadlineAnswer(year, int(a5.sum()), float(h.loc[a5, "area_m2"].sum()), blocked,
-                            current, budget_req, teams_req, first, note, {}, tuple(notes))
+                            current, budget_req, teams_req, first, note, {}, tuple(notes),
+                            both_req)
     if not plan_tables:
         return answer
     roster = roster or read_roster(problem)
@@ -341,7 +391,8 @@ def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
     fallback: dict[str, pd.DataFrame] = {}
     if current.feasible:
         ways["current resources"] = target
-    for label, req in (("extra budget", budget_req), ("extra teams", teams_req)):
+    for label, req in (("extra budget", budget_req), ("extra teams", teams_req),
+                       ("extra budget and teams", both_req)):
         if req is not None and req.found and req.problem is not None:
             ways[label] = req.problem
             if req.schedule is not None:
@@ -442,6 +493,20 @@ def render_answer(answer: DeadlineAnswer) -> str:
         else:
             lines.append(f"  (b) No number of extra teams alone meets the deadline "
                          f"({t.status}); the budget binds.")
+    d = answer.extra_both
+    if d is not None:
+        if d.found and d.extra is not None and d.value is not None:
+            added = d.extra[d.extra["extra_teams"] > 0]
+            what = ", ".join(f"{r.team_type} +{r.extra_teams}" for r in added.itertuples()) \
+                or "no extra teams"
+            total = float(d.budget_by_year["extra_usd"].sum()) \
+                if d.budget_by_year is not None else 0.0
+            lines.append(f"  (a+b) Both together (least budget first, then fewest teams): "
+                         f"+{d.value:.2%} every year = {money(total)} in total, and {what} "
+                         f"({d.status}).")
+        else:
+            lines.append(f"  (a+b) Not even more budget and teams together meet it ({d.status}): "
+                         "access or locks bind.")
     first = answer.earliest_year
     lines.append(f"  (c) Earliest completion with current resources: "
                  f"{first if first is not None else 'none found'} ({answer.earliest_note}).")
@@ -465,9 +530,11 @@ def write_answer(answer: DeadlineAnswer, out_dir: Path) -> list[Path]:
         for name, frame in tables.items():
             written.append(write_csv(out_dir / f"{slug}__{name}.csv", frame))
             add_sheet(wb, f"{label} - {name.replace('_', ' ')}"[:31], frame)
-    for req in (answer.extra_budget, answer.extra_teams):
+    for req in (answer.extra_budget, answer.extra_teams, answer.extra_both):
         if req is not None and req.extra is not None:
             add_sheet(wb, f"extra {req.kind}", req.extra.reset_index())
+        if req is not None and req.budget_by_year is not None:
+            add_sheet(wb, f"extra {req.kind} - money", req.budget_by_year.reset_index())
     if wb.sheetnames:
         written.append(write_atomic(out_dir / "extension_request.xlsx", wb.save))
     return written
@@ -479,12 +546,15 @@ def answer_record(answer: DeadlineAnswer) -> dict[str, Any]:
             return None
         return {"status": r.status, "value": r.value, "bound": r.bound,
                 "extra": (r.extra.reset_index().to_dict(orient="records")
-                          if r.extra is not None else None)}
+                          if r.extra is not None else None),
+                "budget_by_year": (r.budget_by_year.reset_index().to_dict(orient="records")
+                                   if r.budget_by_year is not None else None)}
 
     return {"deadline_year": answer.year, "article5_hazards": answer.article5,
             "article5_area_m2": answer.article5_area_m2, "blocked": list(answer.blocked),
             "feasible_with_current_resources": answer.current.feasible,
             "feasibility_status": answer.current.status,
             "extra_budget": req(answer.extra_budget), "extra_teams": req(answer.extra_teams),
+            "extra_budget_and_teams": req(answer.extra_both),
             "earliest_year": answer.earliest_year, "earliest_note": answer.earliest_note,
             "notes": list(answer.notes)}

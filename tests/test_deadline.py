@@ -14,6 +14,7 @@ from prioritise.deadline import (
     earliest_year,
     min_extra_budget,
     min_extra_teams,
+    render_answer,
     with_deadline,
 )
 from prioritise.problem import Problem
@@ -138,3 +139,23 @@ def test_core_never_drops_a_province_share() -> None:
     assert check_feasible(target, 30).feasible is False
     req = min_extra_budget(target, 30)
     assert req.value == pytest.approx(1.5, abs=1e-6)
+
+
+def test_both_together_when_neither_alone_suffices() -> None:
+    """By 2027 the three need 300 of money (100 available) and 15 team-days (10 available):
+    more money alone or more teams alone cannot do it; together alpha = 2 and one team."""
+    base = three_article5(days=5.0)
+    roster = read_roster(base, pd.DataFrame(TEAMS))
+    answer = analyse_deadline(base, 2027, time_limit=30, roster=roster, plan_tables=False)
+    assert answer.extra_budget is not None
+    assert not answer.extra_budget.found
+    assert answer.extra_teams is not None
+    assert not answer.extra_teams.found
+    both = answer.extra_both
+    assert both is not None
+    assert both.value == pytest.approx(2.0, abs=1e-6)
+    assert both.extra is not None
+    assert both.extra.set_index("team_type")["extra_teams"].to_dict() == {"manual": 1}
+    assert both.budget_by_year is not None
+    assert both.budget_by_year["extra_usd"].tolist() == pytest.approx([200.0] * 3, abs=1e-3)
+    assert "(a+b) Both together" in render_answer(answer)
