@@ -375,8 +375,8 @@ def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
         teams_req = min_extra_teams(target, roster.extend(target.years), time_limit,
                                     teams_objective)
     both_req = None
-    if (budget_req is not None and not budget_req.found and teams_req is not None
-            and not teams_req.found and not blocked):
+    if (budget_req is not None and budget_req.status == "infeasible"
+            and teams_req is not None and teams_req.status == "infeasible" and not blocked):
         both_req = min_extra_both(target, (roster or read_roster(problem)).extend(target.years),
                                   time_limit, teams_objective)
     known = {year: current} if year <= problem.years[-1] + max_extension else {}
@@ -480,9 +480,12 @@ def render_answer(answer: DeadlineAnswer) -> str:
                          f"({b.status}).")
             lines += [f"        {y}: {money(float(r['budget_usd']))} -> "
                       f"{money(float(r['new_budget_usd']))}" for y, r in b.extra.iterrows()]
+        elif b.status == "infeasible":
+            lines.append("  (a) No budget increase alone meets the deadline (proven); team "
+                         "capacity or access binds.")
         else:
-            lines.append(f"  (a) No budget increase alone meets the deadline ({b.status}); "
-                         "team capacity or access binds.")
+            lines.append(f"  (a) Minimum extra budget: undecided ({b.status} within the time "
+                         "limit).")
     t = answer.extra_teams
     if t is not None:
         if t.found and t.extra is not None:
@@ -490,9 +493,12 @@ def render_answer(answer: DeadlineAnswer) -> str:
             what = ", ".join(f"{r.team_type} +{r.extra_teams}" for r in added.itertuples()) \
                 or "none"
             lines.append(f"  (b) Minimum extra teams, budgets as they are: {what} ({t.status}).")
+        elif t.status == "infeasible":
+            lines.append("  (b) No number of extra teams alone meets the deadline (proven); "
+                         "the budget binds.")
         else:
-            lines.append(f"  (b) No number of extra teams alone meets the deadline "
-                         f"({t.status}); the budget binds.")
+            lines.append(f"  (b) Minimum extra teams: undecided ({t.status} within the time "
+                         "limit).")
     d = answer.extra_both
     if d is not None:
         if d.found and d.extra is not None and d.value is not None:
@@ -504,9 +510,12 @@ def render_answer(answer: DeadlineAnswer) -> str:
             lines.append(f"  (a+b) Both together (least budget first, then fewest teams): "
                          f"+{d.value:.2%} every year = {money(total)} in total, and {what} "
                          f"({d.status}).")
-        else:
-            lines.append(f"  (a+b) Not even more budget and teams together meet it ({d.status}): "
+        elif d.status == "infeasible":
+            lines.append("  (a+b) Not even more budget and teams together meet it (proven): "
                          "access or locks bind.")
+        else:
+            lines.append(f"  (a+b) Budget and teams together: undecided ({d.status} within "
+                         "the time limit); try a longer --time-limit.")
     first = answer.earliest_year
     lines.append(f"  (c) Earliest completion with current resources: "
                  f"{first if first is not None else 'none found'} ({answer.earliest_note}).")

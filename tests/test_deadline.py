@@ -90,6 +90,9 @@ def test_analysis_answers_and_tables() -> None:
     assert check_feasible(target.replace(budget=target.budget * 1.99), 30).feasible is False
     assert answer.extra_teams is not None
     assert not answer.extra_teams.found  # the budget binds, not the teams
+    assert answer.extra_teams.status == "infeasible"
+    assert "(b) No number of extra teams alone meets the deadline (proven)" in \
+        render_answer(answer)
     assert answer.earliest_year == 2029
     tables = answer.tables["extra budget"]
     by_year = tables["by_year"].set_index("year")
