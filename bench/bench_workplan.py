@@ -241,6 +241,8 @@ def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -
 def fmt(v: Any, spec: str = ".2f") -> str:
     if v is None:
         return "-"
+    if spec.endswith("%") and isinstance(v, float) and v > 10:
+        return ">1000%"  # e.g. against the trivial all-zero plan
     return format(v, spec) if isinstance(v, (int, float)) else str(v)
 
 
@@ -323,10 +325,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="wall seconds before a size's process is killed (default: "
                         "3 x the time limit per solve + 120)")
     parser.add_argument("--json", help="append the raw results to this file (JSON lines)")
+    parser.add_argument("--report", help="print the tables of a --json file and exit")
     parser.add_argument("--hazards", type=int, help=argparse.SUPPRESS)  # child process
     parser.add_argument("--out-file", help=argparse.SUPPRESS)  # child process
     args = parser.parse_args(argv)
 
+    if args.report:
+        lines = Path(args.report).read_text().splitlines()
+        print_tables([json.loads(line) for line in lines if line.strip()])
+        return 0
     if args.hazards is not None:
         def save(result: dict[str, Any]) -> None:
             Path(args.out_file).write_text(json.dumps(result))

@@ -27,7 +27,7 @@ from prioritise.planning import plan
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", default="1",
-                        help="1..9 for mknapcb<k>.txt in the shared folder, or a path")
+                        help="1..9 or a file name (mknapcb4.txt) in the shared folder, or a path")
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     parser.add_argument("--gap", type=float, default=0.0, help="relative MIP gap to stop at")
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=None, help="only the first N problems")
     args = parser.parse_args(argv)
 
-    path = DATA_DIR / f"mknapcb{args.file}.txt" if args.file.isdigit() else Path(args.file)
+    path = resolve(args.file)
     instances = read_instances(path)[:args.first]
     print(f"{path.name}: {len(instances)} problems, solver {args.solver}, gap {args.gap}, "
           f"time limit {args.time_limit:g} s")
@@ -85,6 +85,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{shortfall / max(n, 1):.4%}, solve {solve_total:.1f} s, total {wall_total:.1f} s, "
           f"CPU {cpu_total:.1f} s")
     return 0
+
+
+def resolve(name: str) -> Path:
+    """``4``, ``mknapcb4``, ``mknapcb4.txt`` (shared folder) or a path."""
+    if name.isdigit():
+        return DATA_DIR / f"mknapcb{name}.txt"
+    path = Path(name)
+    if path.exists():
+        return path
+    return DATA_DIR / (name if name.endswith(".txt") else f"{name}.txt")
 
 
 def _cpu() -> float:

@@ -5,7 +5,7 @@ Problem through ``build_problem`` (budget = constraint 1, team-days of team type
 others, impact = profit) and solved through ``plan()`` with gap 0. The chosen hazards are
 then checked against the original knapsack data, independently of the engine.
 
-HiGHS needs 5-15 s of CPU per problem here (about 30 s for the three), so two of them are
+HiGHS needs 5-12 s of CPU per problem here (about 26 s for the three), so two of them are
 marked slow; CBC proves all three in a few seconds and runs by default when available.
 """
 
