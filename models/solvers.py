@@ -61,6 +61,9 @@ class SolverOptions:
 
 PRESOLVE_AUTO_LIMIT = 20_000
 
+# The size the process's HiGHS thread pool was last rebuilt for (None: never set here).
+_POOL_THREADS: int | None = None
+
 # A plan to start from: (column indices, values) of integer columns; the solver completes
 # the continuous ones.
 Start = tuple[np.ndarray, np.ndarray]
@@ -202,8 +205,10 @@ def _solve_highs(model: LinearModel, options: SolverOptions,
     if options.threads > 0:
         # HiGHS keeps one thread pool per process, sized by the first solve; a later solve
         # asking for another size fails with status "Not Set" unless the pool is rebuilt.
-        if h.getOptionValue("threads") != options.threads:
+        global _POOL_THREADS
+        if options.threads != _POOL_THREADS:
             highspy.Highs.resetGlobalScheduler(True)
+            _POOL_THREADS = options.threads
         h.setOptionValue("threads", int(options.threads))
     if progress is not None:
         def callback(_type, _msg, data_out, _data_in, _user):  # type: ignore[no-untyped-def]
