@@ -93,6 +93,8 @@ class _Planner:
         for r in list(required):
             required |= set(nx.ancestors(self.graph, r))
         self.required = required
+        self.total = self.national_spend = 0.0
+        self.by_province: dict[str, float] = {}
         # LP guidance: x values of the relaxation per eligibility row (zeros without one).
         self.guide = np.zeros(len(f)) if guide is None else np.clip(guide, 0.0, 1.0)
         topo = list(nx.lexicographical_topological_sort(self.graph))
@@ -150,6 +152,7 @@ class _Planner:
         self.state.used[:, t] += self.days[r]
         self.state.row_of[h] = r
         self.state.year_of[h] = t
+        self._count(h, r, 1.0)
 
     def remove(self, h: int) -> None:
         r = self.state.row_of.pop(h)
@@ -157,6 +160,16 @@ class _Planner:
         self.state.spend[t] -= self.cost[r]
         self.state.used[:, t] -= self.days[r]
         self.state.year_of[h] = -1
+        self._count(h, r, -1.0)
+
+    def _count(self, h: int, r: int, sign: float) -> None:
+        """Keep the share totals current, so checking a share costs O(provinces)."""
+        c = sign * float(self.cost[r])
+        self.total += c
+        q = self.province[h]
+        self.by_province[q] = self.by_province.get(q, 0.0) + c
+        if self.national[r]:
+            self.national_spend += c
 
     def place_required(self, h: int, latest: int) -> bool:
         """Place a hazard that must be done, dropping optional work up to its latest year
@@ -268,13 +281,8 @@ class _Planner:
         return not (self.local_share > 0 and national < self.local_share * total - tol)
 
     def totals(self) -> tuple[float, dict[str, float], float]:
-        rows = np.fromiter(self.state.row_of.values(), int, len(self.state.row_of))
-        total = float(self.cost[rows].sum())
-        by_province: dict[str, float] = {}
-        for q, c in zip(self.province[self.hazard[rows]], self.cost[rows], strict=True):
-            by_province[q] = by_province.get(q, 0.0) + float(c)
-        national = float(self.cost[rows][self.national[rows]].sum())
-        return total, by_province, national
+        """Money spent in all, by province and by national operators."""
+        return self.total, self.by_province, self.national_spend
 
     def national_short(self) -> bool:
         if self.local_share <= 0:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from prioritise import schema
@@ -22,7 +21,13 @@ from prioritise.dependencies import check_dependencies
 from prioritise.errors import Finding, ProjectError, ValidationReport, error, warning
 from prioritise.geometry import WGS84, areas_m2, check_area_crs, check_crs, repair_polygons
 from prioritise.land_release import build_options
-from prioritise.readers import apply_column_map, coerce_table, read_any, row_labels
+from prioritise.readers import (
+    apply_column_map,
+    coerce_column,
+    coerce_table,
+    read_any,
+    row_labels,
+)
 from prioritise.resources import budget_by_year, capacity_by_year, team_types
 from prioritise.scoring import score_hazards
 from prioritise.settings import Settings, parse_settings
@@ -205,7 +210,7 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
                                 schema.HAZARDS, h_file, id_column="hazard_id")
     report.extend(found)
     for col in extra_days:
-        values, bad = _numbers(frame[col])
+        values, bad = coerce_column(frame[col], "float")
         frame[col] = values
         if bad.any():
             report.add(error(h_file, "bad-value", f"Column '{col}' must be a number of team-days.",
@@ -287,12 +292,6 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
     if not report.ok(strict):
         raise ProjectError(report, strict=strict)
     return replace(problem, findings=tuple(report.findings))
-
-
-def _numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    from prioritise.readers import coerce_column
-
-    return coerce_column(series, "float")
 
 
 def _hazard_geometry(frame: pd.DataFrame, settings: Settings, file: str) -> tuple[
@@ -442,7 +441,3 @@ def _apply_locks(frame: pd.DataFrame, locks: pd.DataFrame | None, settings: Sett
     out["lock_year"] = out["lock_year"].astype("Int64").astype(float)
     return out
 
-
-def hazard_positions(problem: Problem) -> pd.Series:
-    """Map hazard_id -> row position."""
-    return pd.Series(np.arange(len(problem.hazards)), index=problem.hazards["hazard_id"])
