@@ -27,7 +27,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prioritise.access_routes import AccessSettings, derive_access
+from prioritise.access.routes import AccessSettings, derive_access
 
 CRS = "EPSG:32636"
 ORIGIN = np.array([250_000.0, 1_300_000.0])

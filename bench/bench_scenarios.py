@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from prioritise import load_problem  # noqa: E402
-from prioritise.batch import RunOptions, run_scenarios, write_comparison  # noqa: E402
-from prioritise.scenarios import load_scenarios  # noqa: E402
+from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison  # noqa: E402
+from prioritise.inputs.scenarios import load_scenarios  # noqa: E402
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ from bench.synthetic import Spec, build, make_tables
 from models import solvers
 from models.matrix import LinearModel, split_long_rows
 from models.workplan import build_model
-from prioritise.planning import plan
+from prioritise.planning.planner import plan
 
 SIZES = (1_000, 10_000, 50_000)
 FORMULATIONS = ("by", "cumulative", "aggregated")

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from prioritise.problem import Problem, build_problem
-from prioritise.settings import parse_settings
+from prioritise.core.problem import Problem
+from prioritise.core.settings import parse_settings
+from prioritise.inputs.loader import build_problem
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib-mkp"
 START_YEAR = 2027

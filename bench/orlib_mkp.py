@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 
 from bench.orlib import DATA_DIR, chosen_items, read_instances, to_problem
-from prioritise.planning import plan
+from prioritise.planning.planner import plan
 
 
 def main(argv: list[str] | None = None) -> int:

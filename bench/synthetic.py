@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from prioritise.problem import Problem, build_problem
-from prioritise.settings import parse_settings
+from prioritise.core.problem import Problem
+from prioritise.core.settings import parse_settings
+from prioritise.inputs.loader import build_problem
 
 SEED = 20261126
 START_YEAR = 2027

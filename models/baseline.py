@@ -14,8 +14,8 @@ import pandas as pd
 
 from models.eligibility import excluded_hazards, year_weights
 from models.solution import schedule_from_rows
-from prioritise.problem import Problem
-from prioritise.schema import DAYS_PREFIX
+from prioritise.core.problem import Problem
+from prioritise.core.schema import DAYS_PREFIX
 
 
 def ranking_order(problem: Problem) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from models.matrix import LinearModel
+from models.solvers import _highs_model
 
 DUAL_FAMILIES = ("budget_per_year", "team_capacity")
 
@@ -62,7 +63,6 @@ def solve_relaxation(model: LinearModel, time_limit: float = 60.0) -> tuple[
     """
     import highspy
 
-    from models.solvers import _highs_model
 
     if model.n_cols == 0:
         return "optimal", 0.0, np.zeros(0), np.zeros(model.n_rows), np.zeros(0), 0.0

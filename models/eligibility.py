@@ -13,8 +13,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from prioritise.dependencies import dependency_graph
-from prioritise.problem import Problem
+from prioritise.core.graph import dependency_graph
+from prioritise.core.problem import Problem
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import pandas as pd
 
 from models.eligibility import Eligibility
 from models.matrix import LinearModel
-from prioritise.problem import Problem
-from prioritise.schema import DAYS_PREFIX
+from prioritise.core.problem import Problem
+from prioritise.core.schema import DAYS_PREFIX
 
 
 @dataclass

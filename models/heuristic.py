@@ -27,8 +27,8 @@ import numpy as np
 
 from models.solvers import RawResult, SolveStatus, relative_gap
 from models.workplan import BuiltModel
-from prioritise.dependencies import dependency_graph
-from prioritise.schema import DAYS_PREFIX
+from prioritise.core.graph import dependency_graph
+from prioritise.core.schema import DAYS_PREFIX
 
 EPS = 1e-7
 

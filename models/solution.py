@@ -14,9 +14,9 @@ import pandas as pd
 
 from models.solvers import RawResult, SolveStatus
 from models.workplan import BuiltModel
-from prioritise.errors import PrioritiseError
-from prioritise.problem import Problem
-from prioritise.schema import DAYS_PREFIX
+from prioritise.core.errors import PrioritiseError
+from prioritise.core.problem import Problem
+from prioritise.core.schema import DAYS_PREFIX
 
 TOLERANCE = 1e-6
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from models.matrix import LinearModel, split_long_rows
-from prioritise.errors import SolverUnavailableError
+from prioritise.core.errors import SolverUnavailableError
 
 # Progress callback: (elapsed seconds, best plan objective, best bound, relative gap).
 ProgressFn = Callable[[float, float | None, float | None, float | None], None]

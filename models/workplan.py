@@ -10,7 +10,7 @@ import numpy as np
 from models import families as fam
 from models.eligibility import Eligibility, build_eligibility
 from models.matrix import LinearModel
-from prioritise.problem import Problem
+from prioritise.core.problem import Problem
 
 
 @dataclass(frozen=True)

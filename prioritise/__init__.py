@@ -18,31 +18,32 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# Exports resolve on first use, so that importing a leaf module (prioritise.dependencies,
+# Exports resolve on first use, so that importing a leaf module (prioritise.core.graph,
 # used by models/) does not import the planner, which imports models/ in turn.
 _EXPORTS = {
-    "ScenarioBatch": "prioritise.batch", "run_scenarios": "prioritise.batch",
-    "InfeasibleError": "prioritise.errors", "PrioritiseError": "prioritise.errors",
-    "ProjectError": "prioritise.errors", "SolverUnavailableError": "prioritise.errors",
-    "ValidationReport": "prioritise.errors",
-    "PlanResult": "prioritise.planning", "plan": "prioritise.planning",
-    "Problem": "prioritise.problem", "build_problem": "prioritise.problem",
-    "load_problem": "prioritise.problem",
-    "Scenario": "prioritise.scenarios", "load_scenarios": "prioritise.scenarios",
+    "ScenarioBatch": "prioritise.execution.batch", "run_scenarios": "prioritise.execution.batch",
+    "InfeasibleError": "prioritise.core.errors", "PrioritiseError": "prioritise.core.errors",
+    "ProjectError": "prioritise.core.errors", "SolverUnavailableError": "prioritise.core.errors",
+    "ValidationReport": "prioritise.core.errors",
+    "PlanResult": "prioritise.planning.planner", "plan": "prioritise.planning.planner",
+    "Problem": "prioritise.core.problem", "build_problem": "prioritise.inputs.loader",
+    "load_problem": "prioritise.inputs.loader",
+    "Scenario": "prioritise.inputs.scenarios", "load_scenarios": "prioritise.inputs.scenarios",
 }
 
 if TYPE_CHECKING:
-    from prioritise.batch import ScenarioBatch, run_scenarios
-    from prioritise.errors import (
+    from prioritise.core.errors import (
         InfeasibleError,
         PrioritiseError,
         ProjectError,
         SolverUnavailableError,
         ValidationReport,
     )
-    from prioritise.planning import PlanResult, plan
-    from prioritise.problem import Problem, build_problem, load_problem
-    from prioritise.scenarios import Scenario, load_scenarios
+    from prioritise.core.problem import Problem
+    from prioritise.execution.batch import ScenarioBatch, run_scenarios
+    from prioritise.inputs.loader import build_problem, load_problem
+    from prioritise.inputs.scenarios import Scenario, load_scenarios
+    from prioritise.planning.planner import PlanResult, plan
 
 
 def __getattr__(name: str) -> Any:

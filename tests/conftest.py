@@ -9,8 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from prioritise.problem import Problem, build_problem
-from prioritise.settings import settings_from_dict
+from prioritise.core.problem import Problem
+from prioritise.core.settings import settings_from_dict
+from prioritise.inputs.loader import build_problem
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_data"

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
-from prioritise.access_output import write_access_outputs
-from prioritise.access_routes import (
+from prioritise.access.network import build_network
+from prioritise.access.routes import (
     ACCESS_STATUSES,
     AccessResult,
     AccessSettings,
@@ -29,7 +29,7 @@ from prioritise.access_routes import (
     parse_access_settings,
     read_ignore,
 )
-from prioritise.road_network import build_network
+from prioritise.outputs.access import write_access_outputs
 
 CRS = "EPSG:32636"
 X0, Y0 = 500_000.0, 3_500_000.0

@@ -10,8 +10,8 @@ import pytest
 
 from models.eligibility import year_weights
 from prioritise import plan
-from prioritise.problem import Problem
-from prioritise.schema import DAYS_PREFIX
+from prioritise.core.problem import Problem
+from prioritise.core.schema import DAYS_PREFIX
 from tests.conftest import make_problem
 
 TEAMS = [{"team_type": "manual", "teams": 1, "days_per_year": 20, "cost_per_day": 10},

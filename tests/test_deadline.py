@@ -8,17 +8,17 @@ import pandas as pd
 import pytest
 
 from cli import main
-from prioritise.deadline import (
+from prioritise.analyses.deadline import (
     analyse_deadline,
     check_feasible,
     earliest_year,
     min_extra_budget,
     min_extra_teams,
-    render_answer,
     with_deadline,
 )
-from prioritise.problem import Problem
-from prioritise.roster import read_roster
+from prioritise.core.problem import Problem
+from prioritise.inputs.roster import read_roster
+from prioritise.outputs.deadline import render_answer
 from tests.conftest import hazard, make_problem
 
 TEAMS = [{"team_type": "manual", "teams": 1, "days_per_year": 10, "cost_per_day": 1.0}]

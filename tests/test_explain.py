@@ -12,8 +12,8 @@ from cli import main
 from models.duals import marginal_values, solve_relaxation
 from models.workplan import build_model
 from prioritise import plan
-from prioritise.explain import explain_hazard, explain_plan, force, schedule_from_workplan
-from prioritise.problem import Problem
+from prioritise.analyses.explain import explain_hazard, explain_plan, force, schedule_from_workplan
+from prioritise.core.problem import Problem
 from tests.conftest import hazard, make_problem
 
 

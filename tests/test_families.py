@@ -8,7 +8,7 @@ import pytest
 
 from models.families import FAMILIES
 from models.workplan import BuiltModel, build_model
-from prioritise.problem import Problem
+from prioritise.core.problem import Problem
 from tests.conftest import hazard, make_problem
 
 

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from prioritise import plan
-from prioritise.finance import (
+from prioritise.analyses.scenarios.apply import apply_scenario
+from prioritise.analyses.scenarios.plan import plan_prepared
+from prioritise.core.finance import (
     BudgetProfile,
     FinancingTerms,
     annuity_payment,
@@ -14,9 +16,7 @@ from prioritise.finance import (
     financing_schedule,
     shaped_budget,
 )
-from prioritise.scenario_apply import apply_scenario
-from prioritise.scenario_plan import plan_prepared
-from prioritise.scenarios import parse_scenarios
+from prioritise.inputs.scenarios import parse_scenarios
 from tests.conftest import hazard, make_problem
 
 BASE = pd.Series([100.0, 100.0, 100.0, 100.0], index=[2027, 2028, 2029, 2030], name="budget_usd")

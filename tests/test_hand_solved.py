@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prioritise import InfeasibleError, plan
-from prioritise.problem import Problem
+from prioritise.core.problem import Problem
 from tests.conftest import hazard, make_problem
 
 

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from prioritise import ProjectError, load_problem, plan
-from prioritise.geometry import areas_m2
+from prioritise.inputs.geometry import areas_m2
 
 PROJECT = """[plan]
 start_year = 2027

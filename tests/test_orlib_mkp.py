@@ -23,8 +23,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.orlib import MKPInstance, chosen_items, read_instances, to_problem  # noqa: E402
-from prioritise.errors import SolverUnavailableError  # noqa: E402
-from prioritise.planning import plan  # noqa: E402
+from prioritise.core.errors import SolverUnavailableError  # noqa: E402
+from prioritise.planning.planner import plan  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (MKP_DIR / "mknapcb1.txt").exists(),
                                 reason=f"OR-Library data not found in {MKP_DIR}")

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from models.eligibility import year_weights
 from models.solution import check_schedule
 from prioritise import plan
-from prioritise.dependencies import dependency_graph, find_cycles
-from prioritise.geometry import areas_m2, repair_polygons
+from prioritise.core.graph import dependency_graph, find_cycles
+from prioritise.inputs.geometry import areas_m2, repair_polygons
 from tests.conftest import hazard, make_problem
 
 coords = st.tuples(st.floats(33.0, 33.02), st.floats(14.0, 14.02))

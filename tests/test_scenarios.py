@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from prioritise import InfeasibleError, ProjectError, plan
-from prioritise.batch import RunOptions, run_scenarios, write_comparison
-from prioritise.outlook import completion_from_summary
-from prioritise.problem import Problem
-from prioritise.roster import read_roster
-from prioritise.scenario_apply import apply_scenario, scenario_findings
-from prioritise.scenarios import Scenario, load_scenarios, parse_scenarios
-from prioritise.uncertainty import UncertaintySettings, simulate
+from prioritise.analyses.outlook import completion_from_summary
+from prioritise.analyses.scenarios.apply import apply_scenario, scenario_findings
+from prioritise.analyses.uncertainty import UncertaintySettings, simulate
+from prioritise.core.problem import Problem
+from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
+from prioritise.inputs.roster import read_roster
+from prioritise.inputs.scenarios import Scenario, load_scenarios, parse_scenarios
 from tests.conftest import hazard, make_problem
 
 CRITERIA = {"scoring": {"criteria": [

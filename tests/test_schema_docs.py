@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from prioritise.schema import TABLES, render_markdown
+from prioritise.core.schema import TABLES, render_markdown
 from tests.conftest import REPO
 
 
 def test_schema_docs_are_current() -> None:
     text = (REPO / "docs" / "schema.md").read_text(encoding="utf-8")
-    assert text == render_markdown(), "run: python -m prioritise.schema > docs/schema.md"
+    assert text == render_markdown(), "run: python -m prioritise.core.schema > docs/schema.md"
 
 
 def test_every_table_has_its_required_columns_documented() -> None:

@@ -1,0 +1,461 @@
+"""Can every Article 5 hazard be completed by a year, and if not, what would it take?
+
+All answers come from solves, not rules of thumb:
+
+1. feasibility under current budgets and teams (the workplan model with the deadline in
+   force and no objective);
+2. (a) the smallest uniform budget increase, profile kept: min alpha with budgets
+   (1 + alpha) B_t; (b) separately, the fewest extra teams of each type (or their least
+   cost) with budgets as they are;
+3. the earliest year that is feasible with current resources (the deadline constraint only
+   relaxes as the year moves later, so a binary search over years needs few solves); years
+   past the horizon extend it by repeating the last year's budget and teams;
+4. for each way of meeting the deadline, the plan (optimised for impact under the deadline)
+   as the tables an extension request needs: area per year and province, cost per year,
+   teams per year.
+
+The resource questions only involve the hazards that must be done (Article 5 hazards, 'must'
+locks and everything on their access routes), so the solves start on that core: dropping
+hazards that may stay unscheduled does not change feasibility. With province or
+localisation shares the core still gives sound answers one way (a core plan is a plan), and
+the whole problem is solved as well when it could do better (see :func:`required_core`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from models.deadline import add_budget_scale, add_extra_teams, zero_objective
+from models.eligibility import excluded_hazards
+from models.heuristic import greedy_plan
+from models.solution import check_schedule, schedule_from_rows
+from models.solvers import SolverOptions, SolveStatus, solve
+from models.workplan import BuiltModel, build_model
+from prioritise.analyses.scenarios.apply import extend_horizon
+from prioritise.core.errors import InfeasibleError
+from prioritise.core.graph import dependency_graph
+from prioritise.core.problem import Problem
+from prioritise.core.schema import DAYS_PREFIX
+from prioritise.inputs.roster import Roster, read_roster
+from prioritise.planning.planner import plan
+
+ALPHA_ROUNDING = 1e-6  # alpha is rounded up to this, so the extra budget is never short
+
+
+@dataclass(frozen=True)
+class Check:
+    """One solve's verdict: True feasible, False proven infeasible, None undecided (time)."""
+
+    feasible: bool | None
+    status: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The least extra resource that makes the deadline reachable, from one solve."""
+
+    kind: str  # "budget" or "teams"
+    status: str
+    value: float | None  # alpha, or the objective (teams or their cost)
+    bound: float | None
+    extra: pd.DataFrame | None  # extra budget per year, or extra teams per type
+    problem: Problem | None = None  # the problem with the extra resources
+    schedule: pd.DataFrame | None = None  # the solve's own (feasible) schedule
+    budget_by_year: pd.DataFrame | None = None  # with both: the extra budget per year
+
+    @property
+    def found(self) -> bool:
+        return self.extra is not None
+
+
+@dataclass(frozen=True)
+class DeadlineAnswer:
+    year: int
+    article5: int
+    article5_area_m2: float
+    blocked: tuple[str, ...]
+    current: Check
+    extra_budget: Requirement | None
+    extra_teams: Requirement | None
+    earliest_year: int | None
+    earliest_note: str
+    tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    extra_both: Requirement | None = None  # only when neither (a) nor (b) works alone
+
+
+def with_deadline(problem: Problem, year: int) -> Problem:
+    """The problem with ``[plan] deadline_year = year``, the horizon extended to reach it."""
+    plan_s = problem.settings.plan
+    if year < plan_s.start_year:
+        raise ValueError(f"The deadline {year} is before the plan starts ({plan_s.start_year}).")
+    years = max(plan_s.years, year - plan_s.start_year + 1)
+    p = extend_horizon(problem, years)
+    settings = replace(p.settings, plan=replace(p.settings.plan, deadline_year=year))
+    return p.replace(settings=settings)
+
+
+def required_core(problem: Problem) -> tuple[Problem, bool]:
+    """The hazards that must be done (Article 5, 'must' locks) and their access routes, and
+    whether answers on that core are exact for the whole problem (the whole problem itself
+    is returned when the core would lose a province that must get a share of spending).
+
+    Without shares they are: the other hazards may simply stay unscheduled. With province or
+    localisation shares, a plan of the core is still a plan of the whole problem (the shares
+    are taken of the same spending), so a feasible core proves feasibility and the core's
+    extra budget or teams suffice; but other hazards could meet a share more cheaply, so the
+    whole problem may need less, and an infeasible core proves nothing.
+    """
+    c = problem.settings.constraints
+    exact = not (c.equity_min_share or c.equity_default_share or c.localisation_min_share)
+    h = problem.hazards
+    must = (h["lock"] == "must") | h["article5"].astype(bool)
+    ids = h["hazard_id"]
+    needed = set(ids[must])
+    if not problem.dependencies.empty:
+        graph = dependency_graph(ids, problem.dependencies)
+        for node in list(needed):
+            needed |= nx.ancestors(graph, node)
+    keep = np.flatnonzero(ids.isin(needed).to_numpy())
+    # Equity rows exist only for provinces with hazards: a core without a province that
+    # must get a share would silently drop that share, so then only the whole problem will do.
+    shared = {p for p in h["province"].unique()
+              if c.equity_min_share.get(p, c.equity_default_share) > 0}
+    if len(keep) == len(h) or not shared <= set(h["province"].to_numpy()[keep]):
+        return problem, True
+    return subset_problem(problem, keep), exact
+
+
+def subset_problem(problem: Problem, keep: np.ndarray) -> Problem:
+    """The problem restricted to the hazards at positions ``keep`` (renumbered 0..m-1)."""
+    new_pos = np.full(len(problem.hazards), -1)
+    new_pos[keep] = np.arange(len(keep))
+    opts = problem.options[problem.options["hazard"].isin(keep)].copy()
+    opts["hazard"] = new_pos[opts["hazard"].to_numpy()]
+    ids = set(problem.hazards["hazard_id"].to_numpy()[keep])
+    deps = problem.dependencies
+    deps = deps[deps["hazard_id"].isin(ids) & deps["requires"].isin(ids)].reset_index(drop=True)
+    geometry = (problem.geometry.iloc[keep].reset_index(drop=True)
+                if problem.geometry is not None else None)
+    return problem.replace(hazards=problem.hazards.iloc[keep].reset_index(drop=True),
+                           contributions=problem.contributions.iloc[keep].reset_index(drop=True),
+                           options=opts.reset_index(drop=True), dependencies=deps,
+                           geometry=geometry)
+
+
+def _options(time_limit: float, gap: float = 0.0) -> SolverOptions:
+    return SolverOptions(time_limit=time_limit, gap=gap)
+
+
+def _verdict(status: SolveStatus) -> bool | None:
+    if status == SolveStatus.INFEASIBLE:
+        return False
+    return True if status.has_plan else None
+
+
+def check_feasible(problem: Problem, time_limit: float) -> Check:
+    """Is there any plan meeting the problem's deadline (and every other rule)?
+
+    Solved on the required core first; with shares, a core that is not feasible is
+    followed by a solve of the whole problem (see :func:`required_core`).
+    """
+    core, exact = required_core(problem)
+    check = _feasible(core, time_limit)
+    if exact or check.feasible is True:
+        return check
+    return _feasible(problem, time_limit)
+
+
+def _feasible(part: Problem, time_limit: float) -> Check:
+    """A constructive plan that passes the rule check proves feasibility at once; otherwise
+    the solver decides (or runs out of time)."""
+    start = time.perf_counter()
+    built = build_model(part)
+    greedy = greedy_plan(built)
+    if greedy is not None:
+        schedule = schedule_from_rows(part, built.eligibility.frame[greedy])
+        if not check_schedule(part, schedule):
+            return Check(True, "feasible (constructive plan)", time.perf_counter() - start)
+    zero_objective(built.model)
+    raw = solve(built.model, _options(time_limit, gap=1.0))
+    return Check(_verdict(raw.status), str(raw.status), raw.seconds)
+
+
+def _core_then_whole(problem: Problem, minimise: Callable[[Problem], Requirement],
+                     ) -> Requirement:
+    """A resource minimum on the core; with shares, also on the whole problem, keeping the
+    better answer and saying when only the core's upper bound is known."""
+    core, exact = required_core(problem)
+    on_core = minimise(core)
+    if exact:
+        return on_core
+    whole = minimise(problem)
+    if whole.found and (not on_core.found or (whole.value or 0.0) <= (on_core.value or 0.0)):
+        return whole
+    if on_core.found:
+        return replace(on_core, status=f"{on_core.status} on the required hazards; an upper "
+                       f"bound (whole problem: {whole.status})")
+    return whole
+
+
+def _chosen_schedule(built: BuiltModel, x: np.ndarray, problem: Problem) -> pd.DataFrame:
+    chosen = built.eligibility.frame[x[built.x] > 0.5]
+    return schedule_from_rows(problem, chosen)
+
+
+def min_extra_budget(problem: Problem, time_limit: float) -> Requirement:
+    """(a) The smallest alpha such that budgets (1 + alpha) B_t meet the deadline."""
+    return _core_then_whole(problem, lambda part: _min_budget(problem, part, time_limit))
+
+
+def _min_budget(problem: Problem, core: Problem, time_limit: float) -> Requirement:
+    built = build_model(core)
+    zero_objective(built.model)
+    alpha_col = add_budget_scale(built.model)
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None:
+        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
+    alpha = _round_up(float(raw.x[alpha_col]))
+    budget = problem.budget * (1.0 + alpha)
+    extra = _budget_frame(problem, alpha)
+    bigger = problem.replace(budget=budget.rename(problem.budget.name))
+    schedule = _chosen_schedule(built, raw.x, core.replace(budget=budget))
+    return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound), extra, bigger,
+                       schedule)
+
+
+def min_extra_teams(problem: Problem, roster: Roster, time_limit: float,
+                    objective: str = "count") -> Requirement:
+    """(b) The fewest extra teams (or least costly) that meet the deadline with the budget."""
+    return _core_then_whole(problem, lambda part: _min_teams(problem, part, roster, time_limit,
+                                                            objective))
+
+
+def _min_teams(problem: Problem, core: Problem, roster: Roster, time_limit: float,
+               objective: str) -> Requirement:
+    built = build_model(core)
+    zero_objective(built.model)
+    days = roster.extend(problem.years).days_per_team
+    rate = problem.team_types.set_index("team_type")["cost_per_day"].fillna(0.0)
+    cost = (days.sum() * rate.reindex(days.columns).fillna(0.0)) if objective == "cost" else None
+    cols, types = add_extra_teams(built.model, days, cost)
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None or not len(cols):
+        return Requirement("teams", str(raw.status), None, _neg(raw.best_bound), None)
+    n = np.round(raw.x[cols]).astype(int)
+    extra = pd.DataFrame({"team_type": types, "extra_teams": n,
+                          "days_per_team": days[types].mean().to_numpy(),
+                          "cost_per_team_day": rate.reindex(types).to_numpy()})
+    extra["extra_team_days_per_year"] = extra["extra_teams"] * extra["days_per_team"]
+    capacity = problem.capacity.copy()
+    for t, k in zip(types, n, strict=True):
+        capacity[t] = capacity[t] + k * days[t]
+    bigger = problem.replace(capacity=capacity)
+    schedule = _chosen_schedule(built, raw.x, core.replace(capacity=capacity))
+    return Requirement("teams", str(raw.status), float(-(raw.objective or 0.0)),
+                       _neg(raw.best_bound), extra, bigger, schedule)
+
+
+def min_extra_both(problem: Problem, roster: Roster, time_limit: float,
+                   objective: str = "count") -> Requirement:
+    """(a+b) When neither alone works: the least uniform budget increase with any number of
+    extra teams, then the fewest extra teams (or least costly) at that budget. Lexicographic,
+    so both figures are minimal in that order."""
+    days = roster.extend(problem.years).days_per_team
+    first = _core_then_whole(problem, lambda part: _min_budget_free_teams(problem, part, days,
+                                                                          time_limit))
+    if not first.found or first.value is None:
+        return replace(first, kind="budget and teams")
+    funded = problem.replace(budget=problem.budget * (1.0 + first.value))
+    teams = min_extra_teams(funded, roster, time_limit, objective)
+    if not teams.found:
+        return replace(teams, kind="budget and teams")
+    return replace(teams, kind="budget and teams", value=first.value,
+                   status=f"budget {first.status}; teams {teams.status}",
+                   budget_by_year=_budget_frame(problem, first.value))
+
+
+def _min_budget_free_teams(problem: Problem, core: Problem, days: pd.DataFrame,
+                           time_limit: float) -> Requirement:
+    built = build_model(core)
+    zero_objective(built.model)
+    alpha_col = add_budget_scale(built.model)
+    add_extra_teams(built.model, days, pd.Series(0.0, index=days.columns))  # free teams
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None:
+        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
+    alpha = _round_up(float(raw.x[alpha_col]))
+    return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound),
+                       _budget_frame(problem, alpha))
+
+
+def _round_up(alpha: float) -> float:
+    return math.ceil(alpha / ALPHA_ROUNDING - 1e-9) * ALPHA_ROUNDING
+
+
+def _budget_frame(problem: Problem, alpha: float) -> pd.DataFrame:
+    extra = pd.DataFrame({"budget_usd": problem.budget, "extra_usd": problem.budget * alpha,
+                          "new_budget_usd": problem.budget * (1.0 + alpha)})
+    extra.index.name = "year"
+    return extra
+
+
+def _neg(x: float | None) -> float | None:
+    return None if x is None else -x
+
+
+def earliest_year(problem: Problem, time_limit: float, max_extension: int = 15,
+                  known: dict[int, Check] | None = None) -> tuple[int | None, str]:
+    """(c) The earliest deadline year feasible with current resources (binary search)."""
+    start = problem.settings.plan.start_year
+    last = start + problem.settings.plan.years - 1 + max_extension
+    checks = dict(known or {})
+    undecided: list[int] = []
+
+    def feasible(y: int) -> bool:
+        if y not in checks:
+            checks[y] = check_feasible(with_deadline(problem, y), time_limit)
+        if checks[y].feasible is None:
+            undecided.append(y)
+        return bool(checks[y].feasible)
+
+    if not feasible(last):
+        return None, (f"not feasible by {last} either (the horizon extended by "
+                      f"{max_extension} years, repeating the last year's budget and teams)")
+    lo, hi = start, last  # invariant: hi feasible; everything below lo infeasible
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if feasible(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    note = "from feasibility solves"
+    if hi > problem.years[-1]:
+        note += (f"; beyond {problem.years[-1]} the horizon repeats its last year's budget "
+                 "and teams")
+    if undecided:
+        note += (f"; the solver could not decide {sorted(set(undecided))} within the time "
+                 "limit (counted as not feasible)")
+    return hi, note
+
+
+def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
+                     teams_objective: str = "count", max_extension: int = 15,
+                     roster: Roster | None = None, plan_tables: bool = True) -> DeadlineAnswer:
+    """The full answer for ``year`` (see the module docstring)."""
+    target = with_deadline(problem, year)
+    h = target.hazards
+    a5 = h["article5"].to_numpy(bool)
+    excluded = excluded_hazards(target).index
+    blocked = tuple(h.loc[np.intersect1d(np.flatnonzero(a5), excluded), "hazard_id"])
+    notes: list[str] = []
+    if year > problem.years[-1]:
+        notes.append(f"the horizon is extended to {year}; years after {problem.years[-1]} "
+                     "repeat its budget and teams")
+    if blocked:
+        notes.append(f"{len(blocked)} Article 5 hazard(s) have no method or team that can "
+                     "release them (or are locked out): no budget or team count completes "
+                     "them")
+    current = check_feasible(target, time_limit)
+    budget_req = teams_req = None
+    if current.feasible is not True:
+        budget_req = min_extra_budget(target, time_limit)
+        roster = roster or read_roster(problem)
+        teams_req = min_extra_teams(target, roster.extend(target.years), time_limit,
+                                    teams_objective)
+    both_req = None
+    if (budget_req is not None and budget_req.status == "infeasible"
+            and teams_req is not None and teams_req.status == "infeasible" and not blocked):
+        both_req = min_extra_both(target, (roster or read_roster(problem)).extend(target.years),
+                                  time_limit, teams_objective)
+    known = {year: current} if year <= problem.years[-1] + max_extension else {}
+    first, note = earliest_year(problem, time_limit, max_extension, known)
+    answer = DeadlineAnswer(year, int(a5.sum()), float(h.loc[a5, "area_m2"].sum()), blocked,
+                            current, budget_req, teams_req, first, note, {}, tuple(notes),
+                            both_req)
+    if not plan_tables:
+        return answer
+    roster = roster or read_roster(problem)
+    ways: dict[str, Problem] = {}
+    fallback: dict[str, pd.DataFrame] = {}
+    if current.feasible:
+        ways["current resources"] = target
+    for label, req in (("extra budget", budget_req), ("extra teams", teams_req),
+                       ("extra budget and teams", both_req)):
+        if req is not None and req.found and req.problem is not None:
+            ways[label] = req.problem
+            if req.schedule is not None:
+                fallback[label] = req.schedule
+    tables: dict[str, dict[str, pd.DataFrame]] = {}
+    plan_notes = list(notes)
+    for label, p in ways.items():
+        schedule, how = _deadline_plan(p, time_limit, fallback.get(label))
+        plan_notes.append(f"{label}: {how}")
+        tables[label] = extension_tables(p, schedule, roster.extend(p.years))
+    return replace(answer, tables=tables, notes=tuple(plan_notes))
+
+
+def _deadline_plan(problem: Problem, time_limit: float,
+                   fallback: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
+    """The impact-optimised plan under the deadline, else the analysis solve's schedule."""
+    try:
+        result = plan(problem, time_limit=time_limit)
+    except InfeasibleError:
+        result = None
+    if result is not None and result.solution.status.has_plan:
+        return result.schedule, (f"plan optimised for impact under the deadline "
+                                 f"({result.solution.status})")
+    if fallback is not None:
+        return fallback, ("no impact-optimised plan within the time limit; the table shows "
+                          "the analysis solve's plan (the required hazards only)")
+    return pd.DataFrame(columns=["hazard", "year"]), "no plan found within the time limit"
+
+
+def extension_tables(problem: Problem, schedule: pd.DataFrame,
+                     roster: Roster) -> dict[str, pd.DataFrame]:
+    """Area per year and province; cost, budget and teams per year."""
+    h = problem.hazards
+    if not len(schedule):
+        return {"by_year_province": pd.DataFrame(), "by_year": pd.DataFrame()}
+    s = schedule.assign(province=h["province"].to_numpy()[schedule["hazard"].to_numpy()],
+                        article5=h["article5"].to_numpy(bool)[schedule["hazard"].to_numpy()])
+    by_province = s.groupby(["year", "province"], as_index=False).agg(
+        hazards=("hazard", "count"), article5_hazards=("article5", "sum"),
+        released_m2=("released_m2", "sum"), cleared_m2=("cleared_m2", "sum"),
+        reduced_m2=("reduced_m2", "sum"), cancelled_m2=("cancelled_m2", "sum"),
+        cost_usd=("cost", "sum"))
+    years = problem.years
+    by_year = pd.DataFrame({"year": years})
+    grouped = s.groupby("year")
+    by_year["hazards"] = grouped.size().reindex(years, fill_value=0).to_numpy()
+    by_year["article5_hazards"] = grouped["article5"].sum().reindex(years, fill_value=0) \
+        .to_numpy()
+    by_year["released_m2"] = grouped["released_m2"].sum().reindex(years, fill_value=0.0) \
+        .to_numpy()
+    by_year["cost_usd"] = grouped["cost"].sum().reindex(years, fill_value=0.0).to_numpy()
+    by_year["budget_usd"] = problem.budget.reindex(years).to_numpy()
+    for t in problem.capacity.columns:
+        col = DAYS_PREFIX + t
+        used = grouped[col].sum().reindex(years, fill_value=0.0) if col in s else \
+            pd.Series(0.0, index=years)
+        per_team = roster.days_per_team[t].reindex(years).replace(0, np.nan)
+        by_year[f"team_days_{t}"] = used.round(1).to_numpy()
+        by_year[f"teams_{t}"] = np.maximum(
+            np.ceil(used.to_numpy() / per_team.to_numpy() - 1e-9), 0.0)
+        by_year[f"teams_available_{t}"] = (problem.capacity[t].reindex(years)
+                                           / per_team).round(2).to_numpy()
+    money_cols = ["cost_usd", "budget_usd"]
+    area_cols = [c for c in by_province.columns if c.endswith("_m2")]
+    by_province[area_cols] = by_province[area_cols].round(1)
+    by_province["cost_usd"] = by_province["cost_usd"].round(2)
+    by_year[money_cols] = by_year[money_cols].round(2)
+    by_year["released_m2"] = by_year["released_m2"].round(1)
+    return {"by_year_province": by_province, "by_year": by_year}

@@ -1,0 +1,223 @@
+"""The ``scenarios``, ``deadline`` and ``uncertainty`` commands (registered by cli.py).
+
+Kept apart from cli.py so that adding them there is a two-line change; like the rest of the
+CLI they parse, call the library, print, and return an exit code (0 = done; ``scenarios``
+returns 4 when any scenario ended without a plan, after writing every output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_INFEASIBLE = 0, 4
+
+
+def add_commands(sub: Any) -> None:
+    """Register the three commands on the CLI's sub-parser collection."""
+    p = sub.add_parser("scenarios", help="plan every scenario of a scenarios TOML in parallel "
+                       "and compare them")
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument("scenarios", type=Path, help="scenarios TOML file")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--workers", type=int, help="worker processes (default: CPU count)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per scenario solve")
+    p.add_argument("--gap", type=float, metavar="FRACTION", help="relative gap to stop at")
+    p.add_argument("--outlook", choices=["extrapolate", "replan"], default="extrapolate",
+                   help="completion beyond the horizon: extrapolate the last years' release "
+                        "rate (default) or re-plan over a longer horizon")
+    p.add_argument("--outlook-years", type=int, default=10,
+                   help="years added for --outlook replan (default 10)")
+    p.add_argument("--samples", type=int, default=0,
+                   help="Monte Carlo samples per scenario (0 = none; see `uncertainty`)")
+    p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    p.set_defaults(run=cmd_scenarios)
+
+    p = sub.add_parser("deadline", help="can every Article 5 hazard be done by a year; if not, "
+                       "the least extra budget or teams, and the earliest feasible year")
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument("--year", type=int, required=True, help="the deadline year")
+    p.add_argument("--out", type=Path, help="folder for the extension-request tables")
+    p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                   help="per solve (default 120)")
+    p.add_argument("--teams-objective", choices=["count", "cost"], default="count",
+                   help="minimise the number of extra teams or their cost")
+    p.add_argument("--max-extension", type=int, default=15,
+                   help="years past the horizon searched for the earliest year (default 15)")
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    p.set_defaults(run=cmd_deadline)
+
+    p = sub.add_parser("uncertainty", help="Monte Carlo: re-evaluate the optimised plan under "
+                       "uncertain survey outcomes and productivity")
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument("--scenarios", dest="scenario_file", type=Path,
+                   help="scenarios TOML; with --scenario, evaluate that scenario's plan")
+    p.add_argument("--scenario", help="name of the scenario to evaluate")
+    p.add_argument("--samples", type=int, default=200, help="samples (default 200)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--concentration", type=float, default=20.0,
+                   help="Beta concentration a+b of survey fractions (default 20; higher = "
+                        "tighter)")
+    p.add_argument("--productivity-sigma", type=float, default=0.15,
+                   help="lognormal sigma of productivity per team type (default 0.15)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="for the plan solve")
+    p.add_argument("--out", type=Path, help="folder for samples.csv and uncertainty.json")
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    p.set_defaults(run=cmd_uncertainty)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
+    from prioritise.analyses.scenarios.apply import scenario_findings
+    from prioritise.execution.batch import (
+        RunOptions,
+        default_workers,
+        print_progress,
+        run_scenarios,
+        write_comparison,
+    )
+    from prioritise.inputs.scenarios import load_scenarios
+
+    problem = load_problem(args.project, strict=args.strict)
+    scenarios = load_scenarios(args.scenarios)
+    for s in scenarios:
+        for f in scenario_findings(problem, s, args.scenarios.name):
+            print(f.render(), file=sys.stderr)
+    workers = args.workers or default_workers()
+    print(f"Planning {len(scenarios)} scenario(s) of {len(problem.hazards)} hazards with "
+          f"{min(workers, len(scenarios))} worker(s)...", file=sys.stderr)
+    options = RunOptions(time_limit=args.time_limit, gap=args.gap, outlook=args.outlook,
+                         outlook_years=args.outlook_years, samples=args.samples,
+                         seed=args.seed)
+    batch = run_scenarios(problem, scenarios, workers=workers, options=options,
+                          out_dir=args.out, progress=print_progress)
+    written = write_comparison(batch, args.out)
+    print(render_comparison(batch.comparison))
+    print(f"\n{len(scenarios)} scenario(s) in {batch.seconds:.1f} s with {batch.workers} "
+          f"worker(s). Wrote {', '.join(p.name for p in written)} and one folder per "
+          f"scenario to {args.out}")
+    if batch.failed:
+        print(f"{len(batch.failed)} scenario(s) without a plan: {', '.join(batch.failed)} "
+              "(their rows carry the error).", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+def render_comparison(frame: Any) -> str:
+    """A few headline columns per scenario for the terminal."""
+    import pandas as pd
+
+    from prioritise.outputs.console import area, money, number
+
+    def value(x: Any) -> Any:
+        return None if x is None or (not isinstance(x, str) and pd.isna(x)) else x
+
+    def year(x: Any) -> str:
+        x = value(x)
+        return "-" if x is None else str(int(x)) if isinstance(x, float) else str(x)
+
+    width = max([22, *(len(str(n)) for n in frame["scenario"])])
+    lines = [f"  {'scenario':<{width}} {'status':<11} {'gap':>7} {'impact-years':>13} "
+             f"{'cost':>10} {'released':>12} {'Art.5 done':>18} {'completion':>10}"]
+    for r in frame.to_dict(orient="records"):
+        if value(r.get("objective")) is None:
+            lines.append(f"  {r['scenario']:<{width}} {r['status']:<11} "
+                         f"{str(value(r.get('error')) or '')[:90]}")
+            continue
+        gap = value(r.get("gap"))
+        lines.append(
+            f"  {r['scenario']:<{width}} {r['status']:<11} "
+            f"{'-' if gap is None else f'{gap:.1%}':>7} {number(r['objective'], 1):>13} "
+            f"{money(value(r.get('cost_usd'))):>10} {area(value(r.get('released_m2'))):>12} "
+            f"{year(r.get('article5_completion_year')):>18} "
+            f"{year(r.get('completion_year')):>10}")
+    return "\n".join(lines)
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from prioritise.analyses.deadline import analyse_deadline
+    from prioritise.outputs.deadline import render_answer, write_answer
+
+    problem = _load_without_deadline(args.project, args.strict)
+    print(f"Analysing the deadline {args.year} for {len(problem.hazards)} hazards...",
+          file=sys.stderr)
+    answer = analyse_deadline(problem, args.year, time_limit=args.time_limit,
+                              teams_objective=args.teams_objective,
+                              max_extension=args.max_extension,
+                              plan_tables=args.out is not None)
+    print(render_answer(answer))
+    if args.out is not None:
+        written = write_answer(answer, args.out)
+        print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    return EXIT_OK
+
+
+def _load_without_deadline(path: Path, strict: bool) -> Any:
+    """The project with its own deadline ignored: the analysis sets the year itself, and a
+    project whose deadline is out of reach (a load error otherwise) must still load for the
+    analysis to say what reaching it would take."""
+    from prioritise import load_problem
+
+    return load_problem(path, strict=strict, ignore_deadline=True)
+
+
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
+    from prioritise.analyses.scenarios.apply import apply_scenario
+    from prioritise.analyses.scenarios.plan import plan_prepared
+    from prioritise.analyses.uncertainty import UncertaintySettings, simulate
+    from prioritise.inputs.scenarios import load_scenarios
+    from prioritise.outputs.files import write_csv, write_json
+    from prioritise.planning.planner import plan
+
+    problem = load_problem(args.project, strict=args.strict)
+    if args.scenario_file is not None or args.scenario is not None:
+        if args.scenario_file is None or args.scenario is None:
+            print("Give both --scenarios FILE and --scenario NAME.", file=sys.stderr)
+            return 2
+        chosen = [s for s in load_scenarios(args.scenario_file) if s.name == args.scenario]
+        if not chosen:
+            print(f"No scenario named {args.scenario!r} in {args.scenario_file}.",
+                  file=sys.stderr)
+            return 2
+        prep = apply_scenario(problem, chosen[0])
+        result = plan_prepared(prep, time_limit=args.time_limit)
+    else:
+        result = plan(problem, time_limit=args.time_limit)
+    if not result.solution.status.has_plan:
+        print("No plan found within the time limit; nothing to evaluate.", file=sys.stderr)
+        return 5
+    settings = UncertaintySettings(samples=args.samples, seed=args.seed,
+                                   concentration=args.concentration,
+                                   productivity_sigma=args.productivity_sigma)
+    sim = simulate(result.problem, result.schedule, settings)
+    print(render_uncertainty(sim))
+    if args.out is not None:
+        written = [write_csv(args.out / "samples.csv", sim.samples),
+                   write_json(args.out / "uncertainty.json",
+                              {**sim.headline(), "seed": args.seed,
+                               "concentration": args.concentration,
+                               "productivity_sigma": args.productivity_sigma,
+                               "plan_impact_years": sim.plan_impact_years,
+                               "method": "re-evaluation of the fixed plan; slipped work moves "
+                                         "to later years in plan order"})]
+        print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    return EXIT_OK
+
+
+def render_uncertainty(sim: Any) -> str:
+    h = sim.headline()
+    lines = [f"Monte Carlo re-evaluation of the plan: {h['mc_samples']} samples "
+             f"(seed {sim.settings.seed}).",
+             f"  impact-years: plan {sim.plan_impact_years:,.1f}; P10 {h['impact_years_p10']:,.1f}"
+             f"  P50 {h['impact_years_p50']:,.1f}  P90 {h['impact_years_p90']:,.1f}",
+             f"  hazards slipping to a later year: {h['slipped_hazards_mean']:.1f} on average"]
+    if h["p_deadline_met"] is not None:
+        lines.append(f"  P(every Article 5 hazard done by {sim.deadline_year}): "
+                     f"{h['p_deadline_met']:.1%}")
+    lines.append(f"  P(every Article 5 hazard done within the horizon): "
+                 f"{h['p_article5_within_horizon']:.1%}")
+    return "\n".join(lines)

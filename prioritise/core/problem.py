@@ -1,0 +1,47 @@
+"""The validated planning problem: the one value every layer above the core reads.
+
+It is built only by :func:`prioritise.inputs.loader.build_problem`, which checks every table
+first; nothing here reads files or solves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import pandas as pd
+
+from prioritise.core.errors import Finding
+from prioritise.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the model needs, checked and derived once. Treat it as read-only.
+
+    ``hazards`` is indexed 0..n-1 in input order; ``options`` refers to hazards by that
+    position. ``capacity`` is team-days by year (rows) and team type (columns).
+    """
+
+    settings: Settings
+    hazards: pd.DataFrame
+    contributions: pd.DataFrame
+    options: pd.DataFrame
+    team_types: pd.DataFrame
+    capacity: pd.DataFrame
+    budget: pd.Series
+    dependencies: pd.DataFrame
+    geometry: gpd.GeoSeries | None = None
+    provinces: gpd.GeoDataFrame | None = None
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def years(self) -> list[int]:
+        return self.settings.plan.horizon
+
+    @property
+    def hazard_ids(self) -> pd.Series:
+        return self.hazards["hazard_id"]
+
+    def replace(self, **changes: object) -> Problem:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,300 @@
+"""Plan many scenarios in parallel worker processes and compare them.
+
+Python API, mirroring ``prioritise scenarios``::
+
+    problem = load_problem("sample_data/national/project.toml")
+    scenarios = load_scenarios("sample_data/national/scenarios.toml")
+    batch = run_scenarios(problem, scenarios, workers=2, out_dir=Path("out"))
+    batch.comparison      # one row per scenario (failed ones carry their error)
+    batch.released        # tidy: scenario, year, method, released m², cost
+
+Each worker receives the base problem once (pool initialiser) and a scenario per task, plans
+it, writes that scenario's usual plan outputs into its own sub-folder, and sends back only the
+figures (the comparison row, the released-area table and the summary), so nothing large
+crosses process boundaries. Workers are *spawned*, not forked: HiGHS keeps a thread pool, and
+forking a process that has solved before can deadlock the copy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+
+from prioritise.analyses.outlook import completion_from_summary
+from prioritise.analyses.report_data import prepare_report
+from prioritise.analyses.scenarios.apply import apply_scenario
+from prioritise.analyses.scenarios.plan import (
+    comparison_row,
+    plan_prepared,
+    released_by_year_method,
+)
+from prioritise.analyses.uncertainty import UncertaintySettings, simulate
+from prioritise.core.errors import InfeasibleError, PrioritiseError, ProjectError
+from prioritise.core.problem import Problem
+from prioritise.inputs.scenarios import Scenario
+from prioritise.outputs.files import write_atomic, write_csv, write_json
+from prioritise.outputs.plan import write_plan_outputs
+from prioritise.outputs.report.comparison import write_comparison_report
+from prioritise.outputs.workbook import add_sheet
+
+ProgressFn = Callable[["ScenarioOutcome", int, int], None]
+
+# Columns every row has, failed or not (the comparison report reads them).
+HEADLINE = ("scenario", "description", "inherits", "status", "error", "objective",
+            "impact_years", "best_bound", "gap", "cost_usd", "released_m2", "remaining_area_m2",
+            "beneficiaries", "national_share_of_cost", "environmental_score",
+            "article5_completion_year", "completion_year", "completion_method")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How each scenario is planned."""
+
+    time_limit: float | None = None
+    gap: float | None = None
+    threads: int | None = None
+    solver: str | None = None
+    outlook: str = "extrapolate"  # or "replan"
+    outlook_years: int = 10
+    samples: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    """What one worker sends back."""
+
+    name: str
+    index: int
+    ok: bool
+    row: dict[str, Any]
+    released: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+    elapsed: float = 0.0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ScenarioBatch:
+    """All outcomes, in file order, with the comparison tables."""
+
+    outcomes: tuple[ScenarioOutcome, ...]
+    seconds: float
+    workers: int
+
+    @property
+    def comparison(self) -> pd.DataFrame:
+        return pd.DataFrame([o.row for o in self.outcomes])
+
+    @property
+    def released(self) -> pd.DataFrame:
+        frames = [o.released.assign(scenario=o.name) for o in self.outcomes
+                  if len(o.released)]
+        if not frames:
+            return pd.DataFrame(columns=["scenario", "year", "method", "released_m2"])
+        out = pd.concat(frames, ignore_index=True)
+        return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
+
+    @property
+    def summaries(self) -> dict[str, dict[str, Any]]:
+        return {o.name: o.summary for o in self.outcomes if o.summary}
+
+    @property
+    def failed(self) -> list[str]:
+        return [o.name for o in self.outcomes if not o.ok]
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def run_scenarios(problem: Problem, scenarios: Sequence[Scenario], *, workers: int | None = None,
+                  options: RunOptions | None = None, out_dir: Path | None = None,
+                  progress: ProgressFn | None = None) -> ScenarioBatch:
+    """Plan every scenario (in ``workers`` processes; 1 runs them here) and collect outcomes.
+
+    A scenario that is invalid, infeasible or crashes becomes a row with its error; the
+    others carry on.
+    """
+    options = options or RunOptions()
+    workers = max(1, min(workers or default_workers(), len(scenarios) or 1))
+    if options.threads is None:
+        # Share the cores: HiGHS would otherwise start a thread per core in every worker.
+        options = replace(options, threads=max(1, (os.cpu_count() or 1) // workers))
+    start = time.perf_counter()
+    outcomes: list[ScenarioOutcome] = []
+    tasks = list(enumerate(scenarios))
+    if workers == 1:
+        _init_worker(problem, options, out_dir)
+        for i, s in tasks:
+            outcome = _run_task(i, s)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome, len(outcomes), len(tasks))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_init_worker,
+                                 initargs=(problem, options, out_dir)) as pool:
+            futures = {pool.submit(_run_task, i, s): (i, s) for i, s in tasks}
+            for future in as_completed(futures):
+                i, s = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the worker process itself died
+                    outcome = _failure(i, s, f"worker failed: {type(exc).__name__}: {exc}", 0.0)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome, len(outcomes), len(tasks))
+    outcomes.sort(key=lambda o: o.index)
+    return ScenarioBatch(tuple(outcomes), time.perf_counter() - start, workers)
+
+
+# --- worker side --------------------------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(problem: Problem, options: RunOptions, out_dir: Path | None) -> None:
+    _STATE.update(problem=problem, options=options, out_dir=out_dir)
+
+
+def _run_task(index: int, scenario: Scenario) -> ScenarioOutcome:
+    """Apply, plan, write outputs; never raises (errors become the outcome)."""
+    start = time.perf_counter()
+    try:
+        return _plan_one(index, scenario, start)
+    except ProjectError as exc:
+        return _failure(index, scenario, " | ".join(f.message for f in exc.report.errors),
+                        time.perf_counter() - start, "invalid")
+    except InfeasibleError as exc:
+        return _failure(index, scenario, str(exc).replace("\n", " "),
+                        time.perf_counter() - start, "infeasible")
+    except (PrioritiseError, ValueError, OSError) as exc:
+        return _failure(index, scenario, f"{type(exc).__name__}: {exc}",
+                        time.perf_counter() - start)
+    except Exception as exc:  # a defect; keep the others running and show where
+        tb = traceback.format_exc(limit=3).replace("\n", " ")
+        return _failure(index, scenario, f"internal error {type(exc).__name__}: {exc} ({tb})",
+                        time.perf_counter() - start)
+
+
+def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
+    problem: Problem = _STATE["problem"]
+    options: RunOptions = _STATE["options"]
+    out_dir: Path | None = _STATE["out_dir"]
+    prep = apply_scenario(problem, scenario)
+    solve_kw: dict[str, Any] = dict(time_limit=options.time_limit, gap=options.gap,
+                                    threads=options.threads, solver=options.solver)
+    result = plan_prepared(prep, **solve_kw)
+    has_plan = result.solution.status.has_plan
+    outlook = completion_from_summary(result.summary) if has_plan else (None, "no plan")
+    if has_plan and options.outlook == "replan" and outlook[1] != "within the horizon":
+        outlook = _replan_outlook(problem, scenario, options, solve_kw)
+    row = comparison_row(prep, result, outlook)
+    if not has_plan:
+        row.update(error="no plan found within the time limit", completion_year="",
+                   completion_method="", article5_completion_year="")
+    summary = result.summary
+    if options.samples > 0 and has_plan:
+        sim = simulate(prep.problem, result.schedule,
+                       UncertaintySettings(samples=options.samples, seed=(options.seed, index)))
+        row.update(sim.headline())
+        summary = {**summary, "uncertainty": sim.headline()}
+    released = released_by_year_method(result)
+    if out_dir is not None:
+        folder = out_dir / scenario.name
+        write_plan_outputs(result, prepare_report(result), folder)
+        write_json(folder / "scenario.json", summary["scenario"])
+    elapsed = time.perf_counter() - start
+    row["elapsed_seconds"] = round(elapsed, 2)
+    return ScenarioOutcome(scenario.name, index, has_plan, row, released, summary, elapsed,
+                           row["error"])
+
+
+def _replan_outlook(problem: Problem, scenario: Scenario, options: RunOptions,
+                    solve_kw: dict[str, Any]) -> tuple[int | None, str]:
+    """Completion read from the scenario re-planned over a longer horizon."""
+
+    years = min(50, (scenario.years or problem.settings.plan.years) + options.outlook_years)
+    longer = replace(scenario, years=years)
+    result = plan_prepared(apply_scenario(problem, longer), **solve_kw)
+    prefix = (f"re-planned over {years} years (years after {problem.years[-1]} repeat its "
+              "budget and teams); ")
+    if not result.solution.status.has_plan:
+        return None, prefix + "no plan found within the time limit"
+    return completion_from_summary(result.summary, prefix=prefix)
+
+
+def _failure(index: int, scenario: Scenario, message: str, elapsed: float,
+             status: str = "failed") -> ScenarioOutcome:
+    row: dict[str, Any] = dict.fromkeys(HEADLINE)
+    row.update(scenario=scenario.name, description=scenario.description,
+               inherits=" < ".join(scenario.lineage), status=status, error=message,
+               elapsed_seconds=round(elapsed, 2))
+    return ScenarioOutcome(scenario.name, index, False, row, pd.DataFrame(), {}, elapsed,
+                           message)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def print_progress(outcome: ScenarioOutcome, done: int, total: int) -> None:
+    """One line per finished scenario, as the CLI shows it."""
+    what = outcome.row.get("status", "")
+    if outcome.ok:
+        objective = outcome.row.get("objective")
+        what += f", impact-years {objective:,.1f}" if objective is not None else ""
+    else:
+        what += f": {outcome.error[:160]}"
+    print(f"[{done}/{total}] {outcome.name}: {what} ({outcome.elapsed:.1f} s)",
+          file=sys.stderr, flush=True)
+
+
+def write_comparison(batch: ScenarioBatch, out_dir: Path) -> list[Path]:
+    """comparison.csv, comparison.xlsx and comparison.html."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    comparison = batch.comparison
+    written = [write_csv(out_dir / "comparison.csv", comparison)]
+    written.append(write_atomic(out_dir / "comparison.xlsx",
+                                lambda p: _write_workbook(batch, p)))
+    written.append(write_comparison_report(comparison, batch.summaries,
+                                           out_dir / "comparison.html"))
+    return written
+
+
+def _write_workbook(batch: ScenarioBatch, path: Path) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    add_sheet(wb, "Comparison", batch.comparison)
+    released = batch.released
+    if len(released):
+        add_sheet(wb, "Released by year and method", released)
+        pivot = released.pivot_table(index="year", columns="scenario", values="released_m2",
+                                     aggfunc="sum", fill_value=0.0).reset_index()
+        add_sheet(wb, "Released m2 by year", pivot)
+    budgets = [pd.DataFrame(s["scenario"]["budget"]).assign(scenario=name)
+               for name, s in batch.summaries.items() if "scenario" in s]
+    if budgets:
+        frame = pd.concat(budgets, ignore_index=True)
+        add_sheet(wb, "Budgets", frame[["scenario", *[c for c in frame.columns
+                                                       if c != "scenario"]]])
+    financing = [pd.DataFrame(s["scenario"]["financing"]).assign(scenario=name)
+                 for name, s in batch.summaries.items()
+                 if s.get("scenario", {}).get("financing")]
+    if financing:
+        frame = pd.concat(financing, ignore_index=True)
+        add_sheet(wb, "Financing", frame[["scenario", *[c for c in frame.columns
+                                                         if c != "scenario"]]])
+    wb.save(path)
