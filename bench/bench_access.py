@@ -34,8 +34,9 @@ ORIGIN = np.array([250_000.0, 1_300_000.0])
 SPACING = 2_000.0
 
 
-def synthetic(segments: int, hazards: int, bases: int, seed: int
-              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def synthetic(
+    segments: int, hazards: int, bases: int, seed: int
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     rng = np.random.default_rng(seed)
     # A g x g grid has ~2 g² links, 8% of which are dropped; they make 90% of the lines and
     # dead-end tracks the rest.
@@ -43,10 +44,12 @@ def synthetic(segments: int, hazards: int, bases: int, seed: int
     ij = np.stack(np.meshgrid(np.arange(g), np.arange(g), indexing="ij"), -1).reshape(-1, 2)
     nodes = ORIGIN + ij * SPACING + rng.uniform(-500, 500, (len(ij), 2))
     index = np.arange(g * g).reshape(g, g)
-    pairs = np.concatenate([
-        np.stack([index[:-1, :].ravel(), index[1:, :].ravel()], 1),
-        np.stack([index[:, :-1].ravel(), index[:, 1:].ravel()], 1),
-    ])
+    pairs = np.concatenate(
+        [
+            np.stack([index[:-1, :].ravel(), index[1:, :].ravel()], 1),
+            np.stack([index[:, :-1].ravel(), index[:, 1:].ravel()], 1),
+        ]
+    )
     pairs = pairs[rng.random(len(pairs)) > 0.08]
     a, b = nodes[pairs[:, 0]], nodes[pairs[:, 1]]
     mid = (a + b) / 2 + rng.normal(0, 150, a.shape)
@@ -67,28 +70,44 @@ def synthetic(segments: int, hazards: int, bases: int, seed: int
     lines = np.asarray(roads, dtype=object)
     on_road = int(hazards * 0.6)
     which = rng.integers(0, len(lines), on_road)
-    centres_on = shapely.get_coordinates(shapely.line_interpolate_point(
-        lines[which], rng.uniform(0, 1, on_road), normalized=True))
+    centres_on = shapely.get_coordinates(
+        shapely.line_interpolate_point(lines[which], rng.uniform(0, 1, on_road), normalized=True)
+    )
     extent = ORIGIN + (g - 1) * SPACING
     centres_off = rng.uniform(ORIGIN, extent, (hazards - on_road, 2))
     centres = np.concatenate([centres_on, centres_off])
     # Rotated rectangles, 30-300 m by 30-600 m.
-    half = rng.uniform(15, 150, (hazards, 1)) * np.array([1.0, 1.0]) * \
-        np.stack([np.ones(hazards), rng.uniform(1, 2, hazards)], 1)
+    half = (
+        rng.uniform(15, 150, (hazards, 1))
+        * np.array([1.0, 1.0])
+        * np.stack([np.ones(hazards), rng.uniform(1, 2, hazards)], 1)
+    )
     angle = rng.uniform(0, np.pi / 2, hazards)
     unit = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float)
     local = unit[None, :, :] * half[:, None, :]
     cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
-    ring = np.stack([local[..., 0] * cos - local[..., 1] * sin,
-                     local[..., 0] * sin + local[..., 1] * cos], -1) + centres[:, None, :]
+    ring = (
+        np.stack(
+            [local[..., 0] * cos - local[..., 1] * sin, local[..., 0] * sin + local[..., 1] * cos],
+            -1,
+        )
+        + centres[:, None, :]
+    )
     polygons = shapely.polygons(ring)
-    hazards_gdf = gpd.GeoDataFrame({"hazard_id": [f"HZ-{i:05d}" for i in range(hazards)]},
-                                   geometry=list(polygons), crs=CRS)
+    hazards_gdf = gpd.GeoDataFrame(
+        {"hazard_id": [f"HZ-{i:05d}" for i in range(hazards)]}, geometry=list(polygons), crs=CRS
+    )
     base_points = nodes[rng.choice(len(nodes), bases, replace=False)]
-    bases_gdf = gpd.GeoDataFrame({"base": [f"Base {i + 1}" for i in range(bases)]},
-                                 geometry=list(shapely.points(base_points)), crs=CRS)
-    return (hazards_gdf.to_crs("EPSG:4326"), roads_gdf.to_crs("EPSG:4326"),
-            bases_gdf.to_crs("EPSG:4326"))
+    bases_gdf = gpd.GeoDataFrame(
+        {"base": [f"Base {i + 1}" for i in range(bases)]},
+        geometry=list(shapely.points(base_points)),
+        crs=CRS,
+    )
+    return (
+        hazards_gdf.to_crs("EPSG:4326"),
+        roads_gdf.to_crs("EPSG:4326"),
+        bases_gdf.to_crs("EPSG:4326"),
+    )
 
 
 def main() -> None:
@@ -97,37 +116,43 @@ def main() -> None:
     parser.add_argument("--hazards", type=int, default=10_000)
     parser.add_argument("--bases", type=int, default=25)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--route-choice", default="fewest_blockers",
-                        choices=["fewest_blockers", "shortest"])
+    parser.add_argument(
+        "--route-choice", default="fewest_blockers", choices=["fewest_blockers", "shortest"]
+    )
     parser.add_argument("--tracemalloc", action="store_true")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
     hazards, roads, bases = synthetic(args.segments, args.hazards, args.bases, args.seed)
     generated = time.perf_counter() - t0
-    print(f"synthetic data: {len(roads):,} road lines, {len(hazards):,} hazards, "
-          f"{len(bases)} bases ({generated:.1f} s to generate)")
+    print(
+        f"synthetic data: {len(roads):,} road lines, {len(hazards):,} hazards, "
+        f"{len(bases)} bases ({generated:.1f} s to generate)"
+    )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     if args.tracemalloc:
         tracemalloc.start()
     t0, c0 = time.perf_counter(), time.process_time()
-    result = derive_access(hazards, roads, bases,
-                           AccessSettings(route_choice=args.route_choice))
+    result = derive_access(hazards, roads, bases, AccessSettings(route_choice=args.route_choice))
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
 
     s = result.summary
-    print(f"crs {s['crs']}: {s['n_segments']:,} segments, {s['n_nodes']:,} nodes, "
-          f"{s['n_connectors']:,} connectors, {s['n_blocked_segments']:,} blocked segments")
+    print(
+        f"crs {s['crs']}: {s['n_segments']:,} segments, {s['n_nodes']:,} nodes, "
+        f"{s['n_connectors']:,} connectors, {s['n_blocked_segments']:,} blocked segments"
+    )
     print("seconds per stage:")
     for stage, seconds in s["stage_seconds"].items():
         print(f"  {stage:<8} {seconds:8.2f}")
     print(f"  {'total':<8} {total:8.2f}  (CPU time {cpu:.2f} s)")
-    print(f"statuses: reachable {s['reachable_now']:,}, one blocker {s['behind_one_blocker']:,}, "
-          f"several {s['behind_several']:,}, off network {s['off_network']:,}, "
-          f"unreachable {s['unreachable']:,}; {s['n_edges']:,} edges, "
-          f"{s['n_mutual_edges_dropped']:,} mutual edges dropped")
+    print(
+        f"statuses: reachable {s['reachable_now']:,}, one blocker {s['behind_one_blocker']:,}, "
+        f"several {s['behind_several']:,}, off network {s['off_network']:,}, "
+        f"unreachable {s['unreachable']:,}; {s['n_edges']:,} edges, "
+        f"{s['n_mutual_edges_dropped']:,} mutual edges dropped"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {rss:,.0f} MiB (after generating the data: {rss_before:,.0f} MiB)")
     if heap_peak is not None:

@@ -30,8 +30,9 @@ from prioritise.inputs.scenarios import load_scenarios  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--project", type=Path,
-                        default=REPO / "sample_data" / "national" / "project.toml")
+    parser.add_argument(
+        "--project", type=Path, default=REPO / "sample_data" / "national" / "project.toml"
+    )
     parser.add_argument("--file", type=Path, help="scenarios TOML (default: beside the project)")
     parser.add_argument("--scenarios", type=int, help="use only the first N scenarios")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -43,35 +44,62 @@ def main() -> None:
     problem = load_problem(args.project)
     load_s = time.perf_counter() - start
     scenarios = load_scenarios(args.file or args.project.parent / "scenarios.toml")
-    scenarios = scenarios[:args.scenarios] if args.scenarios else scenarios
-    print(f"{args.project}: {len(problem.hazards)} hazards, {len(problem.years)} years, "
-          f"loaded in {load_s:.1f} s; {len(scenarios)} scenarios; time limit "
-          f"{args.time_limit:.0f} s; {os.cpu_count()} CPUs", flush=True)
+    scenarios = scenarios[: args.scenarios] if args.scenarios else scenarios
+    print(
+        f"{args.project}: {len(problem.hazards)} hazards, {len(problem.years)} years, "
+        f"loaded in {load_s:.1f} s; {len(scenarios)} scenarios; time limit "
+        f"{args.time_limit:.0f} s; {os.cpu_count()} CPUs",
+        flush=True,
+    )
     runs = []
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
-            batch = run_scenarios(problem, scenarios, workers=workers,
-                                  options=RunOptions(time_limit=args.time_limit),
-                                  out_dir=Path(tmp))
+            batch = run_scenarios(
+                problem,
+                scenarios,
+                workers=workers,
+                options=RunOptions(time_limit=args.time_limit),
+                out_dir=Path(tmp),
+            )
             write_comparison(batch, Path(tmp))
             seconds = time.perf_counter() - t0
         table = batch.comparison
         per_min = 60.0 * len(scenarios) / seconds
         statuses = table["status"].value_counts().to_dict()
-        runs.append({"workers": workers, "seconds": round(seconds, 1),
-                     "scenarios_per_minute": round(per_min, 3), "statuses": statuses,
-                     "scenario_seconds": dict(zip(table["scenario"], table["elapsed_seconds"],
-                                                  strict=True))})
-        print(f"workers={workers}: {len(scenarios)} scenarios in {seconds:.1f} s = "
-              f"{per_min:.2f} scenarios/minute; statuses {statuses}", flush=True)
+        runs.append(
+            {
+                "workers": workers,
+                "seconds": round(seconds, 1),
+                "scenarios_per_minute": round(per_min, 3),
+                "statuses": statuses,
+                "scenario_seconds": dict(
+                    zip(table["scenario"], table["elapsed_seconds"], strict=True)
+                ),
+            }
+        )
+        print(
+            f"workers={workers}: {len(scenarios)} scenarios in {seconds:.1f} s = "
+            f"{per_min:.2f} scenarios/minute; statuses {statuses}",
+            flush=True,
+        )
     if len(runs) > 1:
-        print(f"speed-up {runs[0]['seconds'] / runs[-1]['seconds']:.2f}x with "
-              f"{runs[-1]['workers']} workers")
+        print(
+            f"speed-up {runs[0]['seconds'] / runs[-1]['seconds']:.2f}x with "
+            f"{runs[-1]['workers']} workers"
+        )
     if args.json:
-        args.json.write_text(json.dumps({"project": str(args.project), "load_seconds": load_s,
-                                         "time_limit": args.time_limit, "runs": runs},
-                                        indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "project": str(args.project),
+                    "load_seconds": load_s,
+                    "time_limit": args.time_limit,
+                    "runs": runs,
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

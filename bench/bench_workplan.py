@@ -81,8 +81,9 @@ def handoff(model: LinearModel) -> Any:
     return solvers._highs_model(model)
 
 
-def run_highs(model: LinearModel, time_limit: float, gap: float,
-              extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_highs(
+    model: LinearModel, time_limit: float, gap: float, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """HiGHS on ``model`` with the engine's options (split rows, presolve rule, seed), no
     warm start; ``extra`` sets further HiGHS options (experiments only). Records the root:
     it ends at the first callback with a processed node."""
@@ -125,10 +126,16 @@ def run_highs(model: LinearModel, time_limit: float, gap: float,
         bound = objective
     if integer and root["root_seconds"] is None:  # stopped, or solved, at the root
         root.update(root_seconds=clock.wall, root_bound=bound)
-    return {"status": h.modelStatusToString(h.getModelStatus()), "objective": objective,
-            "bound": bound, "gap": solvers.relative_gap(objective, bound),
-            "wall": clock.wall, "cpu": clock.cpu,
-            "nodes": int(info.mip_node_count) if integer else None, **root}
+    return {
+        "status": h.modelStatusToString(h.getModelStatus()),
+        "objective": objective,
+        "bound": bound,
+        "gap": solvers.relative_gap(objective, bound),
+        "wall": clock.wall,
+        "cpu": clock.cpu,
+        "nodes": int(info.mip_node_count) if integer else None,
+        **root,
+    }
 
 
 def traced_peak(fn: Callable[[], object]) -> float:
@@ -166,12 +173,21 @@ def highs_options(pairs: list[str]) -> dict[str, Any]:
 
 def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> None:
     """Measure one size in this process; ``save`` is called after every stage."""
-    spec = Spec(hazards=args.hazards, years=args.years, methods=args.methods,
-                equity=args.equity, localisation=args.localisation,
-                precedence=args.formulation)
+    spec = Spec(
+        hazards=args.hazards,
+        years=args.years,
+        methods=args.methods,
+        equity=args.equity,
+        localisation=args.localisation,
+        precedence=args.formulation,
+    )
     extra = highs_options(args.highs_option)
-    out: dict[str, Any] = {"hazards": spec.hazards, "years": spec.years,
-                           "highs_options": extra, "runs": []}
+    out: dict[str, Any] = {
+        "hazards": spec.hazards,
+        "years": spec.years,
+        "highs_options": extra,
+        "runs": [],
+    }
     with Clock() as c:
         tables = make_tables(spec)
     out["generate_s"] = c.wall
@@ -179,17 +195,26 @@ def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -
         warnings.simplefilter("ignore")
         with Clock() as c:
             problem = build(tables)
-    out.update(problem_s=c.wall, problem_cpu=c.cpu, options=len(problem.options),
-               dependencies=len(problem.dependencies))
+    out.update(
+        problem_s=c.wall,
+        problem_cpu=c.cpu,
+        options=len(problem.options),
+        dependencies=len(problem.dependencies),
+    )
     formulations = FORMULATIONS if args.compare else (spec.precedence,)
     models: dict[str, LinearModel] = {}
     for form in formulations:  # every build first, so a killed solve loses no build figure
         with Clock() as c:
             model = build_model(problem, form).model
-        run: dict[str, Any] = {"formulation": form, "model_s": c.wall, "model_cpu": c.cpu,
-                               "variables": model.n_cols, "constraints": model.n_rows,
-                               "nonzeros": model.n_nonzeros,
-                               "binaries": int(model.columns()[3].sum())}
+        run: dict[str, Any] = {
+            "formulation": form,
+            "model_s": c.wall,
+            "model_cpu": c.cpu,
+            "variables": model.n_cols,
+            "constraints": model.n_rows,
+            "nonzeros": model.n_nonzeros,
+            "binaries": int(model.columns()[3].sum()),
+        }
         with Clock() as c:
             handoff(model)
         run.update(handoff_s=c.wall, handoff_cpu=c.cpu)
@@ -199,7 +224,8 @@ def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -
         out["runs"].append(run)
         models[form] = model
     out["traced_peak_mib"] = traced_peak(
-        lambda: handoff(build_model(build(tables), formulations[0]).model))
+        lambda: handoff(build_model(build(tables), formulations[0]).model)
+    )
     out["max_rss_mib"] = max_rss_mib()
     save(out)
     for run in out["runs"]:
@@ -216,16 +242,22 @@ def one_size(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -
             run["plan"] = {"status": "killed"}
             save(out)
             with Clock() as c:
-                result = plan(problem, time_limit=args.time_limit, gap=args.gap,
-                              precedence=form)
+                result = plan(problem, time_limit=args.time_limit, gap=args.gap, precedence=form)
             s, sol = result.summary, result.solution
-            run["plan"] = {"status": str(sol.status), "objective": sol.objective,
-                           "bound": sol.best_bound, "gap": sol.gap, "wall": c.wall,
-                           "cpu": c.cpu, "solve_s": sol.solve_seconds,
-                           "lp_s": s["lp_relaxation"]["seconds"],
-                           "lp_bound": s["lp_relaxation"]["objective"],
-                           "message": sol.message, "baseline": s["baseline"]["objective"],
-                           "scheduled": s["hazards"]["scheduled"]}
+            run["plan"] = {
+                "status": str(sol.status),
+                "objective": sol.objective,
+                "bound": sol.best_bound,
+                "gap": sol.gap,
+                "wall": c.wall,
+                "cpu": c.cpu,
+                "solve_s": sol.solve_seconds,
+                "lp_s": s["lp_relaxation"]["seconds"],
+                "lp_bound": s["lp_relaxation"]["objective"],
+                "message": sol.message,
+                "baseline": s["baseline"]["objective"],
+                "scheduled": s["hazards"]["scheduled"],
+            }
         out["max_rss_mib"] = max_rss_mib()
         save(out)
     if args.pulp and spec.hazards <= args.pulp_max:  # last: PuLP's objects dominate RSS
@@ -252,54 +284,70 @@ def pair(wall: Any, cpu: Any) -> str:
 
 def print_tables(results: list[dict[str, Any]]) -> None:
     print("\nBuild (wall s/CPU s); memory: Python peak (tracemalloc), max RSS (getrusage)")
-    print(f"{'hazards':>8} {'form':<10} {'problem':>11} {'model':>11} {'hand-off':>11} "
-          f"{'(split)':>11} {'vars':>9} {'binaries':>9} {'rows':>8} {'nonzeros':>10} {'py MiB':>7} "
-          f"{'RSS MiB':>7}")
+    print(
+        f"{'hazards':>8} {'form':<10} {'problem':>11} {'model':>11} {'hand-off':>11} "
+        f"{'(split)':>11} {'vars':>9} {'binaries':>9} {'rows':>8} {'nonzeros':>10} {'py MiB':>7} "
+        f"{'RSS MiB':>7}"
+    )
     for r in results:
         for run in r["runs"]:
-            print(f"{r['hazards']:>8} {run['formulation']:<10} "
-                  f"{pair(r['problem_s'], r['problem_cpu']):>11} "
-                  f"{pair(run['model_s'], run['model_cpu']):>11} "
-                  f"{pair(run['handoff_s'], run['handoff_cpu']):>11} "
-                  f"{pair(run['split_s'], run['split_cpu']):>11} "
-                  f"{run['variables']:>9,} {run['binaries']:>9,} {run['constraints']:>8,} "
-                  f"{run['nonzeros']:>10,} {r['traced_peak_mib']:>7.0f} "
-                  f"{r['max_rss_mib']:>7.0f}")
+            print(
+                f"{r['hazards']:>8} {run['formulation']:<10} "
+                f"{pair(r['problem_s'], r['problem_cpu']):>11} "
+                f"{pair(run['model_s'], run['model_cpu']):>11} "
+                f"{pair(run['handoff_s'], run['handoff_cpu']):>11} "
+                f"{pair(run['split_s'], run['split_cpu']):>11} "
+                f"{run['variables']:>9,} {run['binaries']:>9,} {run['constraints']:>8,} "
+                f"{run['nonzeros']:>10,} {r['traced_peak_mib']:>7.0f} "
+                f"{r['max_rss_mib']:>7.0f}"
+            )
     plans = [(r, run) for r in results for run in r["runs"] if "plan" in run]
     if plans:
         print("\nplan() (LP relaxation + constructive start + HiGHS)")
-        print(f"{'hazards':>8} {'form':<10} {'status':<12} {'objective':>13} {'bound':>13} "
-              f"{'gap':>7} {'total':>13} {'LP s':>6} {'MIP s':>6} {'baseline':>13}  note")
+        print(
+            f"{'hazards':>8} {'form':<10} {'status':<12} {'objective':>13} {'bound':>13} "
+            f"{'gap':>7} {'total':>13} {'LP s':>6} {'MIP s':>6} {'baseline':>13}  note"
+        )
         for r, run in plans:
             p = run["plan"]
-            print(f"{r['hazards']:>8} {run['formulation']:<10} {p['status']:<12} "
-                  f"{fmt(p.get('objective'), ',.1f'):>13} {fmt(p.get('bound'), ',.1f'):>13} "
-                  f"{fmt(p.get('gap'), '.2%'):>7} {pair(p.get('wall'), p.get('cpu')):>13} "
-                  f"{fmt(p.get('lp_s'), '.1f'):>6} {fmt(p.get('solve_s'), '.1f'):>6} "
-                  f"{fmt(p.get('baseline'), ',.1f'):>13}  {p.get('message', '')[:60]}")
+            print(
+                f"{r['hazards']:>8} {run['formulation']:<10} {p['status']:<12} "
+                f"{fmt(p.get('objective'), ',.1f'):>13} {fmt(p.get('bound'), ',.1f'):>13} "
+                f"{fmt(p.get('gap'), '.2%'):>7} {pair(p.get('wall'), p.get('cpu')):>13} "
+                f"{fmt(p.get('lp_s'), '.1f'):>6} {fmt(p.get('solve_s'), '.1f'):>6} "
+                f"{fmt(p.get('baseline'), ',.1f'):>13}  {p.get('message', '')[:60]}"
+            )
     raws = [(r, run) for r in results for run in r["runs"] if "lp" in run]
     if raws:
-        print("\nFormulations: LP relaxation, and HiGHS on the MILP alone (engine options, "
-              "no warm start)")
-        print(f"{'hazards':>8} {'form':<10} {'nonzeros':>10} {'LP bound':>13} {'LP s':>13} "
-              f"{'root bound':>13} {'root s':>7} {'MIP status':<18} {'objective':>13} "
-              f"{'bound':>13} {'gap':>7} {'MIP s':>13} {'nodes':>7}")
+        print(
+            "\nFormulations: LP relaxation, and HiGHS on the MILP alone (engine options, "
+            "no warm start)"
+        )
+        print(
+            f"{'hazards':>8} {'form':<10} {'nonzeros':>10} {'LP bound':>13} {'LP s':>13} "
+            f"{'root bound':>13} {'root s':>7} {'MIP status':<18} {'objective':>13} "
+            f"{'bound':>13} {'gap':>7} {'MIP s':>13} {'nodes':>7}"
+        )
         for r, run in raws:
             lp, mip = run["lp"], run.get("mip", {})
-            print(f"{r['hazards']:>8} {run['formulation']:<10} {run['nonzeros']:>10,} "
-                  f"{fmt(lp.get('objective'), ',.1f') if 'wall' in lp else lp['status']:>13} "
-                  f"{pair(lp.get('wall'), lp.get('cpu')):>13} "
-                  f"{fmt(mip.get('root_bound'), ',.1f'):>13} "
-                  f"{fmt(mip.get('root_seconds'), '.1f'):>7} {mip.get('status', '-'):<18} "
-                  f"{fmt(mip.get('objective'), ',.1f'):>13} {fmt(mip.get('bound'), ',.1f'):>13} "
-                  f"{fmt(mip.get('gap'), '.2%'):>7} {pair(mip.get('wall'), mip.get('cpu')):>13} "
-                  f"{fmt(mip.get('nodes'), 'd'):>7}")
+            print(
+                f"{r['hazards']:>8} {run['formulation']:<10} {run['nonzeros']:>10,} "
+                f"{fmt(lp.get('objective'), ',.1f') if 'wall' in lp else lp['status']:>13} "
+                f"{pair(lp.get('wall'), lp.get('cpu')):>13} "
+                f"{fmt(mip.get('root_bound'), ',.1f'):>13} "
+                f"{fmt(mip.get('root_seconds'), '.1f'):>7} {mip.get('status', '-'):<18} "
+                f"{fmt(mip.get('objective'), ',.1f'):>13} {fmt(mip.get('bound'), ',.1f'):>13} "
+                f"{fmt(mip.get('gap'), '.2%'):>7} {pair(mip.get('wall'), mip.get('cpu')):>13} "
+                f"{fmt(mip.get('nodes'), 'd'):>7}"
+            )
     for r in results:
         for run in r["runs"]:
             if "pulp_s" in run:
-                print(f"\nto_pulp at {r['hazards']:,} hazards ({run['formulation']}): "
-                      f"{run['pulp_s']:.1f} s wall, {run['pulp_cpu']:.1f} s CPU, max RSS "
-                      f"afterwards {run['pulp_rss_mib']:,.0f} MiB")
+                print(
+                    f"\nto_pulp at {r['hazards']:,} hazards ({run['formulation']}): "
+                    f"{run['pulp_s']:.1f} s wall, {run['pulp_cpu']:.1f} s CPU, max RSS "
+                    f"afterwards {run['pulp_rss_mib']:,.0f} MiB"
+                )
     if any(r.get("highs_options") for r in results):
         print(f"\nextra HiGHS options: {results[0]['highs_options']}")
 
@@ -314,16 +362,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--methods", default="realistic", choices=["realistic", "default"])
     parser.add_argument("--equity", type=float, default=0.0, help="min share per province")
     parser.add_argument("--localisation", type=float, default=0.0, help="min national share")
-    parser.add_argument("--compare", action="store_true",
-                        help="every precedence formulation: LP relaxation, root, plain MILP")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="every precedence formulation: LP relaxation, root, plain MILP",
+    )
     parser.add_argument("--no-plan", action="store_true", help="skip plan()")
     parser.add_argument("--pulp", action="store_true", help="also time models.solvers.to_pulp")
     parser.add_argument("--pulp-max", type=int, default=10_000)
-    parser.add_argument("--highs-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="extra HiGHS option for the --compare solves (experiments)")
-    parser.add_argument("--kill-after", type=float, default=None,
-                        help="wall seconds before a size's process is killed (default: "
-                        "3 x the time limit per solve + 120)")
+    parser.add_argument(
+        "--highs-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra HiGHS option for the --compare solves (experiments)",
+    )
+    parser.add_argument(
+        "--kill-after",
+        type=float,
+        default=None,
+        help="wall seconds before a size's process is killed (default: "
+        "3 x the time limit per solve + 120)",
+    )
     parser.add_argument("--json", help="append the raw results to this file (JSON lines)")
     parser.add_argument("--report", help="print the tables of a --json file and exit")
     parser.add_argument("--hazards", type=int, help=argparse.SUPPRESS)  # child process
@@ -335,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         print_tables([json.loads(line) for line in lines if line.strip()])
         return 0
     if args.hazards is not None:
+
         def save(result: dict[str, Any]) -> None:
             Path(args.out_file).write_text(json.dumps(result))
 
@@ -349,11 +410,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size:,} hazards x {args.years} years ...", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             out_file = Path(tmp) / "result.json"
-            cmd = [sys.executable, "-m", "bench.bench_workplan", *child_args,
-                   "--hazards", str(size), "--out-file", str(out_file)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "bench.bench_workplan",
+                *child_args,
+                "--hazards",
+                str(size),
+                "--out-file",
+                str(out_file),
+            ]
             try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, check=False,
-                                      timeout=kill_after)
+                proc = subprocess.run(
+                    cmd, capture_output=True, text=True, check=False, timeout=kill_after
+                )
                 if proc.returncode != 0:
                     print(proc.stderr, file=sys.stderr)
             except subprocess.TimeoutExpired:
@@ -365,8 +435,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         if args.json:
             with open(args.json, "a") as fh:
-                fh.write(json.dumps({"date": time.strftime("%Y-%m-%d %H:%M"),
-                                     "argv": child_args, **result}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {"date": time.strftime("%Y-%m-%d %H:%M"), "argv": child_args, **result}
+                    )
+                    + "\n"
+                )
     sys.stdout.flush()
     print_tables(results)
     return 0

@@ -76,17 +76,20 @@ def read_instances(path: str | Path, published: Path | None = None) -> list[MKPI
     count, pos = int(tokens[0]), 1
     out: list[MKPInstance] = []
     for k in range(count):
-        n, m, header = (int(v) for v in tokens[pos:pos + 3])
+        n, m, header = (int(v) for v in tokens[pos : pos + 3])
         pos += 3
-        profits = tokens[pos:pos + n].astype(float)
+        profits = tokens[pos : pos + n].astype(float)
         pos += n
-        weights = tokens[pos:pos + m * n].reshape(m, n).astype(float)
+        weights = tokens[pos : pos + m * n].reshape(m, n).astype(float)
         pos += m * n
-        capacities = tokens[pos:pos + m].astype(float)
+        capacities = tokens[pos : pos + m].astype(float)
         pos += m
         name = f"{m}.{n}-{k:02d}"
-        out.append(MKPInstance(name, n, m, profits, weights, capacities, best.get(name),
-                               lp.get(name), header))
+        out.append(
+            MKPInstance(
+                name, n, m, profits, weights, capacities, best.get(name), lp.get(name), header
+            )
+        )
     if pos != len(tokens):
         raise ValueError(f"{path}: {len(tokens) - pos} numbers left after {count} problems")
     return out
@@ -97,8 +100,9 @@ def team_names(m: int) -> list[str]:
     return [f"c{i:02d}" for i in range(2, m + 1)]
 
 
-def to_problem(inst: MKPInstance, time_limit: float = 60.0, gap: float = 0.0,
-               threads: int = 0) -> Problem:
+def to_problem(
+    inst: MKPInstance, time_limit: float = 60.0, gap: float = 0.0, threads: int = 0
+) -> Problem:
     """The instance as a one-year workplan problem built through ``build_problem``."""
     doc = {
         "project": {"name": f"OR-Library MKP {inst.name}"},
@@ -110,15 +114,23 @@ def to_problem(inst: MKPInstance, time_limit: float = 60.0, gap: float = 0.0,
     if settings is None:
         raise ValueError("; ".join(f.message for f in findings))
     types = team_names(inst.m)
-    hazards = pd.DataFrame({
-        "hazard_id": [f"item{j:03d}" for j in range(inst.n)],
-        "province": "P",
-        "impact": inst.profits,
-        "cost_usd": inst.weights[0],
-        **{f"days_{t}": inst.weights[i + 1] for i, t in enumerate(types)},
-    })
-    teams = pd.DataFrame({"team_type": types, "teams": inst.capacities[1:],
-                          "days_per_year": 1.0, "operator": "national"})
+    hazards = pd.DataFrame(
+        {
+            "hazard_id": [f"item{j:03d}" for j in range(inst.n)],
+            "province": "P",
+            "impact": inst.profits,
+            "cost_usd": inst.weights[0],
+            **{f"days_{t}": inst.weights[i + 1] for i, t in enumerate(types)},
+        }
+    )
+    teams = pd.DataFrame(
+        {
+            "team_type": types,
+            "teams": inst.capacities[1:],
+            "days_per_year": 1.0,
+            "operator": "national",
+        }
+    )
     budget = pd.DataFrame({"year": [START_YEAR], "budget_usd": [inst.capacities[0]]})
     return build_problem(settings, hazards, teams, budget)
 

@@ -26,8 +26,11 @@ from prioritise.planning.planner import plan
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--file", default="1",
-                        help="1..9 or a file name (mknapcb4.txt) in the shared folder, or a path")
+    parser.add_argument(
+        "--file",
+        default="1",
+        help="1..9 or a file name (mknapcb4.txt) in the shared folder, or a path",
+    )
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc"])
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     parser.add_argument("--gap", type=float, default=0.0, help="relative MIP gap to stop at")
@@ -36,11 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     path = resolve(args.file)
-    instances = read_instances(path)[:args.first]
-    print(f"{path.name}: {len(instances)} problems, solver {args.solver}, gap {args.gap}, "
-          f"time limit {args.time_limit:g} s")
-    header = (f"{'problem':<10} {'published':>10} {'ours':>10} {'bound':>12} {'gap':>8} "
-              f"{'diff':>6} {'solve s':>8} {'total s':>8} {'CPU s':>7}  status      match")
+    instances = read_instances(path)[: args.first]
+    print(
+        f"{path.name}: {len(instances)} problems, solver {args.solver}, gap {args.gap}, "
+        f"time limit {args.time_limit:g} s"
+    )
+    header = (
+        f"{'problem':<10} {'published':>10} {'ours':>10} {'bound':>12} {'gap':>8} "
+        f"{'diff':>6} {'solve s':>8} {'total s':>8} {'CPU s':>7}  status      match"
+    )
     print(header)
     print("-" * len(header))
     matched = solved_optimal = 0
@@ -50,8 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         start, cpu = time.perf_counter(), _cpu()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            result = plan(to_problem(inst), solver=args.solver, time_limit=args.time_limit,
-                          gap=args.gap, threads=args.threads or None)
+            result = plan(
+                to_problem(inst),
+                solver=args.solver,
+                time_limit=args.time_limit,
+                gap=args.gap,
+                threads=args.threads or None,
+            )
         wall, cpu = time.perf_counter() - start, _cpu() - cpu
         sol = result.solution
         x = chosen_items(result.schedule, inst.n)
@@ -76,14 +88,19 @@ def main(argv: list[str] | None = None) -> int:
         cpu_total += cpu
         gap = "" if sol.gap is None else f"{sol.gap:.4%}"
         bound = "" if sol.best_bound is None else f"{sol.best_bound:,.1f}"
-        print(f"{inst.name:<10} {published or '':>10} {ours:>10.0f} {bound:>12} {gap:>8} "
-              f"{'' if diff is None else f'{diff:.0f}':>6} {sol.solve_seconds:>8.2f} "
-              f"{wall:>8.2f} {cpu:>7.2f}  {sol.status:<11} {match}", flush=True)
+        print(
+            f"{inst.name:<10} {published or '':>10} {ours:>10.0f} {bound:>12} {gap:>8} "
+            f"{'' if diff is None else f'{diff:.0f}':>6} {sol.solve_seconds:>8.2f} "
+            f"{wall:>8.2f} {cpu:>7.2f}  {sol.status:<11} {match}",
+            flush=True,
+        )
     n = len(instances)
     print("-" * len(header))
-    print(f"matched {matched}/{n}, proven optimal {solved_optimal}/{n}, mean shortfall "
-          f"{shortfall / max(n, 1):.4%}, solve {solve_total:.1f} s, total {wall_total:.1f} s, "
-          f"CPU {cpu_total:.1f} s")
+    print(
+        f"matched {matched}/{n}, proven optimal {solved_optimal}/{n}, mean shortfall "
+        f"{shortfall / max(n, 1):.4%}, solve {solve_total:.1f} s, total {wall_total:.1f} s, "
+        f"CPU {cpu_total:.1f} s"
+    )
     return 0
 
 

@@ -40,19 +40,32 @@ TEAMS = {
 # The national sample's methods (the engine's defaults lack battle-area clearance and the
 # hazard-type filters).
 REALISTIC_METHODS: dict[str, Any] = {
-    "manual": {"label": "Manual clearance", "productivity": {"manual": 200},
-               "disturbance": 0.2},
-    "mechanical": {"label": "Mechanical with manual follow-up",
-                   "productivity": {"mechanical": 6000, "manual": 1500}, "disturbance": 0.9,
-                   "hazard_types": ["AP", "AT", "mixed"]},
-    "mdd": {"label": "Mine detection dogs with manual follow-up",
-            "productivity": {"mdd": 700, "manual": 2500}, "disturbance": 0.3,
-            "hazard_types": ["AP", "AT", "mixed"]},
-    "bac": {"label": "Battle area clearance", "productivity": {"manual": 350},
-            "disturbance": 0.15, "hazard_types": ["UXO", "CMR"]},
-    "technical_survey": {"label": "Technical survey, then manual clearance of what remains",
-                         "productivity": {"manual": 200}, "survey_productivity": {"survey": 3000},
-                         "disturbance": 0.25, "classes": ["SHA"]},
+    "manual": {"label": "Manual clearance", "productivity": {"manual": 200}, "disturbance": 0.2},
+    "mechanical": {
+        "label": "Mechanical with manual follow-up",
+        "productivity": {"mechanical": 6000, "manual": 1500},
+        "disturbance": 0.9,
+        "hazard_types": ["AP", "AT", "mixed"],
+    },
+    "mdd": {
+        "label": "Mine detection dogs with manual follow-up",
+        "productivity": {"mdd": 700, "manual": 2500},
+        "disturbance": 0.3,
+        "hazard_types": ["AP", "AT", "mixed"],
+    },
+    "bac": {
+        "label": "Battle area clearance",
+        "productivity": {"manual": 350},
+        "disturbance": 0.15,
+        "hazard_types": ["UXO", "CMR"],
+    },
+    "technical_survey": {
+        "label": "Technical survey, then manual clearance of what remains",
+        "productivity": {"manual": 200},
+        "survey_productivity": {"survey": 3000},
+        "disturbance": 0.25,
+        "classes": ["SHA"],
+    },
 }
 
 
@@ -93,27 +106,31 @@ def hazard_table(spec: Spec, rng: np.random.Generator) -> pd.DataFrame:
     cancel = np.where(sha, rng.uniform(0.3, 0.8, n), 0.0)
     reduce = np.where(sha, rng.uniform(0.1, 0.25, n), rng.uniform(0.0, 0.15, n))
     reduce = np.minimum(reduce, 0.95 - cancel)
-    province = rng.choice(len(PROVINCES), size=n, p=np.linspace(1.6, 0.6, len(PROVINCES))
-                          / np.linspace(1.6, 0.6, len(PROVINCES)).sum())
+    province = rng.choice(
+        len(PROVINCES),
+        size=n,
+        p=np.linspace(1.6, 0.6, len(PROVINCES)) / np.linspace(1.6, 0.6, len(PROVINCES)).sum(),
+    )
     # Impact: a 0-100 score that grows slowly with area (more land, more beneficiaries).
     score = rng.beta(2.0, 5.0, n) * (1.0 + 0.25 * np.log(area / 30_000.0))
     impact = np.round(np.clip(100.0 * score, 1.0, 100.0), 3)
-    return pd.DataFrame({
-        "hazard_id": [f"HA-{i:06d}" for i in range(n)],
-        "province": np.array(PROVINCES)[province],
-        "hazard_class": np.where(sha, "SHA", "CHA"),
-        "hazard_type": hazard_type,
-        "area_m2": np.round(area, 1),
-        "impact": impact,
-        "cancel_fraction": np.round(cancel, 3),
-        "reduce_fraction": np.round(reduce, 3),
-        "env_sensitivity": np.round(rng.random(n), 3),
-        "article5": np.isin(hazard_type, ["AP", "mixed"]),
-    })
+    return pd.DataFrame(
+        {
+            "hazard_id": [f"HA-{i:06d}" for i in range(n)],
+            "province": np.array(PROVINCES)[province],
+            "hazard_class": np.where(sha, "SHA", "CHA"),
+            "hazard_type": hazard_type,
+            "area_m2": np.round(area, 1),
+            "impact": impact,
+            "cancel_fraction": np.round(cancel, 3),
+            "reduce_fraction": np.round(reduce, 3),
+            "env_sensitivity": np.round(rng.random(n), 3),
+            "article5": np.isin(hazard_type, ["AP", "mixed"]),
+        }
+    )
 
 
-def dependency_table(hazards: pd.DataFrame, share: float,
-                     rng: np.random.Generator) -> pd.DataFrame:
+def dependency_table(hazards: pd.DataFrame, share: float, rng: np.random.Generator) -> pd.DataFrame:
     """~share of hazards require one earlier hazard (in a random order) of their province."""
     n = len(hazards)
     order = rng.permutation(n)  # position in a random topological order
@@ -121,8 +138,7 @@ def dependency_table(hazards: pd.DataFrame, share: float,
     rank[order] = np.arange(n)
     after = rng.choice(n, size=round(share * n), replace=False)
     frame = pd.DataFrame({"pos": np.arange(n), "province": hazards["province"], "rank": rank})
-    by_province = {p: g.sort_values("rank")["pos"].to_numpy()
-                   for p, g in frame.groupby("province")}
+    by_province = {p: g.sort_values("rank")["pos"].to_numpy() for p, g in frame.groupby("province")}
     before = np.full(len(after), -1)
     for p, members in by_province.items():  # one vectorised draw per province
         sel = np.flatnonzero(hazards["province"].to_numpy()[after] == p)
@@ -141,11 +157,18 @@ def make_tables(spec: Spec) -> Tables:
     deps = dependency_table(hazards, spec.dependency_share, rng)
     doc: dict[str, Any] = {
         "project": {"name": f"synthetic {spec.hazards} x {spec.years}"},
-        "plan": {"start_year": START_YEAR, "years": spec.years,
-                 "discount_rate": spec.discount_rate,
-                 "environment_weight": spec.environment_weight},
-        "data": {"hazards": "hazards.csv", "teams": "teams.csv", "budget": "budget.csv",
-                 "dependencies": "dependencies.csv"},
+        "plan": {
+            "start_year": START_YEAR,
+            "years": spec.years,
+            "discount_rate": spec.discount_rate,
+            "environment_weight": spec.environment_weight,
+        },
+        "data": {
+            "hazards": "hazards.csv",
+            "teams": "teams.csv",
+            "budget": "budget.csv",
+            "dependencies": "dependencies.csv",
+        },
         "solver": {"precedence": spec.precedence},
     }
     if spec.methods == "realistic":
@@ -159,16 +182,27 @@ def make_tables(spec: Spec) -> Tables:
         doc["constraints"] = constraints
     # Resources: calibrate against every hazard at its cheapest option, using a pilot
     # problem with ample resources.
-    teams = pd.DataFrame([{"team_type": t, "kind": k, "operator": o, "cost_per_day": c,
-                           "days_per_year": d, "teams": 1.0}
-                          for t, (k, o, c, d) in TEAMS.items()])
+    teams = pd.DataFrame(
+        [
+            {
+                "team_type": t,
+                "kind": k,
+                "operator": o,
+                "cost_per_day": c,
+                "days_per_year": d,
+                "teams": 1.0,
+            }
+            for t, (k, o, c, d) in TEAMS.items()
+        ]
+    )
     years = list(range(START_YEAR, START_YEAR + spec.years))
     pilot = _build(doc, hazards, teams, pd.DataFrame({"year": years, "budget_usd": 1.0}), None)
     cheap = pilot.options.sort_values(["hazard", "cost"]).drop_duplicates("hazard")
     per_year_cost = cheap["cost"].sum() / spec.years
     growth = np.linspace(0.95, 1.08, spec.years)  # budgets drift up a little
-    budget = pd.DataFrame({"year": years,
-                           "budget_usd": np.round(spec.budget_share * per_year_cost * growth, -3)})
+    budget = pd.DataFrame(
+        {"year": years, "budget_usd": np.round(spec.budget_share * per_year_cost * growth, -3)}
+    )
     need = cheap[[f"days_{t}" for t in TEAMS]].sum().to_numpy() / spec.years
     # Types the cheapest options never use still get a fleet (a fifth of the largest).
     need = np.maximum(need, 0.2 * need.max())
@@ -177,8 +211,13 @@ def make_tables(spec: Spec) -> Tables:
     return Tables(doc, hazards, teams, budget, deps)
 
 
-def _build(doc: dict[str, Any], hazards: pd.DataFrame, teams: pd.DataFrame,
-           budget: pd.DataFrame, deps: pd.DataFrame | None) -> Problem:
+def _build(
+    doc: dict[str, Any],
+    hazards: pd.DataFrame,
+    teams: pd.DataFrame,
+    budget: pd.DataFrame,
+    deps: pd.DataFrame | None,
+) -> Problem:
     settings, findings = parse_settings(doc, Path.cwd() / "synthetic.toml", check_files=False)
     if settings is None:
         raise ValueError("; ".join(f.message for f in findings))

@@ -21,8 +21,7 @@ from prioritise.core.schema import DAYS_PREFIX
 def ranking_order(problem: Problem) -> np.ndarray:
     """Hazard positions in the order a ranked list is worked: locks first, then by impact."""
     h = problem.hazards
-    key = pd.DataFrame({"must": h["lock"] != "must", "impact": -h["impact"],
-                        "id": h["hazard_id"]})
+    key = pd.DataFrame({"must": h["lock"] != "must", "impact": -h["impact"], "id": h["hazard_id"]})
     return key.sort_values(["must", "impact", "id"], kind="stable").index.to_numpy()
 
 
@@ -39,8 +38,9 @@ def ranking_baseline(problem: Problem) -> pd.DataFrame:
     ids = h["hazard_id"].to_numpy()
     pos = {hid: i for i, hid in enumerate(ids)}
     requires: dict[int, list[int]] = {}
-    for a, b in zip(problem.dependencies["hazard_id"], problem.dependencies["requires"],
-                    strict=True):
+    for a, b in zip(
+        problem.dependencies["hazard_id"], problem.dependencies["requires"], strict=True
+    ):
         requires.setdefault(pos[a], []).append(pos[b])
     lock_year = h["lock_year"].to_numpy(float)
 
@@ -74,8 +74,9 @@ def ranking_baseline(problem: Problem) -> pd.DataFrame:
     frame["year"] = np.array([y for _, _, y in picks], dtype=int)
     t = frame["year"].to_numpy(int) - years[0]
     weight = year_weights(len(years), problem.settings.plan.discount_rate)
-    frame["value"] = (h["impact"].to_numpy(float)[frame["hazard"].to_numpy()] * weight[t]
-                      - problem.settings.plan.environment_weight * frame["env"].to_numpy(float))
+    frame["value"] = h["impact"].to_numpy(float)[frame["hazard"].to_numpy()] * weight[
+        t
+    ] - problem.settings.plan.environment_weight * frame["env"].to_numpy(float)
     return schedule_from_rows(problem, frame)
 
 
@@ -84,5 +85,5 @@ def _cheapest(cost: np.ndarray, starts: np.ndarray, order: list[int], done: set[
     best = np.inf
     for hz in order:
         if hz not in done and starts[hz + 1] > starts[hz]:
-            best = min(best, float(cost[starts[hz]:starts[hz + 1]].min()))
+            best = min(best, float(cost[starts[hz] : starts[hz + 1]].min()))
     return best

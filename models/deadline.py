@@ -32,15 +32,19 @@ def zero_objective(model: LinearModel) -> None:
 def add_budget_scale(model: LinearModel) -> int:
     """Column alpha scaling every year's budget by (1 + alpha); minimised."""
     block = model.block("budget_per_year")
-    alpha = int(model.add_columns("budget_scale", pd.DataFrame({"name": ["alpha"]}),
-                                  lower=0.0, upper=np.inf, cost=-1.0)[0])
+    alpha = int(
+        model.add_columns(
+            "budget_scale", pd.DataFrame({"name": ["alpha"]}), lower=0.0, upper=np.inf, cost=-1.0
+        )[0]
+    )
     rows = np.arange(block.n_rows)
     extend_block(model, "budget_per_year", rows, np.full(len(rows), alpha), -block.upper)
     return alpha
 
 
-def add_extra_teams(model: LinearModel, days_per_team: pd.DataFrame,
-                    cost_per_team: pd.Series | None = None) -> tuple[np.ndarray, list[str]]:
+def add_extra_teams(
+    model: LinearModel, days_per_team: pd.DataFrame, cost_per_team: pd.Series | None = None
+) -> tuple[np.ndarray, list[str]]:
     """Integer extra teams per team type with a capacity row; minimised by count or cost.
 
     ``days_per_team`` is indexed by year with one column per team type; ``cost_per_team``
@@ -52,10 +56,19 @@ def add_extra_teams(model: LinearModel, days_per_team: pd.DataFrame,
         return np.zeros(0, np.int64), []
     keys = block.keys
     types = list(dict.fromkeys(keys["team_type"]))
-    weight = (np.ones(len(types)) if cost_per_team is None
-              else cost_per_team.reindex(types).fillna(0.0).to_numpy(float))
-    cols = model.add_columns("extra_teams", pd.DataFrame({"team_type": types}), lower=0.0,
-                             upper=MAX_EXTRA_TEAMS, cost=-weight, integer=True)
+    weight = (
+        np.ones(len(types))
+        if cost_per_team is None
+        else cost_per_team.reindex(types).fillna(0.0).to_numpy(float)
+    )
+    cols = model.add_columns(
+        "extra_teams",
+        pd.DataFrame({"team_type": types}),
+        lower=0.0,
+        upper=MAX_EXTRA_TEAMS,
+        cost=-weight,
+        integer=True,
+    )
     k = pd.Index(types).get_indexer(keys["team_type"])
     days = days_per_team.reindex(columns=types).to_numpy(float)
     year_pos = pd.Index(days_per_team.index).get_indexer(keys["year"])

@@ -22,8 +22,15 @@ from models.solvers import _highs_model
 
 DUAL_FAMILIES = ("budget_per_year", "team_capacity")
 
-MARGINAL_COLUMNS = ["resource", "team_type", "year", "available", "used_lp", "marginal_value",
-                    "unit"]
+MARGINAL_COLUMNS = [
+    "resource",
+    "team_type",
+    "year",
+    "available",
+    "used_lp",
+    "marginal_value",
+    "unit",
+]
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,9 @@ def row_offsets(model: LinearModel) -> dict[str, int]:
     return out
 
 
-def solve_relaxation(model: LinearModel, time_limit: float = 60.0) -> tuple[
-        str, float | None, np.ndarray | None, np.ndarray | None, np.ndarray | None, float]:
+def solve_relaxation(
+    model: LinearModel, time_limit: float = 60.0
+) -> tuple[str, float | None, np.ndarray | None, np.ndarray | None, np.ndarray | None, float]:
     """Solve ``model`` with every variable continuous.
 
     Returns (status, objective, x, row duals, column duals, seconds). Duals follow HiGHS's
@@ -63,15 +71,13 @@ def solve_relaxation(model: LinearModel, time_limit: float = 60.0) -> tuple[
     """
     import highspy
 
-
     if model.n_cols == 0:
         return "optimal", 0.0, np.zeros(0), np.zeros(model.n_rows), np.zeros(0), 0.0
     h = _highs_model(model)
     integer = model.columns()[3]
     if integer.any():
         idx = np.flatnonzero(integer).astype(np.int32)
-        h.changeColsIntegrality(len(idx), idx,
-                                np.full(len(idx), highspy.HighsVarType.kContinuous))
+        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("random_seed", 0)
     start = time.perf_counter()
@@ -85,8 +91,14 @@ def solve_relaxation(model: LinearModel, time_limit: float = 60.0) -> tuple[
     if not sol.dual_valid:
         return "no duals", None, None, None, None, seconds
     objective = float(h.getInfo().objective_function_value)
-    return ("optimal", objective, np.asarray(sol.col_value, float),
-            np.asarray(sol.row_dual, float), np.asarray(sol.col_dual, float), seconds)
+    return (
+        "optimal",
+        objective,
+        np.asarray(sol.col_value, float),
+        np.asarray(sol.row_dual, float),
+        np.asarray(sol.col_dual, float),
+        seconds,
+    )
 
 
 def marginal_values(model: LinearModel, time_limit: float = 60.0) -> Relaxation:
@@ -102,18 +114,27 @@ def marginal_values(model: LinearModel, time_limit: float = 60.0) -> Relaxation:
             block = model.block(family)
             rows = offsets[family] + np.arange(block.n_rows)
             keys = block.keys
-            frames.append(pd.DataFrame({
-                "resource": "budget" if family == "budget_per_year" else "team-days",
-                "team_type": keys["team_type"].astype(str).to_numpy()
-                if "team_type" in keys else "",
-                "year": keys["year"].astype(int).to_numpy(),
-                "available": block.upper,
-                "used_lp": activity[rows],
-                # A tiny negative dual is numerical noise on a <= row of a maximisation.
-                "marginal_value": np.where(np.abs(duals[rows]) < 1e-12, 0.0, duals[rows]),
-                "unit": "impact-years per USD" if family == "budget_per_year"
-                else "impact-years per team-day",
-            }))
-    marginal = (pd.concat(frames, ignore_index=True) if frames
-                else pd.DataFrame({c: pd.Series(dtype=object) for c in MARGINAL_COLUMNS}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "resource": "budget" if family == "budget_per_year" else "team-days",
+                        "team_type": keys["team_type"].astype(str).to_numpy()
+                        if "team_type" in keys
+                        else "",
+                        "year": keys["year"].astype(int).to_numpy(),
+                        "available": block.upper,
+                        "used_lp": activity[rows],
+                        # A tiny negative dual is numerical noise on a <= row of a maximisation.
+                        "marginal_value": np.where(np.abs(duals[rows]) < 1e-12, 0.0, duals[rows]),
+                        "unit": "impact-years per USD"
+                        if family == "budget_per_year"
+                        else "impact-years per team-day",
+                    }
+                )
+            )
+    marginal = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in MARGINAL_COLUMNS})
+    )
     return Relaxation(status, objective, seconds, marginal[MARGINAL_COLUMNS], x, col_duals)

@@ -50,8 +50,11 @@ def excluded_hazards(problem: Problem) -> pd.Series:
             for node in nx.descendants(graph, root):
                 blocked.setdefault(node, root)
         position = pd.Series(np.arange(len(h)), index=ids)
-        extra = {int(position[n]): f"requires {r}, which cannot be scheduled"
-                 for n, r in sorted(blocked.items()) if int(position[n]) not in reasons.index}
+        extra = {
+            int(position[n]): f"requires {r}, which cannot be scheduled"
+            for n, r in sorted(blocked.items())
+            if int(position[n]) not in reasons.index
+        }
         reasons = pd.concat([reasons, pd.Series(extra, dtype=object)])
     return reasons.sort_index()
 
@@ -88,5 +91,4 @@ def build_eligibility(problem: Problem) -> Eligibility:
     if plan.deadline_year is not None:
         required |= h["article5"].to_numpy(bool)
     required_pos = np.flatnonzero(required & ~h.index.isin(excluded.index))
-    return Eligibility(frame=frame, required=required_pos, excluded=excluded,
-                       year_weight=weight)
+    return Eligibility(frame=frame, required=required_pos, excluded=excluded, year_weight=weight)

@@ -52,8 +52,14 @@ def add_assignment_variables(ctx: Context) -> None:
     "assignment" it carries the whole value: maximise sum (I_h w_t - lambda e[h,o]) x[h,o,t].
     """
     f = ctx.frame
-    keys = pd.DataFrame({"hazard": ctx.problem.hazards["hazard_id"].to_numpy()[f["hazard"]],
-                         "method": f["method"], "operator": f["operator"], "year": f["year"]})
+    keys = pd.DataFrame(
+        {
+            "hazard": ctx.problem.hazards["hazard_id"].to_numpy()[f["hazard"]],
+            "method": f["method"],
+            "operator": f["operator"],
+            "year": f["year"],
+        }
+    )
     if ctx.objective == "assignment":
         cost = f["value"].to_numpy(float)
     else:
@@ -97,8 +103,9 @@ def add_complete_once(ctx: Context) -> None:
     f = ctx.frame
     codes, hazards = pd.factorize(f["hazard"], sort=True)
     keys = pd.DataFrame({"hazard": ctx.problem.hazards["hazard_id"].to_numpy()[hazards]})
-    ctx.model.add_rows("complete_once", keys, codes, ctx.x, np.ones(len(f)),
-                       lower=-np.inf, upper=1.0)
+    ctx.model.add_rows(
+        "complete_once", keys, codes, ctx.x, np.ones(len(f)), lower=-np.inf, upper=1.0
+    )
 
 
 def add_required_completion(ctx: Context) -> None:
@@ -114,8 +121,15 @@ def add_required_completion(ctx: Context) -> None:
     mask = f["hazard"].isin(required).to_numpy()
     codes = np.searchsorted(required, f.loc[mask, "hazard"].to_numpy())
     keys = pd.DataFrame({"hazard": ctx.problem.hazards["hazard_id"].to_numpy()[required]})
-    ctx.model.add_rows("required_completion", keys, codes, ctx.x[mask], np.ones(int(mask.sum())),
-                       lower=1.0, upper=np.inf)
+    ctx.model.add_rows(
+        "required_completion",
+        keys,
+        codes,
+        ctx.x[mask],
+        np.ones(int(mask.sum())),
+        lower=1.0,
+        upper=np.inf,
+    )
 
 
 def add_budget_per_year(ctx: Context) -> None:
@@ -132,14 +146,21 @@ def add_budget_per_year(ctx: Context) -> None:
     vals = [f["cost"].to_numpy(float)]
     if ctx.problem.settings.plan.carry_over and T > 1:
         carry = ctx.model.add_columns(
-            "carry", pd.DataFrame({"year": ctx.problem.years[:-1]}), lower=0.0, upper=np.inf)
+            "carry", pd.DataFrame({"year": ctx.problem.years[:-1]}), lower=0.0, upper=np.inf
+        )
         t = np.arange(T - 1)
         rows += [t, t + 1]
         cols += [carry, carry]
         vals += [np.ones(T - 1), -np.ones(T - 1)]
-    ctx.model.add_rows("budget_per_year", pd.DataFrame({"year": ctx.problem.years}),
-                       np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
-                       lower=-np.inf, upper=budget)
+    ctx.model.add_rows(
+        "budget_per_year",
+        pd.DataFrame({"year": ctx.problem.years}),
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(vals),
+        lower=-np.inf,
+        upper=budget,
+    )
 
 
 def add_team_capacity(ctx: Context) -> None:
@@ -162,19 +183,31 @@ def add_team_capacity(ctx: Context) -> None:
         rows.append(k * T + year[used])
         cols.append(ctx.x[used])
         vals.append(days[used])
-    keys = pd.DataFrame({"team_type": np.repeat(teams, T),
-                         "year": np.tile(ctx.problem.years, len(teams))})
+    keys = pd.DataFrame(
+        {"team_type": np.repeat(teams, T), "year": np.tile(ctx.problem.years, len(teams))}
+    )
     upper = cap[teams].to_numpy(float).T.ravel()
-    ctx.model.add_rows("team_capacity", keys, np.concatenate(rows), np.concatenate(cols),
-                       np.concatenate(vals), lower=-np.inf, upper=upper)
+    ctx.model.add_rows(
+        "team_capacity",
+        keys,
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(vals),
+        lower=-np.inf,
+        upper=upper,
+    )
 
 
 def _edges(ctx: Context) -> pd.DataFrame:
     """Dependency edges as hazard positions: ``after`` requires ``before``."""
     deps = ctx.problem.dependencies
     pos = pd.Series(np.arange(len(ctx.problem.hazards)), index=ctx.problem.hazards["hazard_id"])
-    return pd.DataFrame({"after": pos.reindex(deps["hazard_id"]).to_numpy(),
-                         "before": pos.reindex(deps["requires"]).to_numpy()})
+    return pd.DataFrame(
+        {
+            "after": pos.reindex(deps["hazard_id"]).to_numpy(),
+            "before": pos.reindex(deps["requires"]).to_numpy(),
+        }
+    )
 
 
 def _expand_cumulative(f: pd.DataFrame, hazards: np.ndarray, T: int) -> pd.DataFrame:
@@ -188,8 +221,9 @@ def _expand_cumulative(f: pd.DataFrame, hazards: np.ndarray, T: int) -> pd.DataF
     span = T - hit["t"].to_numpy()
     rep = np.repeat(np.arange(len(hit)), span)
     s = hit["t"].to_numpy()[rep] + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
-    return pd.DataFrame({"group": hit["group"].to_numpy()[rep], "s": s,
-                         "row": hit["index"].to_numpy()[rep]})
+    return pd.DataFrame(
+        {"group": hit["group"].to_numpy()[rep], "s": s, "row": hit["index"].to_numpy()[rep]}
+    )
 
 
 def add_access_precedence(ctx: Context, formulation: str = "by") -> None:
@@ -208,11 +242,13 @@ def add_access_precedence(ctx: Context, formulation: str = "by") -> None:
     edges = _edges(ctx)
     f = ctx.frame
     T = ctx.n_years
-    keys_at = pd.DataFrame({
-        "hazard": np.repeat(ctx.problem.hazards["hazard_id"].to_numpy()[edges["after"]], T),
-        "requires": np.repeat(ctx.problem.hazards["hazard_id"].to_numpy()[edges["before"]], T),
-        "t": np.tile(np.arange(T), len(edges)),
-    })
+    keys_at = pd.DataFrame(
+        {
+            "hazard": np.repeat(ctx.problem.hazards["hazard_id"].to_numpy()[edges["after"]], T),
+            "requires": np.repeat(ctx.problem.hazards["hazard_id"].to_numpy()[edges["before"]], T),
+            "t": np.tile(np.arange(T), len(edges)),
+        }
+    )
     if formulation == "by" and ctx.y is not None:
         T_ = T
         e_rows = np.arange(len(edges) * T_)
@@ -220,16 +256,23 @@ def add_access_precedence(ctx: Context, formulation: str = "by") -> None:
         after = np.repeat(edges["after"].to_numpy(), T_) * T_ + t
         before = np.repeat(edges["before"].to_numpy(), T_) * T_ + t
         ctx.model.add_rows(
-            "access_precedence", keys_at, np.concatenate([e_rows, e_rows]),
+            "access_precedence",
+            keys_at,
+            np.concatenate([e_rows, e_rows]),
             np.concatenate([ctx.y[after], ctx.y[before]]),
             np.concatenate([np.ones(len(e_rows)), -np.ones(len(e_rows))]),
-            lower=-np.inf, upper=0.0)
+            lower=-np.inf,
+            upper=0.0,
+        )
     elif formulation == "by":
         involved = np.unique(np.concatenate([edges["after"], edges["before"]]))
         ids = ctx.problem.hazards["hazard_id"].to_numpy()[involved]
-        y = ctx.model.add_columns("completed_by", pd.DataFrame({
-            "hazard": np.repeat(ids, T), "t": np.tile(np.arange(T), len(involved))}),
-            lower=0.0, upper=1.0)
+        y = ctx.model.add_columns(
+            "completed_by",
+            pd.DataFrame({"hazard": np.repeat(ids, T), "t": np.tile(np.arange(T), len(involved))}),
+            lower=0.0,
+            upper=1.0,
+        )
         # Definition rows: y[h,t] - y[h,t-1] - sum_o x[h,o,t] = 0.
         n_def = len(involved) * T
         grid = np.arange(n_def)
@@ -238,51 +281,69 @@ def add_access_precedence(ctx: Context, formulation: str = "by") -> None:
         group = np.searchsorted(involved, sub["hazard"].to_numpy())
         rows = np.concatenate([grid, grid[has_prev], group * T + sub["t"].to_numpy()])
         cols = np.concatenate([y, y[grid[has_prev] - 1], ctx.x[sub.index.to_numpy()]])
-        vals = np.concatenate([np.ones(n_def), -np.ones(int(has_prev.sum())),
-                               -np.ones(len(sub))])
-        ctx.model.add_rows("completed_by_definition",
-                           pd.DataFrame({"hazard": np.repeat(ids, T),
-                                         "t": np.tile(np.arange(T), len(involved))}),
-                           rows, cols, vals, lower=0.0, upper=0.0)
+        vals = np.concatenate([np.ones(n_def), -np.ones(int(has_prev.sum())), -np.ones(len(sub))])
+        ctx.model.add_rows(
+            "completed_by_definition",
+            pd.DataFrame({"hazard": np.repeat(ids, T), "t": np.tile(np.arange(T), len(involved))}),
+            rows,
+            cols,
+            vals,
+            lower=0.0,
+            upper=0.0,
+        )
         a = np.searchsorted(involved, edges["after"].to_numpy())
         b = np.searchsorted(involved, edges["before"].to_numpy())
         e_rows = np.arange(len(edges) * T)
         t = e_rows % T
         ctx.model.add_rows(
-            "access_precedence", keys_at, np.concatenate([e_rows, e_rows]),
+            "access_precedence",
+            keys_at,
+            np.concatenate([e_rows, e_rows]),
             np.concatenate([y[np.repeat(a, T) * T + t], y[np.repeat(b, T) * T + t]]),
             np.concatenate([np.ones(len(e_rows)), -np.ones(len(e_rows))]),
-            lower=-np.inf, upper=0.0)
+            lower=-np.inf,
+            upper=0.0,
+        )
     elif formulation == "cumulative":
         after = _expand_cumulative(f, edges["after"].to_numpy(), T)
         before = _expand_cumulative(f, edges["before"].to_numpy(), T)
         rows = np.concatenate([after["group"] * T + after["s"], before["group"] * T + before["s"]])
         cols = np.concatenate([ctx.x[after["row"]], ctx.x[before["row"]]])
         vals = np.concatenate([np.ones(len(after)), -np.ones(len(before))])
-        ctx.model.add_rows("access_precedence", keys_at, rows, cols, vals,
-                           lower=-np.inf, upper=0.0)
+        ctx.model.add_rows("access_precedence", keys_at, rows, cols, vals, lower=-np.inf, upper=0.0)
     elif formulation == "aggregated":
-        keys = pd.DataFrame({
-            "hazard": ctx.problem.hazards["hazard_id"].to_numpy()[edges["after"]],
-            "requires": ctx.problem.hazards["hazard_id"].to_numpy()[edges["before"]]})
-        hit_a = edges.reset_index().merge(f[["hazard", "t"]].reset_index(names="row"),
-                                          left_on="after", right_on="hazard")
-        hit_b = edges.reset_index().merge(f[["hazard", "t"]].reset_index(names="row"),
-                                          left_on="before", right_on="hazard")
+        keys = pd.DataFrame(
+            {
+                "hazard": ctx.problem.hazards["hazard_id"].to_numpy()[edges["after"]],
+                "requires": ctx.problem.hazards["hazard_id"].to_numpy()[edges["before"]],
+            }
+        )
+        hit_a = edges.reset_index().merge(
+            f[["hazard", "t"]].reset_index(names="row"), left_on="after", right_on="hazard"
+        )
+        hit_b = edges.reset_index().merge(
+            f[["hazard", "t"]].reset_index(names="row"), left_on="before", right_on="hazard"
+        )
         # done_h - done_g <= 0
         ctx.model.add_rows(
-            "access_precedence", keys,
+            "access_precedence",
+            keys,
             np.concatenate([hit_a["index"], hit_b["index"]]),
             np.concatenate([ctx.x[hit_a["row"]], ctx.x[hit_b["row"]]]),
             np.concatenate([np.ones(len(hit_a)), -np.ones(len(hit_b))]),
-            lower=-np.inf, upper=0.0)
+            lower=-np.inf,
+            upper=0.0,
+        )
         # sum (t+1-T) x_h - sum (t+1) x_g >= -T  (year_h >= year_g when h is done)
         ctx.model.add_rows(
-            "access_precedence_year", keys,
+            "access_precedence_year",
+            keys,
             np.concatenate([hit_a["index"], hit_b["index"]]),
             np.concatenate([ctx.x[hit_a["row"]], ctx.x[hit_b["row"]]]),
             np.concatenate([hit_a["t"] + 1 - T, -(hit_b["t"] + 1)]).astype(float),
-            lower=-float(T), upper=np.inf)
+            lower=-float(T),
+            upper=np.inf,
+        )
     else:
         raise ValueError(f"unknown precedence formulation {formulation!r}")
 
@@ -290,15 +351,21 @@ def add_access_precedence(ctx: Context, formulation: str = "by") -> None:
 def _spend(ctx: Context) -> int:
     """Column S = sum c x (total spending), defined once for the share constraints."""
     if ctx.spend is None:
-        col = ctx.model.add_columns("total_spend", pd.DataFrame({"name": ["all"]}),
-                                    lower=0.0, upper=np.inf)
+        col = ctx.model.add_columns(
+            "total_spend", pd.DataFrame({"name": ["all"]}), lower=0.0, upper=np.inf
+        )
         ctx.spend = int(col[0])
         f = ctx.frame
         n = len(f)
         ctx.model.add_rows(
-            "total_spend_definition", pd.DataFrame({"name": ["all"]}),
-            np.zeros(n + 1, np.int64), np.concatenate([ctx.x, [ctx.spend]]),
-            np.concatenate([f["cost"].to_numpy(float), [-1.0]]), lower=0.0, upper=0.0)
+            "total_spend_definition",
+            pd.DataFrame({"name": ["all"]}),
+            np.zeros(n + 1, np.int64),
+            np.concatenate([ctx.x, [ctx.spend]]),
+            np.concatenate([f["cost"].to_numpy(float), [-1.0]]),
+            lower=0.0,
+            upper=0.0,
+        )
     return ctx.spend
 
 
@@ -322,11 +389,14 @@ def add_province_equity(ctx: Context) -> None:
     mask = codes >= 0
     n_p = len(provinces)
     ctx.model.add_rows(
-        "province_equity", pd.DataFrame({"province": provinces}),
+        "province_equity",
+        pd.DataFrame({"province": provinces}),
         np.concatenate([codes[mask], np.arange(n_p)]),
         np.concatenate([ctx.x[mask], np.full(n_p, spend)]),
         np.concatenate([f["cost"].to_numpy(float)[mask], -shares]),
-        lower=0.0, upper=np.inf)
+        lower=0.0,
+        upper=np.inf,
+    )
 
 
 def add_localisation(ctx: Context) -> None:
@@ -342,10 +412,14 @@ def add_localisation(ctx: Context) -> None:
     national = (f["operator"] == "national").to_numpy()
     n = int(national.sum())
     ctx.model.add_rows(
-        "localisation", pd.DataFrame({"operator": ["national"]}),
-        np.zeros(n + 1, np.int64), np.concatenate([ctx.x[national], [spend]]),
+        "localisation",
+        pd.DataFrame({"operator": ["national"]}),
+        np.zeros(n + 1, np.int64),
+        np.concatenate([ctx.x[national], [spend]]),
         np.concatenate([f["cost"].to_numpy(float)[national], [-share]]),
-        lower=0.0, upper=np.inf)
+        lower=0.0,
+        upper=np.inf,
+    )
 
 
 Family = Callable[[Context], None]

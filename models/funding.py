@@ -79,20 +79,26 @@ class FundingColumns:
     top_up: int | None = None
 
 
-def restricted_per_year(years: Sequence[int], earmarks: Sequence[Earmark],
-                        top_up: ConditionalTopUp | None) -> pd.Series:
+def restricted_per_year(
+    years: Sequence[int], earmarks: Sequence[Earmark], top_up: ConditionalTopUp | None
+) -> pd.Series:
     """Total restricted money per year (added to the general budget to give B_t)."""
     total = pd.Series(0.0, index=pd.Index(years, name="year"))
     for e in earmarks:
         total += pd.Series(e.per_year, dtype=float).reindex(years, fill_value=0.0).to_numpy()
     if top_up is not None:
-        total += pd.Series(top_up.per_year, dtype=float).reindex(years,
-                                                                 fill_value=0.0).to_numpy()
+        total += pd.Series(top_up.per_year, dtype=float).reindex(years, fill_value=0.0).to_numpy()
     return total
 
 
-def extend_block(model: LinearModel, family: str, rows: np.ndarray, cols: np.ndarray,
-                 vals: np.ndarray, upper: np.ndarray | None = None) -> RowBlock:
+def extend_block(
+    model: LinearModel,
+    family: str,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    vals: np.ndarray,
+    upper: np.ndarray | None = None,
+) -> RowBlock:
     """Add coefficients to an existing row block (and optionally new upper bounds)."""
     i = next(k for k, b in enumerate(model.row_blocks) if b.family == family)
     b = model.row_blocks[i]
@@ -102,7 +108,8 @@ def extend_block(model: LinearModel, family: str, rows: np.ndarray, cols: np.nda
         rows=np.concatenate([b.rows, np.asarray(rows, np.int64)[keep]]),
         cols=np.concatenate([b.cols, np.asarray(cols, np.int64)[keep]]),
         vals=np.concatenate([b.vals, np.asarray(vals, float)[keep]]),
-        lower=b.lower, upper=b.upper if upper is None else np.asarray(upper, float),
+        lower=b.lower,
+        upper=b.upper if upper is None else np.asarray(upper, float),
         keys=b.keys,
     )
     model.row_blocks[i] = new
@@ -130,24 +137,39 @@ def add_earmarks(built: BuiltModel, earmarks: Sequence[Earmark]) -> FundingColum
     T = len(years)
     province = problem.hazards["province"].to_numpy()[f["hazard"].to_numpy()]
     match = np.column_stack([e.matches(f, province) for e in earmarks])  # rows x earmarks
-    amounts = np.array([pd.Series(e.per_year, dtype=float).reindex(years, fill_value=0.0)
-                        .to_numpy() for e in earmarks])  # earmarks x years
-    keys = pd.DataFrame({"earmark": np.repeat([e.name for e in earmarks], T),
-                         "year": np.tile(years, len(earmarks))})
+    amounts = np.array(
+        [
+            pd.Series(e.per_year, dtype=float).reindex(years, fill_value=0.0).to_numpy()
+            for e in earmarks
+        ]
+    )  # earmarks x years
+    keys = pd.DataFrame(
+        {"earmark": np.repeat([e.name for e in earmarks], T), "year": np.tile(years, len(earmarks))}
+    )
     u = model.add_columns("earmark_use", keys, lower=0.0, upper=amounts.ravel())
 
     budget = model.block("budget_per_year")
     t_of_u = np.tile(np.arange(T), len(earmarks))
-    extend_block(model, "budget_per_year", t_of_u, u, -np.ones(len(u)),
-                 upper=budget.upper - amounts.sum(axis=0))
+    extend_block(
+        model,
+        "budget_per_year",
+        t_of_u,
+        u,
+        -np.ones(len(u)),
+        upper=budget.upper - amounts.sum(axis=0),
+    )
 
     cost = f["cost"].to_numpy(float)
     t = f["t"].to_numpy()
     groups = overlap_groups(match)
     if any(len(g) > MAX_OVERLAPPING for g in groups):
         raise ValueError(f"more than {MAX_OVERLAPPING} earmarks overlap one another")
-    subsets = [s for group in groups for n in range(1, len(group) + 1)
-               for s in itertools.combinations(group, n)]
+    subsets = [
+        s
+        for group in groups
+        for n in range(1, len(group) + 1)
+        for s in itertools.combinations(group, n)
+    ]
     rows, cols, vals = [], [], []
     for i, subset in enumerate(subsets):
         hit = np.flatnonzero(match[:, list(subset)].any(axis=1))
@@ -156,16 +178,21 @@ def add_earmarks(built: BuiltModel, earmarks: Sequence[Earmark]) -> FundingColum
         cols += [built.x[hit], u[(members[None, :] * T + np.arange(T)[:, None]).ravel()]]
         vals += [-cost[hit], np.ones(T * len(members))]
     names = ["+".join(earmarks[j].name for j in s) for s in subsets]
-    model.add_rows("earmark_allocation",
-                   pd.DataFrame({"earmarks": np.repeat(names, T),
-                                 "year": np.tile(years, len(subsets))}),
-                   np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
-                   lower=-np.inf, upper=0.0)
+    model.add_rows(
+        "earmark_allocation",
+        pd.DataFrame({"earmarks": np.repeat(names, T), "year": np.tile(years, len(subsets))}),
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(vals),
+        lower=-np.inf,
+        upper=0.0,
+    )
     return FundingColumns(earmark_use=u, earmark_keys=keys)
 
 
-def add_conditional_top_up(built: BuiltModel, top_up: ConditionalTopUp,
-                           columns: FundingColumns | None = None) -> FundingColumns:
+def add_conditional_top_up(
+    built: BuiltModel, top_up: ConditionalTopUp, columns: FundingColumns | None = None
+) -> FundingColumns:
     """The binary z releasing the top-up and the Article 5 completion rows behind it."""
     problem = built.problem
     model = built.model
@@ -176,28 +203,45 @@ def add_conditional_top_up(built: BuiltModel, top_up: ConditionalTopUp,
     excluded = built.eligibility.excluded.index
     blocked = np.intersect1d(a5, excluded)
     # With an Article 5 hazard that can never be scheduled, the condition cannot be met.
-    z = int(model.add_columns("top_up_released", pd.DataFrame({"name": ["top_up"]}),
-                              lower=0.0, upper=0.0 if len(blocked) else 1.0, integer=True)[0])
+    z = int(
+        model.add_columns(
+            "top_up_released",
+            pd.DataFrame({"name": ["top_up"]}),
+            lower=0.0,
+            upper=0.0 if len(blocked) else 1.0,
+            integer=True,
+        )[0]
+    )
     budget = model.block("budget_per_year")
     t_idx = np.flatnonzero(amounts)
-    extend_block(model, "budget_per_year", t_idx, np.full(len(t_idx), z), -amounts[t_idx],
-                 upper=budget.upper - amounts)
+    extend_block(
+        model,
+        "budget_per_year",
+        t_idx,
+        np.full(len(t_idx), z),
+        -amounts[t_idx],
+        upper=budget.upper - amounts,
+    )
     if len(a5) and not len(blocked):
         f = built.eligibility.frame
         in_time = (f["hazard"].isin(a5) & (f["year"] <= top_up.condition_year)).to_numpy()
         code = np.searchsorted(a5, f.loc[in_time, "hazard"].to_numpy())
         model.add_rows(
-            "top_up_condition", pd.DataFrame({"hazard": h["hazard_id"].to_numpy()[a5]}),
+            "top_up_condition",
+            pd.DataFrame({"hazard": h["hazard_id"].to_numpy()[a5]}),
             np.concatenate([code, np.arange(len(a5))]),
             np.concatenate([built.x[in_time], np.full(len(a5), z)]),
             np.concatenate([np.ones(int(in_time.sum())), -np.ones(len(a5))]),
-            lower=0.0, upper=np.inf)
+            lower=0.0,
+            upper=np.inf,
+        )
     base = columns or FundingColumns()
     return FundingColumns(base.earmark_use, base.earmark_keys, z)
 
 
-def funding_use(built: BuiltModel, columns: FundingColumns, x: np.ndarray | None,
-                earmarks: Sequence[Earmark]) -> dict[str, object]:
+def funding_use(
+    built: BuiltModel, columns: FundingColumns, x: np.ndarray | None, earmarks: Sequence[Earmark]
+) -> dict[str, object]:
     """Earmarked money used per earmark and year, and whether the top-up was released."""
     out: dict[str, object] = {}
     if x is None:
@@ -206,7 +250,9 @@ def funding_use(built: BuiltModel, columns: FundingColumns, x: np.ndarray | None
         used = columns.earmark_keys.assign(used_usd=np.round(x[columns.earmark_use], 2))
         out["earmarks"] = {
             e.name: {int(y): float(v) for y, v in zip(g["year"], g["used_usd"], strict=True)}
-            for e in earmarks for _, g in [(e.name, used[used["earmark"] == e.name])]}
+            for e in earmarks
+            for _, g in [(e.name, used[used["earmark"] == e.name])]
+        }
     if columns.top_up is not None:
         out["top_up_released"] = bool(x[columns.top_up] > 0.5)
     return out

@@ -73,8 +73,9 @@ class _Planner:
         self.hazard = f["hazard"].to_numpy()
         self.province = p.hazards["province"].to_numpy()
         c = p.settings.constraints
-        self.shares = {q: c.equity_min_share.get(q, c.equity_default_share)
-                       for q in sorted(set(self.province))}
+        self.shares = {
+            q: c.equity_min_share.get(q, c.equity_default_share) for q in sorted(set(self.province))
+        }
         self.local_share = c.localisation_min_share
         n = len(p.hazards)
         ids = p.hazards["hazard_id"]
@@ -84,10 +85,13 @@ class _Planner:
         self.requires = [list(self.graph.predecessors(i)) for i in range(n)]
         self.needed_by = [list(self.graph.successors(i)) for i in range(n)]
         self.state = _State(
-            budget=p.budget.to_numpy(float), carry=p.settings.plan.carry_over,
+            budget=p.budget.to_numpy(float),
+            carry=p.settings.plan.carry_over,
             capacity=p.capacity.to_numpy(float).T.copy(),
-            spend=np.zeros(len(p.years)), used=np.zeros((len(teams), len(p.years))),
-            row_of={}, year_of=np.full(n, -1),
+            spend=np.zeros(len(p.years)),
+            used=np.zeros((len(teams), len(p.years))),
+            row_of={},
+            year_of=np.full(n, -1),
         )
         required = set(int(i) for i in built.eligibility.required)
         for r in list(required):
@@ -114,7 +118,7 @@ class _Planner:
     # --- scheduling one hazard ---------------------------------------------------------
 
     def candidates(self, h: int) -> np.ndarray:
-        return self.rows[self.starts[h]:self.starts[h + 1]]
+        return self.rows[self.starts[h] : self.starts[h + 1]]
 
     def earliest(self, h: int) -> int | None:
         years = [self.state.year_of[r] for r in self.requires[h]]
@@ -122,8 +126,15 @@ class _Planner:
             return None
         return max(years, default=0)
 
-    def place(self, h: int, *, prefer_national: bool = False, optional: bool = True,
-              national_only: bool = False, guided: bool = False) -> bool:
+    def place(
+        self,
+        h: int,
+        *,
+        prefer_national: bool = False,
+        optional: bool = True,
+        national_only: bool = False,
+        guided: bool = False,
+    ) -> bool:
         """Put h in its earliest year with resources left; True when placed."""
         start = self.earliest(h)
         if start is None or self.state.year_of[h] >= 0:
@@ -140,8 +151,9 @@ class _Planner:
             # The relaxation's preferred (option, year) first, then the earliest year.
             rows = rows[np.lexsort((self.t[rows], -np.round(self.guide[rows], 3)))]
         for r in rows:
-            if self.state.money_fits(self.cost[r], self.t[r]) and \
-                    self.state.days_fit(self.days[r], self.t[r]):
+            if self.state.money_fits(self.cost[r], self.t[r]) and self.state.days_fit(
+                self.days[r], self.t[r]
+            ):
                 self.assign(h, int(r))
                 return True
         return False
@@ -176,8 +188,9 @@ class _Planner:
         (least impact per dollar first) until it fits."""
         if self.place(h, optional=False):
             return True
-        victims = sorted((v for v, t in self.items() if t <= latest and self.removable(v)),
-                         key=self.density)
+        victims = sorted(
+            (v for v, t in self.items() if t <= latest and self.removable(v)), key=self.density
+        )
         for v in victims:
             self.remove(v)
             if self.place(h, optional=False):
@@ -188,8 +201,7 @@ class _Planner:
         return [(h, int(self.state.year_of[h])) for h in self.state.row_of]
 
     def removable(self, h: int) -> bool:
-        return h not in self.required and all(self.state.year_of[d] < 0
-                                              for d in self.needed_by[h])
+        return h not in self.required and all(self.state.year_of[d] < 0 for d in self.needed_by[h])
 
     # --- the passes --------------------------------------------------------------------
 
@@ -209,18 +221,23 @@ class _Planner:
                 return False
         # Hazards the relaxation completes, in the order of its completion years.
         mass = np.bincount(self.hazard, weights=self.guide, minlength=n)
-        when = np.bincount(self.hazard, weights=self.guide * self.t, minlength=n) / \
-            np.maximum(mass, 1e-9)
-        chosen = sorted(np.flatnonzero(mass > 0.5),
-                        key=lambda h: (round(float(when[h]), 1), self.rank[h]))
+        when = np.bincount(self.hazard, weights=self.guide * self.t, minlength=n) / np.maximum(
+            mass, 1e-9
+        )
+        chosen = sorted(
+            np.flatnonzero(mass > 0.5), key=lambda h: (round(float(when[h]), 1), self.rank[h])
+        )
         # Rows the relaxation takes whole are jointly feasible for every <= row, so they go in
         # first, exactly; then the hazards it splits. Required hazards lead each stage so that
         # optional work cannot crowd them out.
         top = np.zeros(n)
         np.maximum.at(top, self.hazard, self.guide)
         whole = top >= 0.999
-        groups = [[h for h in chosen if whole[h] == w and (h in self.required) == r]
-                  for w in (True, False) for r in (True, False)]
+        groups = [
+            [h for h in chosen if whole[h] == w and (h in self.required) == r]
+            for w in (True, False)
+            for r in (True, False)
+        ]
         for group in groups:
             for _ in range(2):
                 for h in group:
@@ -228,15 +245,20 @@ class _Planner:
                         self.place(int(h), optional=h not in self.required, guided=True)
         latest = self.latest
         must = sorted(self.required, key=lambda h: (latest[h], -self.density(h)))
-        for h in nx.lexicographical_topological_sort(self.graph.subgraph(must),
-                                                     key=lambda h: (latest[h], h)):
+        for h in nx.lexicographical_topological_sort(
+            self.graph.subgraph(must), key=lambda h: (latest[h], h)
+        ):
             if self.state.year_of[h] < 0 and not self.place_required(int(h), int(latest[h])):
                 return False
-        rest = sorted((h for h in range(n) if h not in self.required),
-                      key=lambda h: -self.density(h))
+        rest = sorted(
+            (h for h in range(n) if h not in self.required), key=lambda h: -self.density(h)
+        )
         for _ in range(4):  # later passes pick up hazards whose access was cleared
-            placed = [self.place(h, prefer_national=self.national_short()) for h in rest
-                      if self.state.year_of[h] < 0]
+            placed = [
+                self.place(h, prefer_national=self.national_short())
+                for h in rest
+                if self.state.year_of[h] < 0
+            ]
             if not any(placed):
                 break
         if not self.repair_shares(rest):
@@ -256,8 +278,11 @@ class _Planner:
                     continue
                 self.remove(h)
                 placed = self.place(h, optional=h not in self.required)
-                if placed and self.value[self.state.row_of[h]] > self.value[old] + 1e-9 and \
-                        self.shares_hold():
+                if (
+                    placed
+                    and self.value[self.state.row_of[h]] > self.value[old] + 1e-9
+                    and self.shares_hold()
+                ):
                     moved = True
                     continue
                 if placed:
@@ -275,8 +300,7 @@ class _Planner:
     def shares_hold(self) -> bool:
         total, by_province, national = self.totals()
         tol = 1e-6 * max(total, 1)
-        if any(s > 0 and by_province.get(q, 0.0) < s * total - tol
-               for q, s in self.shares.items()):
+        if any(s > 0 and by_province.get(q, 0.0) < s * total - tol for q, s in self.shares.items()):
             return False
         return not (self.local_share > 0 and national < self.local_share * total - tol)
 
@@ -294,10 +318,14 @@ class _Planner:
         """Add work where a share is short; drop low-value optional work to make room."""
         for _ in range(5 * len(rest) + 10):
             total, by_province, national = self.totals()
-            short = [q for q, s in self.shares.items()
-                     if s > 0 and by_province.get(q, 0.0) < s * total - 1e-6 * max(total, 1)]
-            local_short = self.local_share > 0 and \
-                national < self.local_share * total - 1e-6 * max(total, 1)
+            short = [
+                q
+                for q, s in self.shares.items()
+                if s > 0 and by_province.get(q, 0.0) < s * total - 1e-6 * max(total, 1)
+            ]
+            local_short = self.local_share > 0 and national < self.local_share * total - 1e-6 * max(
+                total, 1
+            )
             if not short and not local_short:
                 return True
             if short:
@@ -305,14 +333,18 @@ class _Planner:
                 fits = [h for h in rest if self.province[h] == q and self.state.year_of[h] < 0]
                 if any(self.place(h) for h in fits):
                     continue
-                victims = [h for h in self.state.row_of if self.province[h] != q
-                           and self.removable(h)]
+                victims = [
+                    h for h in self.state.row_of if self.province[h] != q and self.removable(h)
+                ]
             else:
                 waiting = [h for h in rest if self.state.year_of[h] < 0]
                 if any(self.place(h, national_only=True) for h in waiting):
                     continue
-                victims = [h for h in self.state.row_of if not self.national[self.state.row_of[h]]
-                           and self.removable(h)]
+                victims = [
+                    h
+                    for h in self.state.row_of
+                    if not self.national[self.state.row_of[h]] and self.removable(h)
+                ]
             if not victims:
                 return False
             self.remove(min(victims, key=self.density))
@@ -349,9 +381,14 @@ def constructive_result(built: BuiltModel, raw: RawResult, mask: np.ndarray) -> 
     x[built.x[mask]] = 1.0
     stopped = raw.status == SolveStatus.NO_SOLUTION
     why = "found no plan in time" if stopped else f"failed ({raw.message})"
-    return replace(raw, status=SolveStatus.TIME_LIMIT if stopped else SolveStatus.FEASIBLE,
-                   x=x, objective=value, complete=False,
-                   best_bound=raw.best_bound if stopped else None,
-                   gap=relative_gap(value, raw.best_bound) if stopped else None,
-                   message=f"the solver {why}, so the constructive plan it started from "
-                   "(every rule checked) is reported")
+    return replace(
+        raw,
+        status=SolveStatus.TIME_LIMIT if stopped else SolveStatus.FEASIBLE,
+        x=x,
+        objective=value,
+        complete=False,
+        best_bound=raw.best_bound if stopped else None,
+        gap=relative_gap(value, raw.best_bound) if stopped else None,
+        message=f"the solver {why}, so the constructive plan it started from "
+        "(every rule checked) is reported",
+    )

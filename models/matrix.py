@@ -52,9 +52,16 @@ class LinearModel:
     row_blocks: list[RowBlock] = field(default_factory=list)
     n_cols: int = 0
 
-    def add_columns(self, family: str, keys: pd.DataFrame, *, lower: np.ndarray | float,
-                    upper: np.ndarray | float, cost: np.ndarray | float = 0.0,
-                    integer: bool = False) -> np.ndarray:
+    def add_columns(
+        self,
+        family: str,
+        keys: pd.DataFrame,
+        *,
+        lower: np.ndarray | float,
+        upper: np.ndarray | float,
+        cost: np.ndarray | float = 0.0,
+        integer: bool = False,
+    ) -> np.ndarray:
         """Add one variable per row of ``keys``; return their column indices."""
         n = len(keys)
         start = self.n_cols
@@ -66,13 +73,23 @@ class LinearModel:
         self.n_cols += n
         return np.arange(start, start + n)
 
-    def add_rows(self, family: str, keys: pd.DataFrame, rows: np.ndarray, cols: np.ndarray,
-                 vals: np.ndarray, *, lower: np.ndarray | float,
-                 upper: np.ndarray | float) -> RowBlock:
+    def add_rows(
+        self,
+        family: str,
+        keys: pd.DataFrame,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        *,
+        lower: np.ndarray | float,
+        upper: np.ndarray | float,
+    ) -> RowBlock:
         """Add a family of constraints given as COO triplets with local row numbers."""
         n = len(keys)
         block = RowBlock(
-            family=family, rows=np.asarray(rows, np.int64), cols=np.asarray(cols, np.int64),
+            family=family,
+            rows=np.asarray(rows, np.int64),
+            cols=np.asarray(cols, np.int64),
             vals=np.asarray(vals, float),
             lower=np.broadcast_to(np.asarray(lower, float), n).copy(),
             upper=np.broadcast_to(np.asarray(upper, float), n).copy(),
@@ -81,8 +98,15 @@ class LinearModel:
         # Drop explicit zeros so that the matrix is what it says.
         keep = block.vals != 0
         if not keep.all():
-            block = RowBlock(family, block.rows[keep], block.cols[keep], block.vals[keep],
-                             block.lower, block.upper, block.keys)
+            block = RowBlock(
+                family,
+                block.rows[keep],
+                block.cols[keep],
+                block.vals[keep],
+                block.lower,
+                block.upper,
+                block.keys,
+            )
         self.row_blocks.append(block)
         return block
 
@@ -99,16 +123,20 @@ class LinearModel:
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(lower, upper, cost, is_integer) over all columns."""
         cat = np.concatenate
-        return (cat(self.col_lower) if self.col_lower else np.zeros(0),
-                cat(self.col_upper) if self.col_upper else np.zeros(0),
-                cat(self.col_cost) if self.col_cost else np.zeros(0),
-                cat(self.col_integer) if self.col_integer else np.zeros(0, bool))
+        return (
+            cat(self.col_lower) if self.col_lower else np.zeros(0),
+            cat(self.col_upper) if self.col_upper else np.zeros(0),
+            cat(self.col_cost) if self.col_cost else np.zeros(0),
+            cat(self.col_integer) if self.col_integer else np.zeros(0, bool),
+        )
 
     def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.row_blocks:
             return np.zeros(0), np.zeros(0)
-        return (np.concatenate([b.lower for b in self.row_blocks]),
-                np.concatenate([b.upper for b in self.row_blocks]))
+        return (
+            np.concatenate([b.lower for b in self.row_blocks]),
+            np.concatenate([b.upper for b in self.row_blocks]),
+        )
 
     def coo(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Global (row, col, value) triplets."""
@@ -117,11 +145,14 @@ class LinearModel:
         rows = np.empty(self.n_nonzeros, np.int64)
         pos = offset = 0
         for b in self.row_blocks:  # one pass per block, written in place (no temporaries)
-            np.add(b.rows, offset, out=rows[pos:pos + len(b.rows)])
+            np.add(b.rows, offset, out=rows[pos : pos + len(b.rows)])
             pos += len(b.rows)
             offset += b.n_rows
-        return (rows, np.concatenate([b.cols for b in self.row_blocks]),
-                np.concatenate([b.vals for b in self.row_blocks]))
+        return (
+            rows,
+            np.concatenate([b.cols for b in self.row_blocks]),
+            np.concatenate([b.vals for b in self.row_blocks]),
+        )
 
     def csc(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Column-wise (start, row index, value) arrays as HiGHS takes them."""
@@ -146,13 +177,17 @@ class LinearModel:
         """A x for a given column vector (used to re-check solutions); |A| |x| if absolute."""
         rows, cols, vals = self.coo()
         terms = vals * x[cols]
-        return np.bincount(rows, weights=np.abs(terms) if absolute else terms,
-                           minlength=self.n_rows)
+        return np.bincount(
+            rows, weights=np.abs(terms) if absolute else terms, minlength=self.n_rows
+        )
 
     def row_family_of(self) -> np.ndarray:
         """The family name of every global row."""
-        return np.concatenate([np.full(b.n_rows, b.family, dtype=object)
-                               for b in self.row_blocks]) if self.row_blocks else np.zeros(0)
+        return (
+            np.concatenate([np.full(b.n_rows, b.family, dtype=object) for b in self.row_blocks])
+            if self.row_blocks
+            else np.zeros(0)
+        )
 
     def block(self, family: str) -> RowBlock:
         for b in self.row_blocks:
@@ -198,8 +233,15 @@ def split_long_rows(model: LinearModel, max_length: int) -> LinearModel:
     long as a national year's whole budget make them quadratic; chunked rows keep it linear.
     Columns keep their indices; the auxiliary columns are appended at the end.
     """
-    out = LinearModel(list(model.col_lower), list(model.col_upper), list(model.col_cost),
-                      list(model.col_integer), list(model.col_blocks), [], model.n_cols)
+    out = LinearModel(
+        list(model.col_lower),
+        list(model.col_upper),
+        list(model.col_cost),
+        list(model.col_integer),
+        list(model.col_blocks),
+        [],
+        model.n_cols,
+    )
     for block in model.row_blocks:
         counts = np.bincount(block.rows, minlength=block.n_rows)
         long_rows = np.flatnonzero(counts > max_length)
@@ -219,20 +261,32 @@ def split_long_rows(model: LinearModel, max_length: int) -> LinearModel:
         first[1:] = (long_r[1:] != long_r[:-1]) | (long_chunk[1:] != long_chunk[:-1])
         pairs = np.stack([long_r[first], long_chunk[first]], axis=1)
         pair_of = np.cumsum(first) - 1
-        aux = out.add_columns(f"{block.family}__part", pd.DataFrame(
-            {"row": pairs[:, 0], "chunk": pairs[:, 1]}), lower=-np.inf, upper=np.inf)
+        aux = out.add_columns(
+            f"{block.family}__part",
+            pd.DataFrame({"row": pairs[:, 0], "chunk": pairs[:, 1]}),
+            lower=-np.inf,
+            upper=np.inf,
+        )
         # The original block: short rows as they were, long rows as sums of their parts.
-        out.row_blocks.append(RowBlock(
-            block.family,
-            np.concatenate([rows[~is_long], pairs[:, 0]]),
-            np.concatenate([cols[~is_long], aux]),
-            np.concatenate([vals[~is_long], np.ones(len(pairs))]),
-            block.lower, block.upper, block.keys))
+        out.row_blocks.append(
+            RowBlock(
+                block.family,
+                np.concatenate([rows[~is_long], pairs[:, 0]]),
+                np.concatenate([cols[~is_long], aux]),
+                np.concatenate([vals[~is_long], np.ones(len(pairs))]),
+                block.lower,
+                block.upper,
+                block.keys,
+            )
+        )
         n_parts = len(pairs)
-        out.add_rows(f"{block.family}__part_definition",
-                     pd.DataFrame({"row": pairs[:, 0], "chunk": pairs[:, 1]}),
-                     np.concatenate([np.arange(n_parts), pair_of]),
-                     np.concatenate([aux, cols[is_long]]),
-                     np.concatenate([-np.ones(n_parts), vals[is_long]]),
-                     lower=0.0, upper=0.0)
+        out.add_rows(
+            f"{block.family}__part_definition",
+            pd.DataFrame({"row": pairs[:, 0], "chunk": pairs[:, 1]}),
+            np.concatenate([np.arange(n_parts), pair_of]),
+            np.concatenate([aux, cols[is_long]]),
+            np.concatenate([-np.ones(n_parts), vals[is_long]]),
+            lower=0.0,
+            upper=0.0,
+        )
     return out

@@ -44,8 +44,20 @@ class Solution:
     n_nonzeros: int = 0
 
 
-SCHEDULE_COLUMNS = ["hazard", "hazard_id", "year", "method", "operator", "cost",
-                    "released_m2", "cleared_m2", "cancelled_m2", "reduced_m2", "env", "value"]
+SCHEDULE_COLUMNS = [
+    "hazard",
+    "hazard_id",
+    "year",
+    "method",
+    "operator",
+    "cost",
+    "released_m2",
+    "cleared_m2",
+    "cancelled_m2",
+    "reduced_m2",
+    "env",
+    "value",
+]
 
 
 def schedule_from_rows(problem: Problem, frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,11 +84,18 @@ def read_solution(built: BuiltModel, raw: RawResult) -> Solution:
         if violations:
             raise SolutionCheckError("The solved plan breaks rules:\n" + "\n".join(violations))
     return Solution(
-        status=raw.status, objective=raw.objective, best_bound=raw.best_bound, gap=raw.gap,
-        solve_seconds=raw.seconds, build_seconds=built.build_seconds, solver=raw.solver,
-        message=raw.message, schedule=schedule,
+        status=raw.status,
+        objective=raw.objective,
+        best_bound=raw.best_bound,
+        gap=raw.gap,
+        solve_seconds=raw.seconds,
+        build_seconds=built.build_seconds,
+        solver=raw.solver,
+        message=raw.message,
+        schedule=schedule,
         unscheduled=unscheduled_reasons(problem, schedule, built.eligibility.excluded),
-        n_variables=built.model.n_cols, n_constraints=built.model.n_rows,
+        n_variables=built.model.n_cols,
+        n_constraints=built.model.n_rows,
         n_nonzeros=built.model.n_nonzeros,
     )
 
@@ -91,14 +110,17 @@ def check_rows(built: BuiltModel, x: np.ndarray) -> None:
     row_lower, row_upper = built.model.row_bounds()
     # Relative to the row's own magnitude: a money row summing millions of dollars to 0 is
     # held by solvers to a relative, not an absolute, tolerance.
-    bound = np.abs(np.nan_to_num(np.where(np.isinf(row_upper), row_lower, row_upper),
-                                 posinf=0.0, neginf=0.0))
+    bound = np.abs(
+        np.nan_to_num(np.where(np.isinf(row_upper), row_lower, row_upper), posinf=0.0, neginf=0.0)
+    )
     scale = np.maximum.reduce([np.ones_like(bound), bound, built.model.activity(x, True)])
     bad = (activity < row_lower - TOLERANCE * scale) | (activity > row_upper + TOLERANCE * scale)
     if bad.any():
         families = built.model.row_family_of()[bad]
-        raise SolutionCheckError(f"{int(bad.sum())} constraints are violated by the solver's "
-                                 f"solution, in families {sorted(set(families))}.")
+        raise SolutionCheckError(
+            f"{int(bad.sum())} constraints are violated by the solver's "
+            f"solution, in families {sorted(set(families))}."
+        )
 
 
 def check_schedule(problem: Problem, schedule: pd.DataFrame, *, rules: str = "all") -> list[str]:
@@ -118,8 +140,9 @@ def check_schedule(problem: Problem, schedule: pd.DataFrame, *, rules: str = "al
         over = (spent.cumsum() - budget.cumsum()) > tol * np.maximum(1, budget.cumsum())
     else:
         over = (spent - budget) > tol * np.maximum(1, budget)
-    out += [f"budget exceeded in {y}: {spent[y]:,.2f} > {budget[y]:,.2f}"
-            for y in spent.index[over]]
+    out += [
+        f"budget exceeded in {y}: {spent[y]:,.2f} > {budget[y]:,.2f}" for y in spent.index[over]
+    ]
     for team in problem.capacity.columns:
         col = DAYS_PREFIX + team
         if col not in schedule:
@@ -127,16 +150,20 @@ def check_schedule(problem: Problem, schedule: pd.DataFrame, *, rules: str = "al
         used = schedule.groupby("year")[col].sum().reindex(years, fill_value=0.0)
         cap = problem.capacity[team]
         bad = used - cap > tol * np.maximum(1, cap)
-        out += [f"{team} capacity exceeded in {y}: {used[y]:,.1f} > {cap[y]:,.1f}"
-                for y in used.index[bad]]
+        out += [
+            f"{team} capacity exceeded in {y}: {used[y]:,.1f} > {cap[y]:,.1f}"
+            for y in used.index[bad]
+        ]
     year_of = schedule.set_index("hazard_id")["year"]
     deps = problem.dependencies
     if not deps.empty:
         y_after = year_of.reindex(deps["hazard_id"]).to_numpy()
         y_before = year_of.reindex(deps["requires"]).to_numpy()
         broken = ~np.isnan(y_after) & (np.isnan(y_before) | (y_before > y_after))
-        out += [f"{a} is scheduled but its prerequisite {b} is not done by then"
-                for a, b in zip(deps["hazard_id"][broken], deps["requires"][broken], strict=True)]
+        out += [
+            f"{a} is scheduled but its prerequisite {b} is not done by then"
+            for a, b in zip(deps["hazard_id"][broken], deps["requires"][broken], strict=True)
+        ]
     h = problem.hazards
     locked_out = set(h.loc[h["lock"] == "must_not", "hazard_id"]) & set(year_of.index)
     out += [f"{i} is locked out but scheduled" for i in sorted(locked_out)]
@@ -145,8 +172,10 @@ def check_schedule(problem: Problem, schedule: pd.DataFrame, *, rules: str = "al
     out += [f"{i} is locked 'must' but not scheduled" for i in sorted(missing)]
     dated = must[must["lock_year"].notna() & must["hazard_id"].isin(year_of.index)]
     wrong = dated[year_of.reindex(dated["hazard_id"]).to_numpy() != dated["lock_year"]]
-    out += [f"{i} is locked to {int(y)} but scheduled otherwise"
-            for i, y in zip(wrong["hazard_id"], wrong["lock_year"], strict=True)]
+    out += [
+        f"{i} is locked to {int(y)} but scheduled otherwise"
+        for i, y in zip(wrong["hazard_id"], wrong["lock_year"], strict=True)
+    ]
     if rules == "resources":
         return out
     deadline = problem.settings.plan.deadline_year
@@ -171,8 +200,10 @@ def _check_shares(problem: Problem, schedule: pd.DataFrame) -> list[str]:
     if c.localisation_min_share > 0:
         national = schedule.loc[schedule["operator"] == "national", "cost"].sum()
         if national < c.localisation_min_share * total - 1e-6 * max(1, total):
-            out.append(f"national share {national / max(total, 1):.1%} is below "
-                       f"{c.localisation_min_share:.0%}")
+            out.append(
+                f"national share {national / max(total, 1):.1%} is below "
+                f"{c.localisation_min_share:.0%}"
+            )
     return out
 
 
@@ -182,7 +213,7 @@ def resource_slack(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     spent = schedule.groupby("year")["cost"].sum().reindex(years, fill_value=0.0)
     budget = problem.budget.reindex(years)
     if problem.settings.plan.carry_over:
-        left = (budget.cumsum() - spent.cumsum())
+        left = budget.cumsum() - spent.cumsum()
         # Money left in year t can only be spent in t or later: slack_t = min over s >= t.
         money = left[::-1].cummin()[::-1]
     else:
@@ -190,14 +221,18 @@ def resource_slack(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     slack = pd.DataFrame({"budget_usd": money}, index=pd.Index(years, name="year"))
     for team in problem.capacity.columns:
         col = DAYS_PREFIX + team
-        used = schedule.groupby("year")[col].sum().reindex(years, fill_value=0.0) \
-            if col in schedule else 0.0
+        used = (
+            schedule.groupby("year")[col].sum().reindex(years, fill_value=0.0)
+            if col in schedule
+            else 0.0
+        )
         slack[team] = problem.capacity[team] - used
     return slack
 
 
-def unscheduled_reasons(problem: Problem, schedule: pd.DataFrame,
-                        excluded: pd.Series) -> pd.DataFrame:
+def unscheduled_reasons(
+    problem: Problem, schedule: pd.DataFrame, excluded: pd.Series
+) -> pd.DataFrame:
     """Why each hazard without a year has none, in words a planner can act on."""
     h = problem.hazards
     done = set(schedule["hazard"])
@@ -217,12 +252,14 @@ def unscheduled_reasons(problem: Problem, schedule: pd.DataFrame,
                     reasons[p] = f"requires {req}, which is not scheduled"
         rest = [i for i in todo if i not in reasons]
         reasons.update(_resource_reasons(problem, schedule, rest))
-    return pd.DataFrame({"hazard_id": h["hazard_id"].to_numpy()[missing],
-                         "reason": [reasons[i] for i in missing]})
+    return pd.DataFrame(
+        {"hazard_id": h["hazard_id"].to_numpy()[missing], "reason": [reasons[i] for i in missing]}
+    )
 
 
-def _resource_reasons(problem: Problem, schedule: pd.DataFrame,
-                      hazards: list[int]) -> dict[int, str]:
+def _resource_reasons(
+    problem: Problem, schedule: pd.DataFrame, hazards: list[int]
+) -> dict[int, str]:
     if not hazards:
         return {}
     slack = resource_slack(problem, schedule)
@@ -240,16 +277,21 @@ def _resource_reasons(problem: Problem, schedule: pd.DataFrame,
         sel = hazard_of == hz
         if fits_any[sel].any():
             year = problem.years[int(np.flatnonzero(fits_any[sel].any(axis=0))[0])]
-            why = ("its impact is 0" if impact[hz] <= 0 else
-                   "its environmental cost or the equity/localisation shares outweigh it, or "
-                   "it lies within the solver's optimality gap")
+            why = (
+                "its impact is 0"
+                if impact[hz] <= 0
+                else "its environmental cost or the equity/localisation shares outweigh it, or "
+                "it lies within the solver's optimality gap"
+            )
             out[hz] = f"not selected: it fits what is left in {year}, but {why}"
             continue
         # For the cheapest option: which resources are short in every year.
         cheapest = np.flatnonzero(sel)[np.argmin(need[sel, 0])]
         always_short = short[cheapest].all(axis=0)
-        blocking = names[always_short] if always_short.any() else \
-            names[short[cheapest].any(axis=0)]
-        out[hz] = ("budget and capacity used up by higher-value work: not enough "
-                   + ", ".join(blocking) + " left in any year")
+        blocking = names[always_short] if always_short.any() else names[short[cheapest].any(axis=0)]
+        out[hz] = (
+            "budget and capacity used up by higher-value work: not enough "
+            + ", ".join(blocking)
+            + " left in any year"
+        )
     return out

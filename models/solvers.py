@@ -42,8 +42,12 @@ class SolveStatus(StrEnum):
 
     @property
     def has_plan(self) -> bool:
-        return self in (SolveStatus.OPTIMAL, SolveStatus.GAP_LIMIT, SolveStatus.TIME_LIMIT,
-                        SolveStatus.FEASIBLE)
+        return self in (
+            SolveStatus.OPTIMAL,
+            SolveStatus.GAP_LIMIT,
+            SolveStatus.TIME_LIMIT,
+            SolveStatus.FEASIBLE,
+        )
 
 
 @dataclass(frozen=True)
@@ -93,12 +97,24 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return diff / max(abs(objective), 1e-9)
 
 
-def solve(model: LinearModel, options: SolverOptions,
-          progress: ProgressFn | None = None, start: Start | None = None) -> RawResult:
+def solve(
+    model: LinearModel,
+    options: SolverOptions,
+    progress: ProgressFn | None = None,
+    start: Start | None = None,
+) -> RawResult:
     """Solve the maximisation ``model`` with the chosen solver, from ``start`` if given."""
     if model.n_cols == 0:
-        return RawResult(SolveStatus.OPTIMAL, np.zeros(0), 0.0, 0.0, 0.0, 0.0, options.name,
-                         "empty model: nothing can be scheduled")
+        return RawResult(
+            SolveStatus.OPTIMAL,
+            np.zeros(0),
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            options.name,
+            "empty model: nothing can be scheduled",
+        )
     if options.name == "highs":
         return _solve_highs(model, options, progress, start)
     if options.name == "cbc":
@@ -143,10 +159,23 @@ def _highs_model(model: LinearModel, with_names: bool = False):  # type: ignore[
         # The array overload of passModel copies each numpy buffer in C++. Assigning them to
         # HighsLp fields converts element by element (0.3 s of CPU at 10^6 non-zeros, plus a
         # Python object per integer column); integrality 0 = continuous, 1 = integer.
-        h.passModel(model.n_cols, model.n_rows, len(value),
-                    int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMaximize), 0.0,
-                    cost, col_lower, col_upper, row_lower, row_upper, start, index, value,
-                    integer.astype(np.int32))
+        h.passModel(
+            model.n_cols,
+            model.n_rows,
+            len(value),
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMaximize),
+            0.0,
+            cost,
+            col_lower,
+            col_upper,
+            row_lower,
+            row_upper,
+            start,
+            index,
+            value,
+            integer.astype(np.int32),
+        )
         return h
     # Export: the HighsLp object carries the row and column names.
     lp = highspy.HighsLp()
@@ -183,8 +212,12 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _solve_highs(model: LinearModel, options: SolverOptions,
-                 progress: ProgressFn | None, start_plan: Start | None = None) -> RawResult:
+def _solve_highs(
+    model: LinearModel,
+    options: SolverOptions,
+    progress: ProgressFn | None,
+    start_plan: Start | None = None,
+) -> RawResult:
     import highspy
 
     n_cols = model.n_cols
@@ -211,6 +244,7 @@ def _solve_highs(model: LinearModel, options: SolverOptions,
             _POOL_THREADS = options.threads
         h.setOptionValue("threads", int(options.threads))
     if progress is not None:
+
         def callback(_type, _msg, data_out, _data_in, _user):  # type: ignore[no-untyped-def]
             primal = data_out.mip_primal_bound
             dual = data_out.mip_dual_bound
@@ -273,7 +307,8 @@ def _cbc_command(options: SolverOptions, log_path: str):  # type: ignore[no-unty
                 return solver
     raise SolverUnavailableError(
         "CBC is not available: PuLP 4 no longer bundles it. Install it with "
-        "`pip install 'pulp[cbc]'` or `apt-get install coinor-cbc`, or use --solver highs.")
+        "`pip install 'pulp[cbc]'` or `apt-get install coinor-cbc`, or use --solver highs."
+    )
 
 
 def to_pulp(model: LinearModel):  # type: ignore[no-untyped-def]
@@ -284,9 +319,12 @@ def to_pulp(model: LinearModel):  # type: ignore[no-untyped-def]
     lower, upper, cost, integer = model.columns()
     names = _unique(model.col_names())
     variables = [
-        prob.add_variable(n, None if np.isinf(lo) else float(lo),
-                          None if np.isinf(up) else float(up),
-                          pulp.LpInteger if it else pulp.LpContinuous)
+        prob.add_variable(
+            n,
+            None if np.isinf(lo) else float(lo),
+            None if np.isinf(up) else float(up),
+            pulp.LpInteger if it else pulp.LpContinuous,
+        )
         for n, lo, up, it in zip(names, lower, upper, integer, strict=True)
     ]
     nz = np.flatnonzero(cost)
@@ -299,7 +337,8 @@ def to_pulp(model: LinearModel):  # type: ignore[no-untyped-def]
     for r, name in enumerate(_unique(model.row_names())):
         seg = slice(bounds[r], bounds[r + 1])
         expr = pulp.LpAffineExpression(
-            [(variables[c], float(v)) for c, v in zip(cols[seg], vals[seg], strict=True)])
+            [(variables[c], float(v)) for c, v in zip(cols[seg], vals[seg], strict=True)]
+        )
         lo, up = row_lower[r], row_upper[r]
         if lo == up:
             prob += (expr == float(lo), name)
@@ -337,8 +376,9 @@ def _solve_cbc(model: LinearModel, options: SolverOptions) -> RawResult:
         result = SolveStatus.TIME_LIMIT
     else:
         result = SolveStatus.OPTIMAL if (gap or 0.0) <= OPTIMAL_GAP else SolveStatus.GAP_LIMIT
-    return RawResult(result, values if has_solution else None, objective, bound, gap, seconds,
-                     "cbc", status_text)
+    return RawResult(
+        result, values if has_solution else None, objective, bound, gap, seconds, "cbc", status_text
+    )
 
 
 def _cbc_bound(log: str, objective: float | None) -> float | None:

@@ -23,15 +23,17 @@ class BuiltModel:
     formulation: str
 
 
-def build_model(problem: Problem, precedence: str | None = None,
-                objective: str | None = None) -> BuiltModel:
+def build_model(
+    problem: Problem, precedence: str | None = None, objective: str | None = None
+) -> BuiltModel:
     """Assemble every family; ``precedence`` and ``objective`` override [solver] settings."""
     start = time.perf_counter()
     formulation = precedence or problem.settings.solver.precedence
     where = objective or problem.settings.solver.objective
     elig = build_eligibility(problem)
-    ctx = fam.Context(problem=problem, elig=elig, model=LinearModel(), x=np.zeros(0, np.int64),
-                      objective=where)
+    ctx = fam.Context(
+        problem=problem, elig=elig, model=LinearModel(), x=np.zeros(0, np.int64), objective=where
+    )
     fam.add_assignment_variables(ctx)
     if where == "completion":
         fam.add_completed_by(ctx)

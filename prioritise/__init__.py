@@ -21,14 +21,20 @@ from typing import TYPE_CHECKING, Any
 # Exports resolve on first use, so that importing a leaf module (prioritise.core.graph,
 # used by models/) does not import the planner, which imports models/ in turn.
 _EXPORTS = {
-    "ScenarioBatch": "prioritise.execution.batch", "run_scenarios": "prioritise.execution.batch",
-    "InfeasibleError": "prioritise.core.errors", "PrioritiseError": "prioritise.core.errors",
-    "ProjectError": "prioritise.core.errors", "SolverUnavailableError": "prioritise.core.errors",
+    "ScenarioBatch": "prioritise.execution.batch",
+    "run_scenarios": "prioritise.execution.batch",
+    "InfeasibleError": "prioritise.core.errors",
+    "PrioritiseError": "prioritise.core.errors",
+    "ProjectError": "prioritise.core.errors",
+    "SolverUnavailableError": "prioritise.core.errors",
     "ValidationReport": "prioritise.core.errors",
-    "PlanResult": "prioritise.planning.planner", "plan": "prioritise.planning.planner",
-    "Problem": "prioritise.core.problem", "build_problem": "prioritise.inputs.loader",
+    "PlanResult": "prioritise.planning.planner",
+    "plan": "prioritise.planning.planner",
+    "Problem": "prioritise.core.problem",
+    "build_problem": "prioritise.inputs.loader",
     "load_problem": "prioritise.inputs.loader",
-    "Scenario": "prioritise.inputs.scenarios", "load_scenarios": "prioritise.inputs.scenarios",
+    "Scenario": "prioritise.inputs.scenarios",
+    "load_scenarios": "prioritise.inputs.scenarios",
 }
 
 if TYPE_CHECKING:

@@ -76,6 +76,7 @@ Calibration (the summary printed at the end repeats these numbers):
   area. Their cheapest cost is about US$44m, against US$64m of budget up to the 2032
   deadline, so the deadline shapes the first six years without making them infeasible.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -119,18 +120,79 @@ PROVINCES: dict[str, tuple[str, tuple[float, float]]] = {
     "Highlands": ("Tarbek", (-125.0, 35.0)),
 }
 OTHER_TOWNS = [
-    "Orrin", "Besh", "Kalamar", "Udeni", "Fenwa", "Rasso", "Tiliko", "Gorum", "Ashvale",
-    "Norrik", "Pemba Ford", "Sallow", "Vireth", "Enkadi", "Haddo", "Murrane", "Qasri",
-    "Lintel", "Oyamba", "Sorrow Bend",
+    "Orrin",
+    "Besh",
+    "Kalamar",
+    "Udeni",
+    "Fenwa",
+    "Rasso",
+    "Tiliko",
+    "Gorum",
+    "Ashvale",
+    "Norrik",
+    "Pemba Ford",
+    "Sallow",
+    "Vireth",
+    "Enkadi",
+    "Haddo",
+    "Murrane",
+    "Qasri",
+    "Lintel",
+    "Oyamba",
+    "Sorrow Bend",
 ]
-SYLLABLES_START = ["Ka", "Me", "Ta", "Bo", "Da", "Gi", "Ne", "Sa", "Fe", "Lo", "Ma", "Ri",
-                   "To", "We", "Za", "Ha", "Pi", "O", "Ke", "U", "A", "Ye", "Du", "Ni"]
+SYLLABLES_START = [
+    "Ka",
+    "Me",
+    "Ta",
+    "Bo",
+    "Da",
+    "Gi",
+    "Ne",
+    "Sa",
+    "Fe",
+    "Lo",
+    "Ma",
+    "Ri",
+    "To",
+    "We",
+    "Za",
+    "Ha",
+    "Pi",
+    "O",
+    "Ke",
+    "U",
+    "A",
+    "Ye",
+    "Du",
+    "Ni",
+]
 SYLLABLES_MID = ["ra", "lo", "ni", "ba", "ssa", "ku", "de", "mi", "ta", "we", "ro", "li", "n"]
 SYLLABLES_END = ["", "", "ri", "ni", "ma", "do", "ka", "ton", "ba", "dal", "mor", "ik", "un"]
-FEATURES = ["North", "South", "East", "West", "Fields", "Ridge", "Wadi", "Well", "Farm",
-            "Hill", "Crossing", "Grazing"]
-TOWN_FEATURES = ["Outskirts", "Barracks", "Airstrip", "Market", "Ridge", "Quarry",
-                 "Water Works", "Old Camp"]
+FEATURES = [
+    "North",
+    "South",
+    "East",
+    "West",
+    "Fields",
+    "Ridge",
+    "Wadi",
+    "Well",
+    "Farm",
+    "Hill",
+    "Crossing",
+    "Grazing",
+]
+TOWN_FEATURES = [
+    "Outskirts",
+    "Barracks",
+    "Airstrip",
+    "Market",
+    "Ridge",
+    "Quarry",
+    "Water Works",
+    "Old Camp",
+]
 
 N_VILLAGES = 900
 # Hazards by origin (before a few are dropped for leaving the country or touching a lake).
@@ -158,8 +220,13 @@ class World:
     border_belt: shapely.LineString
 
 
-def harmonic_noise(rng: Rng, count: int, theta: np.ndarray, amplitude: float,
-                   harmonics: Iterable[int] = (2, 3, 4, 5)) -> np.ndarray:
+def harmonic_noise(
+    rng: Rng,
+    count: int,
+    theta: np.ndarray,
+    amplitude: float,
+    harmonics: Iterable[int] = (2, 3, 4, 5),
+) -> np.ndarray:
     """Smooth periodic noise over angles ``theta``: one row of len(theta) per shape."""
     out = np.zeros((count, theta.size))
     for k in harmonics:
@@ -169,8 +236,15 @@ def harmonic_noise(rng: Rng, count: int, theta: np.ndarray, amplitude: float,
     return out
 
 
-def star_polygons(rng: Rng, centres: XY, areas: np.ndarray, aspect: np.ndarray,
-                  angle: np.ndarray, vertices: int = 16, roughness: float = 0.35) -> np.ndarray:
+def star_polygons(
+    rng: Rng,
+    centres: XY,
+    areas: np.ndarray,
+    aspect: np.ndarray,
+    angle: np.ndarray,
+    vertices: int = 16,
+    roughness: float = 0.35,
+) -> np.ndarray:
     """Irregular, always-valid polygons of exact ``areas`` around ``centres``.
 
     Radii are positive and the angles increase, so each shape is star-shaped and simple.
@@ -183,16 +257,16 @@ def star_polygons(rng: Rng, centres: XY, areas: np.ndarray, aspect: np.ndarray,
     y = r * np.sin(theta) / np.sqrt(aspect)[:, None]
     cos, sin = np.cos(angle)[:, None], np.sin(angle)[:, None]
     x, y = x * cos - y * sin, x * sin + y * cos
-    unit_area = 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y,
-                                    axis=1))
+    unit_area = 0.5 * np.abs(
+        np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1)
+    )
     scale = np.sqrt(areas / unit_area)[:, None]
     coords = np.stack([centres[:, :1] + scale * x, centres[:, 1:] + scale * y], axis=-1)
     coords = np.concatenate([coords, coords[:, :1]], axis=1)
     return shapely.polygons(coords)
 
 
-def wiggly_line(rng: Rng, a: np.ndarray, b: np.ndarray, spacing: float,
-                wiggle: float) -> XY:
+def wiggly_line(rng: Rng, a: np.ndarray, b: np.ndarray, spacing: float, wiggle: float) -> XY:
     """Vertices from ``a`` to ``b`` every ~``spacing`` m, bending by ~``wiggle`` x length."""
     length = float(np.hypot(*(b - a)))
     n = max(2, math.ceil(length / spacing) + 1)
@@ -235,10 +309,18 @@ def make_provinces(rng: Rng, country: Polygon) -> tuple[gpd.GeoDataFrame, pd.Dat
         geoms.append(cell.intersection(country))
     provinces = gpd.GeoDataFrame(
         {"province": names, "capital": [PROVINCES[p][0] for p in names]},
-        geometry=geoms, crs=UTM,
+        geometry=geoms,
+        crs=UTM,
     )
-    capitals = pd.DataFrame({"town": provinces["capital"], "province": names,
-                             "x": seeds[:, 0], "y": seeds[:, 1], "capital": True})
+    capitals = pd.DataFrame(
+        {
+            "town": provinces["capital"],
+            "province": names,
+            "x": seeds[:, 0],
+            "y": seeds[:, 1],
+            "capital": True,
+        }
+    )
     return provinces, capitals
 
 
@@ -262,45 +344,66 @@ def place_towns(rng: Rng, country: Polygon, capitals: pd.DataFrame) -> pd.DataFr
         p = random_points_in(rng, inner, 1)[0]
         if np.min(np.hypot(*(np.vstack([xy, *extra]) - p).T)) > 35 * KM:
             extra.append(p)
-    others = pd.DataFrame({"town": OTHER_TOWNS, "province": "", "x": [p[0] for p in extra],
-                           "y": [p[1] for p in extra], "capital": False})
+    others = pd.DataFrame(
+        {
+            "town": OTHER_TOWNS,
+            "province": "",
+            "x": [p[0] for p in extra],
+            "y": [p[1] for p in extra],
+            "capital": False,
+        }
+    )
     return pd.concat([capitals, others], ignore_index=True)
 
 
-def make_environment(rng: Rng, country: Polygon, capitals: pd.DataFrame
-                     ) -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
+def make_environment(
+    rng: Rng, country: Polygon, capitals: pd.DataFrame
+) -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
     """Lakes and a river in the south-west, forests in the Highlands and Lakes."""
     lakes_capital = capitals.set_index("town").loc[PROVINCES["Lakes"][0], ["x", "y"]]
     base = lakes_capital.to_numpy(dtype=float)
     lake_centres = base + KM * np.array([[-28.0, 22.0], [30.0, -12.0], [5.0, 40.0]])
-    lakes = star_polygons(rng, lake_centres, np.array([160.0, 90.0, 45.0]) * KM**2,
-                          np.array([2.5, 1.8, 1.5]), rng.uniform(0, np.pi, 3), vertices=40,
-                          roughness=0.2)
+    lakes = star_polygons(
+        rng,
+        lake_centres,
+        np.array([160.0, 90.0, 45.0]) * KM**2,
+        np.array([2.5, 1.8, 1.5]),
+        rng.uniform(0, np.pi, 3),
+        vertices=40,
+        roughness=0.2,
+    )
     delta = capitals.set_index("town").loc[PROVINCES["Delta"][0], ["x", "y"]].to_numpy(float)
-    river = shapely.LineString(wiggly_line(rng, lake_centres[1],
-                                           delta + KM * np.array([60.0, -40.0]), 2 * KM, 0.05))
+    river = shapely.LineString(
+        wiggly_line(rng, lake_centres[1], delta + KM * np.array([60.0, -40.0]), 2 * KM, 0.05)
+    )
     lakes_union = shapely.union_all(lakes).intersection(country)
     water = shapely.union_all([lakes_union, river.buffer(800)]).intersection(country)
     highlands = capitals.set_index("town").loc[PROVINCES["Highlands"][0], ["x", "y"]]
-    forest_centres = np.vstack([
-        highlands.to_numpy(float) + KM * rng.normal(0, 30, (3, 2)),
-        base + KM * rng.normal(0, 35, (2, 2)),
-    ])
-    forests = star_polygons(rng, forest_centres, rng.uniform(300, 900, 5) * KM**2,
-                            rng.uniform(1, 2.5, 5), rng.uniform(0, np.pi, 5), vertices=40)
+    forest_centres = np.vstack(
+        [
+            highlands.to_numpy(float) + KM * rng.normal(0, 30, (3, 2)),
+            base + KM * rng.normal(0, 35, (2, 2)),
+        ]
+    )
+    forests = star_polygons(
+        rng,
+        forest_centres,
+        rng.uniform(300, 900, 5) * KM**2,
+        rng.uniform(1, 2.5, 5),
+        rng.uniform(0, np.pi, 5),
+        vertices=40,
+    )
     forest = shapely.union_all(forests).difference(water).intersection(country)
     return lakes_union, water, forest
 
 
-def make_fronts(rng: Rng, country: Polygon) -> tuple[list[shapely.LineString],
-                                                      shapely.LineString]:
+def make_fronts(rng: Rng, country: Polygon) -> tuple[list[shapely.LineString], shapely.LineString]:
     """Three old front lines (north, centre to south-east, south-west) and the eastern
     border belt."""
     ends = [((-170, 75), (170, 85)), ((10, 10), (140, -130)), ((-165, -45), (-35, -160))]
     fronts = []
     for a, b in ends:
-        line = wiggly_line(rng, CENTRE + KM * np.array(a), CENTRE + KM * np.array(b),
-                           3 * KM, 0.06)
+        line = wiggly_line(rng, CENTRE + KM * np.array(a), CENTRE + KM * np.array(b), 3 * KM, 0.06)
         fronts.append(shapely.LineString(line).intersection(country))
     boundary = np.asarray(country.exterior.coords)[:-1]
     bearing = np.degrees(np.arctan2(*(boundary - CENTRE).T[::-1]))
@@ -309,8 +412,13 @@ def make_fronts(rng: Rng, country: Polygon) -> tuple[list[shapely.LineString],
     return fronts, shapely.LineString(east)
 
 
-def place_villages(rng: Rng, country: Polygon, fronts: Sequence[shapely.LineString],
-                   belt: shapely.LineString, water: shapely.Geometry) -> pd.DataFrame:
+def place_villages(
+    rng: Rng,
+    country: Polygon,
+    fronts: Sequence[shapely.LineString],
+    belt: shapely.LineString,
+    water: shapely.Geometry,
+) -> pd.DataFrame:
     """Villages: half along the old fronts, some near the border, the rest anywhere."""
     n_front, n_border = int(0.5 * N_VILLAGES), int(0.15 * N_VILLAGES)
     pts = [
@@ -325,20 +433,27 @@ def place_villages(rng: Rng, country: Polygon, fronts: Sequence[shapely.LineStri
         keep.append(p[shapely.contains_xy(inside, p[:, 0], p[:, 1])][:n])
     xy = np.concatenate(keep)
     front_dist = np.min([shapely.distance(f, shapely.points(xy)) for f in fronts], axis=0)
-    return pd.DataFrame({
-        "village": village_names(rng, len(xy)), "x": xy[:, 0], "y": xy[:, 1],
-        "front_weight": np.exp(-front_dist / (15 * KM)) + 0.15,
-    })
+    return pd.DataFrame(
+        {
+            "village": village_names(rng, len(xy)),
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            "front_weight": np.exp(-front_dist / (15 * KM)) + 0.15,
+        }
+    )
 
 
-def points_near_lines(rng: Rng, lines: Sequence[shapely.LineString], n: int,
-                      spread: float) -> XY:
+def points_near_lines(rng: Rng, lines: Sequence[shapely.LineString], n: int, spread: float) -> XY:
     """``n`` points scattered normally (sd ``spread``) around random points on ``lines``."""
     lengths = np.array([line.length for line in lines])
     which = rng.choice(len(lines), n, p=lengths / lengths.sum())
     at = rng.uniform(0, 1, n) * lengths[which]
-    base = np.array([shapely.get_coordinates(lines[w].interpolate(s))[0]
-                     for w, s in zip(which, at, strict=True)])
+    base = np.array(
+        [
+            shapely.get_coordinates(lines[w].interpolate(s))[0]
+            for w, s in zip(which, at, strict=True)
+        ]
+    )
     return base + rng.normal(0.0, spread, (n, 2))
 
 
@@ -347,8 +462,7 @@ def village_names(rng: Rng, n: int) -> list[str]:
     names: list[str] = []
     seen = set(OTHER_TOWNS) | {p[0] for p in PROVINCES.values()}
     while len(names) < n:
-        name = (rng.choice(SYLLABLES_START) + rng.choice(SYLLABLES_MID)
-                + rng.choice(SYLLABLES_END))
+        name = rng.choice(SYLLABLES_START) + rng.choice(SYLLABLES_MID) + rng.choice(SYLLABLES_END)
         if rng.random() < 0.12:
             name += " " + str(rng.choice(["Wells", "Ford", "Hill", "Kebir", "Saghir"]))
         if name not in seen and len(name) >= 4:
@@ -363,12 +477,12 @@ def make_world(rng: Rng) -> World:
     districts = make_districts(rng, provinces)
     towns = place_towns(rng, country, capitals)
     towns["province"] = provinces["province"].to_numpy()[
-        nearest_polygon(shapely.points(towns[["x", "y"]].to_numpy()), provinces.geometry)]
+        nearest_polygon(shapely.points(towns[["x", "y"]].to_numpy()), provinces.geometry)
+    ]
     lakes, water, forest = make_environment(rng, country, capitals)
     fronts, belt = make_fronts(rng, country)
     villages = place_villages(rng, country, fronts, belt, water)
-    return World(country, provinces, districts, towns, villages, water, lakes, forest,
-                 fronts, belt)
+    return World(country, provinces, districts, towns, villages, water, lakes, forest, fronts, belt)
 
 
 def nearest_polygon(points: np.ndarray, polygons: Iterable[shapely.Geometry]) -> np.ndarray:
@@ -407,13 +521,12 @@ class RoadNetwork:
             n = len(line)
             breaks = sorted({0, n - 1} | cuts | set(range(0, n, max_vertices - 1)))
             for a, b in itertools.pairwise(breaks):
-                coords.append(line[a:b + 1])
+                coords.append(line[a : b + 1])
                 index.append(np.full(b - a + 1, len(classes)))
                 classes.append(self.classes[i])
                 source.append(i)
         geoms = shapely.linestrings(np.concatenate(coords), indices=np.concatenate(index))
-        return gpd.GeoDataFrame({"road_class": classes, "line": source}, geometry=geoms,
-                                crs=UTM)
+        return gpd.GeoDataFrame({"road_class": classes, "line": source}, geometry=geoms, crs=UTM)
 
 
 def minimum_spanning_edges(xy: XY) -> list[tuple[int, int]]:
@@ -436,8 +549,12 @@ def build_trunk(rng: Rng, towns: pd.DataFrame, net: RoadNetwork) -> None:
     tree = minimum_spanning_edges(xy)
     in_tree = {frozenset(e) for e in tree}
     d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-    pairs = sorted((d[i, j], i, j) for i in range(len(xy)) for j in range(i + 1, len(xy))
-                   if frozenset((i, j)) not in in_tree)
+    pairs = sorted(
+        (d[i, j], i, j)
+        for i in range(len(xy))
+        for j in range(i + 1, len(xy))
+        if frozenset((i, j)) not in in_tree
+    )
     extra = [(i, j) for _, i, j in pairs[:6]]
     on_loop = {frozenset(e) for e in extra}
     for i, j in extra:
@@ -477,8 +594,9 @@ def build_tracks(rng: Rng, villages: pd.DataFrame, net: RoadNetwork) -> np.ndarr
     near misses (1-3 m) that a snapping tolerance must repair.
     """
     verts = np.concatenate(net.lines)
-    owner = np.concatenate([np.column_stack([np.full(len(c), i), np.arange(len(c))])
-                            for i, c in enumerate(net.lines)])
+    owner = np.concatenate(
+        [np.column_stack([np.full(len(c), i), np.arange(len(c))]) for i, c in enumerate(net.lines)]
+    )
     xy = villages[["x", "y"]].to_numpy()
     to_trunk = np.array([np.min(np.hypot(*(verts - p).T)) for p in xy])
     track_of = np.zeros(len(xy), dtype=int)
@@ -493,8 +611,9 @@ def build_tracks(rng: Rng, villages: pd.DataFrame, net: RoadNetwork) -> np.ndarr
         tid = net.add(coords, "track")
         track_of[v] = tid
         verts = np.vstack([verts, coords[1:]])
-        owner = np.vstack([owner, np.column_stack([np.full(len(coords) - 1, tid),
-                                                   np.arange(1, len(coords))])])
+        owner = np.vstack(
+            [owner, np.column_stack([np.full(len(coords) - 1, tid), np.arange(1, len(coords))])]
+        )
     return track_of
 
 
@@ -503,8 +622,13 @@ def build_tracks(rng: Rng, villages: pd.DataFrame, net: RoadNetwork) -> np.ndarr
 # ---------------------------------------------------------------------------------------
 
 HAZARD_TYPES = ["AP", "AT", "mixed", "CMR", "UXO"]
-TYPE_MEDIAN_M2 = {"AP": 20_000.0, "AT": 55_000.0, "mixed": 30_000.0, "CMR": 70_000.0,
-                  "UXO": 40_000.0}
+TYPE_MEDIAN_M2 = {
+    "AP": 20_000.0,
+    "AT": 55_000.0,
+    "mixed": 30_000.0,
+    "CMR": 70_000.0,
+    "UXO": 40_000.0,
+}
 AREA_SIGMA = 1.5
 MAX_AREA_M2 = 4_000_000.0
 # Contamination type by where the hazard comes from.
@@ -522,20 +646,20 @@ def sample_types(rng: Rng, origin: str, n: int) -> np.ndarray:
 
 def sample_areas(rng: Rng, types: np.ndarray, scale: float = 1.0) -> np.ndarray:
     median = np.array([TYPE_MEDIAN_M2[t] for t in types]) * scale
-    return np.clip(median * np.exp(rng.normal(0.0, AREA_SIGMA, len(types))), 400.0,
-                   MAX_AREA_M2)
+    return np.clip(median * np.exp(rng.normal(0.0, AREA_SIGMA, len(types))), 400.0, MAX_AREA_M2)
 
 
-def blob_hazards(rng: Rng, origin: str, centres: XY, anchor: np.ndarray,
-                 elongated: float = 0.15) -> gpd.GeoDataFrame:
+def blob_hazards(
+    rng: Rng, origin: str, centres: XY, anchor: np.ndarray, elongated: float = 0.15
+) -> gpd.GeoDataFrame:
     """Irregular polygons at ``centres``; ``anchor`` is the village or town they belong to."""
     n = len(centres)
     types = sample_types(rng, origin, n)
     aspect = np.where(rng.random(n) < elongated, rng.uniform(3, 8, n), rng.uniform(1, 2.2, n))
-    geoms = star_polygons(rng, centres, sample_areas(rng, types), aspect,
-                          rng.uniform(0, np.pi, n))
-    return gpd.GeoDataFrame({"origin": origin, "hazard_type": types, "anchor": anchor},
-                            geometry=geoms, crs=UTM)
+    geoms = star_polygons(rng, centres, sample_areas(rng, types), aspect, rng.uniform(0, np.pi, n))
+    return gpd.GeoDataFrame(
+        {"origin": origin, "hazard_type": types, "anchor": anchor}, geometry=geoms, crs=UTM
+    )
 
 
 def village_hazards(rng: Rng, world: World, n: int) -> gpd.GeoDataFrame:
@@ -546,7 +670,8 @@ def village_hazards(rng: Rng, world: World, n: int) -> gpd.GeoDataFrame:
     dist = np.exp(rng.normal(np.log(1200.0), 0.6, n))
     angle = rng.uniform(0, 2 * np.pi, n)
     centres = v[["x", "y"]].to_numpy()[pick] + dist[:, None] * np.column_stack(
-        [np.cos(angle), np.sin(angle)])
+        [np.cos(angle), np.sin(angle)]
+    )
     return blob_hazards(rng, "village", centres, pick)
 
 
@@ -575,22 +700,31 @@ def border_hazards(rng: Rng, world: World, n: int) -> gpd.GeoDataFrame:
     width = rng.uniform(25, 80, n)
     length = np.clip(sample_areas(rng, types, scale=1.2) / width, 150, 8000)
     bend = rng.normal(0, 0.04, n)[:, None] * length[:, None] * normal
-    coords = np.stack([centre - tangent * length[:, None] / 2, centre + bend,
-                       centre + tangent * length[:, None] / 2], axis=1)
-    strips = shapely.buffer(shapely.linestrings(coords), width / 2, cap_style="flat",
-                            join_style="mitre")
+    coords = np.stack(
+        [
+            centre - tangent * length[:, None] / 2,
+            centre + bend,
+            centre + tangent * length[:, None] / 2,
+        ],
+        axis=1,
+    )
+    strips = shapely.buffer(
+        shapely.linestrings(coords), width / 2, cap_style="flat", join_style="mitre"
+    )
     anchor = nearest_index(centre, world.villages[["x", "y"]].to_numpy())
-    return gpd.GeoDataFrame({"origin": "border", "hazard_type": types, "anchor": anchor},
-                            geometry=strips, crs=UTM)
+    return gpd.GeoDataFrame(
+        {"origin": "border", "hazard_type": types, "anchor": anchor}, geometry=strips, crs=UTM
+    )
 
 
 def nearest_index(xy: XY, targets: XY) -> np.ndarray:
     """Index of the nearest target point for each point (brute force, chunked)."""
     out = np.empty(len(xy), dtype=int)
     for s in range(0, len(xy), 500):
-        chunk = xy[s:s + 500]
-        out[s:s + 500] = np.argmin(np.hypot(*(chunk[:, None] - targets[None]).transpose(2, 0, 1)),
-                                   axis=1)
+        chunk = xy[s : s + 500]
+        out[s : s + 500] = np.argmin(
+            np.hypot(*(chunk[:, None] - targets[None]).transpose(2, 0, 1)), axis=1
+        )
     return out
 
 
@@ -613,11 +747,15 @@ def choose_blockers(rng: Rng, net: RoadNetwork, track_of: np.ndarray) -> list[Bl
     leaf = np.array([not net.cuts[t] for t in tracks])
     weight = np.where(leaf, 1.0, 0.05)
     blockers: list[Blocker] = []
-    for t in rng.choice(tracks, min(N_TRACKS_BLOCKED, len(tracks)), replace=False,
-                        p=weight / weight.sum()):
+    for t in rng.choice(
+        tracks, min(N_TRACKS_BLOCKED, len(tracks)), replace=False, p=weight / weight.sum()
+    ):
         n = len(net.lines[t])
-        ranges = [(3, n - 4)] if n < 20 or rng.random() < 0.85 else [(3, n // 2 - 3),
-                                                                       (n // 2 + 2, n - 4)]
+        ranges = (
+            [(3, n - 4)]
+            if n < 20 or rng.random() < 0.85
+            else [(3, n // 2 - 3), (n // 2 + 2, n - 4)]
+        )
         for lo, hi in ranges:
             blockers.append(range_blocker(rng, int(t), lo, hi, bypass=rng.random() < 0.35))
     trunks = [i for i, c in enumerate(net.classes) if c == "trunk" and len(net.lines[i]) > 40]
@@ -636,34 +774,48 @@ def range_blocker(rng: Rng, line: int, lo: int, hi: int, bypass: bool) -> Blocke
     return Blocker(line, first, last, strip, bypass)
 
 
-def blocker_hazards(rng: Rng, net: RoadNetwork, blockers: Sequence[Blocker],
-                    anchor_of_line: Mapping[int, int], towns_xy: XY) -> gpd.GeoDataFrame:
+def blocker_hazards(
+    rng: Rng,
+    net: RoadNetwork,
+    blockers: Sequence[Blocker],
+    anchor_of_line: Mapping[int, int],
+    towns_xy: XY,
+) -> gpd.GeoDataFrame:
     """Polygons across roads: blobs centred on a road vertex or strips along the road."""
     n = len(blockers)
     types = sample_types(rng, "road", n)
     blobs = star_polygons(
-        rng, np.array([net.lines[b.line][b.first] for b in blockers]),
-        sample_areas(rng, types, scale=0.5).clip(None, 150_000.0), rng.uniform(1, 2.5, n),
-        rng.uniform(0, np.pi, n))
+        rng,
+        np.array([net.lines[b.line][b.first] for b in blockers]),
+        sample_areas(rng, types, scale=0.5).clip(None, 150_000.0),
+        rng.uniform(1, 2.5, n),
+        rng.uniform(0, np.pi, n),
+    )
     ends = [max(b.last, b.first + 1) for b in blockers]  # blobs get a dummy 2-vertex path
     paths = shapely.linestrings(
-        np.concatenate([net.lines[b.line][b.first:e + 1] for b, e in zip(blockers, ends,
-                                                                          strict=True)]),
-        indices=np.repeat(np.arange(n), [e - b.first + 1 for b, e in zip(blockers, ends,
-                                                                          strict=True)]))
+        np.concatenate(
+            [net.lines[b.line][b.first : e + 1] for b, e in zip(blockers, ends, strict=True)]
+        ),
+        indices=np.repeat(
+            np.arange(n), [e - b.first + 1 for b, e in zip(blockers, ends, strict=True)]
+        ),
+    )
     strips = shapely.buffer(paths, rng.uniform(15, 40, n) / 2, cap_style="flat")
     is_strip = np.array([b.strip for b in blockers])
     geoms = np.where(is_strip, strips, blobs)
     anchor = np.array([anchor_of_line.get(b.line, -1) for b in blockers])
     on_trunk = anchor < 0
     anchor[on_trunk] = nearest_index(
-        np.array([net.lines[b.line][b.first] for b in blockers])[on_trunk], towns_xy)
-    return gpd.GeoDataFrame({"origin": "road", "hazard_type": types, "anchor": anchor,
-                             "anchor_is_town": on_trunk}, geometry=geoms, crs=UTM)
+        np.array([net.lines[b.line][b.first] for b in blockers])[on_trunk], towns_xy
+    )
+    return gpd.GeoDataFrame(
+        {"origin": "road", "hazard_type": types, "anchor": anchor, "anchor_is_town": on_trunk},
+        geometry=geoms,
+        crs=UTM,
+    )
 
 
-def add_bypasses(rng: Rng, net: RoadNetwork, blockers: Sequence[Blocker],
-                 geoms: np.ndarray) -> int:
+def add_bypasses(rng: Rng, net: RoadNetwork, blockers: Sequence[Blocker], geoms: np.ndarray) -> int:
     """Detour tracks around the blockers that have one; returns how many were built.
 
     A bypass leaves the road at the last vertex clear of the hazard before it, runs
@@ -683,9 +835,9 @@ def add_bypasses(rng: Rng, net: RoadNetwork, blockers: Sequence[Blocker],
         a, z = before[-1], after[0]
         chord = line[z] - line[a]
         normal = np.array([-chord[1], chord[0]]) / np.hypot(*chord)
-        reach = shapely.hausdorff_distance(geom, shapely.linestrings(line[a:z + 1]))
+        reach = shapely.hausdorff_distance(geom, shapely.linestrings(line[a : z + 1]))
         offset = (reach + rng.uniform(80, 300)) * (1 if rng.random() < 0.5 else -1)
-        middle = line[a + 1:z] if z - a > 1 else (line[a:a + 1] + line[z:z + 1]) / 2
+        middle = line[a + 1 : z] if z - a > 1 else (line[a : a + 1] + line[z : z + 1]) / 2
         path = np.vstack([line[a], middle + offset * normal, line[z]])
         if shapely.intersects(shapely.LineString(path), geom):
             continue
@@ -695,8 +847,9 @@ def add_bypasses(rng: Rng, net: RoadNetwork, blockers: Sequence[Blocker],
     return built
 
 
-def keep_valid(rng: Rng, hz: gpd.GeoDataFrame, world: World,
-               net: RoadNetwork | None = None) -> gpd.GeoDataFrame:
+def keep_valid(
+    rng: Rng, hz: gpd.GeoDataFrame, world: World, net: RoadNetwork | None = None
+) -> gpd.GeoDataFrame:
     """Drop shapes that leave the country or touch a lake.
 
     Given ``net``, also drop every shape within 20 m of a trunk road and most of those
@@ -704,15 +857,22 @@ def keep_valid(rng: Rng, hz: gpd.GeoDataFrame, world: World,
     placed on roads on purpose, and a few others, block them.
     """
     geoms = hz.geometry.values
-    ok = (shapely.within(geoms, world.country) & ~shapely.intersects(geoms, world.lakes)
-          & shapely.is_valid(geoms))
+    ok = (
+        shapely.within(geoms, world.country)
+        & ~shapely.intersects(geoms, world.lakes)
+        & shapely.is_valid(geoms)
+    )
     if net is not None:
         for road_class, distance, keep_share in (("trunk", 20.0, 0.0), ("track", 0.0, 0.15)):
-            lines = [shapely.LineString(c) for c, k in zip(net.lines, net.classes, strict=True)
-                     if k == road_class]
+            lines = [
+                shapely.LineString(c)
+                for c, k in zip(net.lines, net.classes, strict=True)
+                if k == road_class
+            ]
             near = np.zeros(len(hz), dtype=bool)
-            near[shapely.STRtree(lines).query(geoms, predicate="dwithin",
-                                              distance=distance)[0]] = True
+            near[shapely.STRtree(lines).query(geoms, predicate="dwithin", distance=distance)[0]] = (
+                True
+            )
             ok &= ~near | (rng.random(len(hz)) < keep_share)
     return hz[ok]
 
@@ -721,8 +881,15 @@ def keep_valid(rng: Rng, hz: gpd.GeoDataFrame, world: World,
 # Hazard attributes
 # ---------------------------------------------------------------------------------------
 
-LAND_USES = ["agriculture", "irrigated", "pasture", "residential", "infrastructure", "forest",
-             "other"]
+LAND_USES = [
+    "agriculture",
+    "irrigated",
+    "pasture",
+    "residential",
+    "infrastructure",
+    "forest",
+    "other",
+]
 LAND_USE_SHARES: dict[str, Sequence[float]] = {
     # agriculture, irrigated, pasture, residential, infrastructure, forest, other
     "default": (0.42, 0.02, 0.30, 0.05, 0.04, 0.02, 0.15),
@@ -737,7 +904,8 @@ def admin_units(geoms: np.ndarray, world: World) -> tuple[np.ndarray, np.ndarray
     """Province containing each hazard and the district whose seed is nearest in it."""
     points = shapely.point_on_surface(geoms)
     province = world.provinces["province"].to_numpy()[
-        nearest_polygon(points, world.provinces.geometry)]
+        nearest_polygon(points, world.provinces.geometry)
+    ]
     xy = shapely.get_coordinates(points)
     seeds = world.district_seeds
     district = np.empty(len(xy), dtype=object)
@@ -745,7 +913,8 @@ def admin_units(geoms: np.ndarray, world: World) -> tuple[np.ndarray, np.ndarray
         mine = province == p
         cand = seeds[seeds["province"] == p]
         district[mine] = cand["district"].to_numpy()[
-            nearest_index(xy[mine], cand[["x", "y"]].to_numpy())]
+            nearest_index(xy[mine], cand[["x", "y"]].to_numpy())
+        ]
     return province, district
 
 
@@ -777,24 +946,36 @@ def beneficiaries(rng: Rng, area_m2: np.ndarray, near_town: np.ndarray) -> pd.Da
     total = np.maximum(25, np.round(density * area_m2 / 1e6)).astype(np.int64)
     shares = rng.dirichlet([27.0, 24.0, 25.0, 24.0], len(total))
     split = rng.multinomial(total, shares)
-    return pd.DataFrame({"beneficiaries": total, "beneficiaries_women": split[:, 0],
-                         "beneficiaries_men": split[:, 1], "beneficiaries_girls": split[:, 2],
-                         "beneficiaries_boys": split[:, 3]})
+    return pd.DataFrame(
+        {
+            "beneficiaries": total,
+            "beneficiaries_women": split[:, 0],
+            "beneficiaries_men": split[:, 1],
+            "beneficiaries_girls": split[:, 2],
+            "beneficiaries_boys": split[:, 3],
+        }
+    )
 
 
 def env_sensitivity(rng: Rng, d_water: np.ndarray, d_forest: np.ndarray) -> np.ndarray:
     """0-1: high next to lakes, the river and forests, low in open farmland."""
-    score = (0.05 + 0.25 * rng.random(len(d_water)) + 0.65 * np.exp(-d_water / 4000)
-             + 0.55 * np.exp(-d_forest / 3000))
+    score = (
+        0.05
+        + 0.25 * rng.random(len(d_water))
+        + 0.65 * np.exp(-d_water / 4000)
+        + 0.55 * np.exp(-d_forest / 3000)
+    )
     return np.clip(score, 0.0, 1.0).round(2)
 
 
 def casualties(rng: Rng, types: np.ndarray, dist_settlement_m: np.ndarray) -> np.ndarray:
     """Recent casualties: mostly 0, over-dispersed, more for AP near settlements."""
-    base = pd.Series(types).map({"AP": 0.30, "mixed": 0.25, "AT": 0.10, "CMR": 0.20,
-                                 "UXO": 0.15}).to_numpy()
-    rate = base * (0.5 + 2.0 * np.exp(-dist_settlement_m / 2000)) * rng.gamma(0.35, 2.5,
-                                                                            len(types))
+    base = (
+        pd.Series(types)
+        .map({"AP": 0.30, "mixed": 0.25, "AT": 0.10, "CMR": 0.20, "UXO": 0.15})
+        .to_numpy()
+    )
+    rate = base * (0.5 + 2.0 * np.exp(-dist_settlement_m / 2000)) * rng.gamma(0.35, 2.5, len(types))
     return rng.poisson(rate)
 
 
@@ -810,29 +991,35 @@ def hazard_names(rng: Rng, hz: gpd.GeoDataFrame, world: World) -> np.ndarray:
     towns = world.towns["town"].to_numpy()
     by_town = (hz["origin"] == "town").to_numpy() | hz["anchor_is_town"].to_numpy()
     anchor = hz["anchor"].to_numpy()
-    place = np.where(by_town, towns[np.where(by_town, anchor, 0)],
-                     villages[np.where(by_town, 0, anchor)])
-    feature = np.where(by_town, rng.choice(TOWN_FEATURES, len(hz)),
-                       rng.choice(FEATURES, len(hz)))
+    place = np.where(
+        by_town, towns[np.where(by_town, anchor, 0)], villages[np.where(by_town, 0, anchor)]
+    )
+    feature = np.where(by_town, rng.choice(TOWN_FEATURES, len(hz)), rng.choice(FEATURES, len(hz)))
     feature = np.where(hz["origin"] == "road", "Road", feature)
     feature = np.where(hz["origin"] == "border", "Border Belt", feature)
     number = rng.integers(1, 6, len(hz))
     return np.array([f"{p} {f} {k}" for p, f, k in zip(place, feature, number, strict=True)])
 
 
-def add_attributes(rng: Rng, hz: gpd.GeoDataFrame, world: World,
-                   roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def add_attributes(
+    rng: Rng, hz: gpd.GeoDataFrame, world: World, roads: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
     """Every schema and criteria column, derived from where each hazard is."""
     geoms = hz.geometry.values
     n = len(hz)
     area = shapely.area(geoms)
-    settlements = np.vstack([world.villages[["x", "y"]].to_numpy(),
-                             world.towns[["x", "y"]].to_numpy()])
+    settlements = np.vstack(
+        [world.villages[["x", "y"]].to_numpy(), world.towns[["x", "y"]].to_numpy()]
+    )
     centroid = shapely.get_coordinates(shapely.centroid(geoms))
     near = nearest_index(centroid, settlements)
     d_settle = shapely.distance(geoms, shapely.points(settlements[near]))
-    d_town = np.min(np.hypot(*(centroid[:, None] - world.towns[["x", "y"]].to_numpy()[None])
-                             .transpose(2, 0, 1)), axis=1)
+    d_town = np.min(
+        np.hypot(
+            *(centroid[:, None] - world.towns[["x", "y"]].to_numpy()[None]).transpose(2, 0, 1)
+        ),
+        axis=1,
+    )
     d_water = shapely.distance(geoms, world.water)
     d_forest = shapely.distance(geoms, world.forest)
     tree = shapely.STRtree(roads.geometry.values)
@@ -849,11 +1036,18 @@ def add_attributes(rng: Rng, hz: gpd.GeoDataFrame, world: World,
     cls, cancel, reduce = land_release(rng, n)
     types = hz["hazard_type"].to_numpy()
     article5 = (types == "AP") | ((types == "mixed") & (rng.random(n) < 0.8))
-    out = pd.DataFrame({
-        "province": province, "district": district, "name": hazard_names(rng, hz, world),
-        "hazard_class": cls, "hazard_type": types, "cancel_fraction": cancel,
-        "reduce_fraction": reduce, "article5": article5,
-    })
+    out = pd.DataFrame(
+        {
+            "province": province,
+            "district": district,
+            "name": hazard_names(rng, hz, world),
+            "hazard_class": cls,
+            "hazard_type": types,
+            "cancel_fraction": cancel,
+            "reduce_fraction": reduce,
+            "article5": article5,
+        }
+    )
     out = pd.concat([out, beneficiaries(rng, area, d_town < 8 * KM)], axis=1)
     out["env_sensitivity"] = env_sensitivity(rng, d_water, d_forest)
     out["casualties_24m"] = casualties(rng, types, d_settle)
@@ -871,30 +1065,36 @@ def operator_estimates(rng: Rng, area_m2: np.ndarray) -> pd.DataFrame:
     has = rng.random(n) < 0.05
     days = np.ceil(area_m2 / rng.uniform(170, 240, n))
     cost = np.round(days * TEAM_RATES["manual_national"] * rng.uniform(1.05, 1.30, n), -1)
-    return pd.DataFrame({
-        "cost_usd": np.where(has, cost, np.nan),
-        "days_manual_national": np.where(has, days, np.nan),
-        "method": pd.Series(np.where(has, "manual", ""), dtype=object).replace("", None),
-    })
+    return pd.DataFrame(
+        {
+            "cost_usd": np.where(has, cost, np.nan),
+            "days_manual_national": np.where(has, days, np.nan),
+            "method": pd.Series(np.where(has, "manual", ""), dtype=object).replace("", None),
+        }
+    )
 
 
-def make_hazards(rng: Rng, world: World, net: RoadNetwork, track_of: np.ndarray
-                 ) -> tuple[gpd.GeoDataFrame, int]:
+def make_hazards(
+    rng: Rng, world: World, net: RoadNetwork, track_of: np.ndarray
+) -> tuple[gpd.GeoDataFrame, int]:
     """All hazards with geometry and origin; also builds the bypasses into ``net``."""
     blockers = choose_blockers(rng, net, track_of)
     anchor_of_line = {int(t): v for v, t in enumerate(track_of)}
-    on_roads = blocker_hazards(rng, net, blockers, anchor_of_line,
-                               world.towns[["x", "y"]].to_numpy())
+    on_roads = blocker_hazards(
+        rng, net, blockers, anchor_of_line, world.towns[["x", "y"]].to_numpy()
+    )
     ok = keep_valid(rng, on_roads, world).index
-    bypasses = add_bypasses(rng, net, [blockers[i] for i in ok],
-                            on_roads.geometry.values[ok])
+    bypasses = add_bypasses(rng, net, [blockers[i] for i in ok], on_roads.geometry.values[ok])
     parts = [
-        keep_valid(rng, village_hazards(rng, world, int(N_VILLAGE_HAZARDS * 2)), world, net)
-        .iloc[:N_VILLAGE_HAZARDS],
-        keep_valid(rng, town_hazards(rng, world, int(N_TOWN_HAZARDS * 2)), world, net)
-        .iloc[:N_TOWN_HAZARDS],
-        keep_valid(rng, border_hazards(rng, world, int(N_BORDER_HAZARDS * 2)), world, net)
-        .iloc[:N_BORDER_HAZARDS],
+        keep_valid(rng, village_hazards(rng, world, int(N_VILLAGE_HAZARDS * 2)), world, net).iloc[
+            :N_VILLAGE_HAZARDS
+        ],
+        keep_valid(rng, town_hazards(rng, world, int(N_TOWN_HAZARDS * 2)), world, net).iloc[
+            :N_TOWN_HAZARDS
+        ],
+        keep_valid(rng, border_hazards(rng, world, int(N_BORDER_HAZARDS * 2)), world, net).iloc[
+            :N_BORDER_HAZARDS
+        ],
         on_roads.loc[ok],
     ]
     hz = pd.concat(parts, ignore_index=True)
@@ -915,14 +1115,18 @@ def make_bases(world: World) -> gpd.GeoDataFrame:
     capitals = towns[towns["capital"]]
     forward = towns[~towns["capital"] & towns["province"].isin(["Northern", "Eastern"])]
     chosen = pd.concat([capitals, forward.head(2)])
-    names = [f"{t} {'depot' if c else 'forward base'}"
-             for t, c in zip(chosen["town"], chosen["capital"], strict=True)]
-    return gpd.GeoDataFrame({"base": names}, geometry=shapely.points(
-        chosen[["x", "y"]].to_numpy()), crs=UTM)
+    names = [
+        f"{t} {'depot' if c else 'forward base'}"
+        for t, c in zip(chosen["town"], chosen["capital"], strict=True)
+    ]
+    return gpd.GeoDataFrame(
+        {"base": names}, geometry=shapely.points(chosen[["x", "y"]].to_numpy()), crs=UTM
+    )
 
 
-def make_dependencies(rng: Rng, hz: gpd.GeoDataFrame, bases: gpd.GeoDataFrame,
-                      count: int, max_gap_m: float = 1500.0) -> pd.DataFrame:
+def make_dependencies(
+    rng: Rng, hz: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, count: int, max_gap_m: float = 1500.0
+) -> pd.DataFrame:
     """Hand-made style access dependencies between neighbours.
 
     A hazard requires a neighbour that lies closer to its own nearest base. The distance to
@@ -932,8 +1136,7 @@ def make_dependencies(rng: Rng, hz: gpd.GeoDataFrame, bases: gpd.GeoDataFrame,
     base_xy = shapely.get_coordinates(bases.geometry.values)
     xy = shapely.get_coordinates(centroid)
     d_base = np.min(np.hypot(*(xy[:, None] - base_xy[None]).transpose(2, 0, 1)), axis=1)
-    left, right = shapely.STRtree(centroid).query(centroid, predicate="dwithin",
-                                                  distance=max_gap_m)
+    left, right = shapely.STRtree(centroid).query(centroid, predicate="dwithin", distance=max_gap_m)
     closer = d_base[right] < d_base[left] - 200.0
     pairs = pd.DataFrame({"i": left[closer], "j": right[closer]})
     pairs = pairs.iloc[rng.permutation(len(pairs))].drop_duplicates("i").head(count)
@@ -947,8 +1150,13 @@ def make_dependencies(rng: Rng, hz: gpd.GeoDataFrame, bases: gpd.GeoDataFrame,
 # Teams, budget and methods
 # ---------------------------------------------------------------------------------------
 
-TEAM_RATES = {"manual_national": 230.0, "manual_international": 560.0, "mechanical": 2800.0,
-              "mdd": 650.0, "survey": 520.0}
+TEAM_RATES = {
+    "manual_national": 230.0,
+    "manual_international": 560.0,
+    "mechanical": 2800.0,
+    "mdd": 650.0,
+    "survey": 520.0,
+}
 TEAM_SPECS = [  # team_type, kind, operator, teams, days_per_year
     ("manual_national", "manual", "national", 70, 200),
     ("manual_international", "manual", "international", 25, 210),
@@ -974,13 +1182,29 @@ class Method:
 
 METHODS = (
     Method("manual", "Manual clearance", {"manual": 200}, 0.2),
-    Method("mechanical", "Mechanical ground preparation with manual follow-up",
-           {"mechanical": 6000, "manual": 1500}, 0.9, hazard_types=("AP", "AT", "mixed")),
-    Method("mdd", "Mine detection dogs with manual follow-up", {"mdd": 700, "manual": 2500},
-           0.3, hazard_types=("AP", "AT", "mixed")),
+    Method(
+        "mechanical",
+        "Mechanical ground preparation with manual follow-up",
+        {"mechanical": 6000, "manual": 1500},
+        0.9,
+        hazard_types=("AP", "AT", "mixed"),
+    ),
+    Method(
+        "mdd",
+        "Mine detection dogs with manual follow-up",
+        {"mdd": 700, "manual": 2500},
+        0.3,
+        hazard_types=("AP", "AT", "mixed"),
+    ),
     Method("bac", "Battle area clearance", {"manual": 350}, 0.15, hazard_types=("UXO", "CMR")),
-    Method("technical_survey", "Technical survey, then manual clearance of what remains",
-           {"manual": 200}, 0.25, survey_productivity={"survey": 3000}, classes=("SHA",)),
+    Method(
+        "technical_survey",
+        "Technical survey, then manual clearance of what remains",
+        {"manual": 200},
+        0.25,
+        survey_productivity={"survey": 3000},
+        classes=("SHA",),
+    ),
 )
 
 
@@ -989,21 +1213,41 @@ def national_teams() -> pd.DataFrame:
     for team_type, kind, operator, teams, days in TEAM_SPECS:
         years: Iterable[int | None] = HORIZON if teams is None else [None]
         for year in years:
-            rows.append({"team_type": team_type, "kind": kind, "operator": operator,
-                         "teams": MECHANICAL_FLEET[year] if year else teams,
-                         "days_per_year": days, "cost_per_day": TEAM_RATES[team_type],
-                         "year": year})
+            rows.append(
+                {
+                    "team_type": team_type,
+                    "kind": kind,
+                    "operator": operator,
+                    "teams": MECHANICAL_FLEET[year] if year else teams,
+                    "days_per_year": days,
+                    "cost_per_day": TEAM_RATES[team_type],
+                    "year": year,
+                }
+            )
     out = pd.DataFrame(rows)
     out["year"] = out["year"].astype("Int64")
     return out
 
 
 def province_teams() -> pd.DataFrame:
-    sizes = {"manual_national": 14, "manual_international": 5, "mechanical": 1, "mdd": 3,
-             "survey": 2}
-    rows = [{"team_type": t, "kind": k, "operator": o, "teams": sizes[t],
-             "days_per_year": d, "cost_per_day": TEAM_RATES[t]}
-            for t, k, o, _, d in TEAM_SPECS]
+    sizes = {
+        "manual_national": 14,
+        "manual_international": 5,
+        "mechanical": 1,
+        "mdd": 3,
+        "survey": 2,
+    }
+    rows = [
+        {
+            "team_type": t,
+            "kind": k,
+            "operator": o,
+            "teams": sizes[t],
+            "days_per_year": d,
+            "cost_per_day": TEAM_RATES[t],
+        }
+        for t, k, o, _, d in TEAM_SPECS
+    ]
     return pd.DataFrame(rows)
 
 
@@ -1011,19 +1255,26 @@ def budget(rng: Rng, years: Sequence[int], level: float, step: float) -> pd.Data
     """A budget that rises with pledges, then tapers, with a little noise."""
     t = np.linspace(0, np.pi, len(years))
     usd = level * (1 + 0.08 * np.sin(t) + rng.normal(0, 0.015, len(years)).clip(-0.03, 0.03))
-    return pd.DataFrame({"year": list(years), "budget_usd": (np.round(usd / step) * step)
-                         .astype(np.int64)})
+    return pd.DataFrame(
+        {"year": list(years), "budget_usd": (np.round(usd / step) * step).astype(np.int64)}
+    )
 
 
 def team_days(teams: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """Team-days per team type, kind, operator and rate over ``years``."""
     rows = []
     for year in years:
-        this = teams[(teams["year"].isna() | (teams["year"] == year)).fillna(False)] \
-            if "year" in teams else teams
+        this = (
+            teams[(teams["year"].isna() | (teams["year"] == year)).fillna(False)]
+            if "year" in teams
+            else teams
+        )
         rows.append(this.assign(days=this["teams"] * this["days_per_year"]))
-    return (pd.concat(rows).groupby(["team_type", "kind", "operator", "cost_per_day"],
-                                    as_index=False)["days"].sum())
+    return (
+        pd.concat(rows)
+        .groupby(["team_type", "kind", "operator", "cost_per_day"], as_index=False)["days"]
+        .sum()
+    )
 
 
 def method_options(hz: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
@@ -1050,9 +1301,17 @@ def method_options(hz: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
             if not set(days) <= set(rates[operator].index):
                 continue
             cost = sum(d * rates[operator][k] for k, d in days.items())
-            rows.append(pd.DataFrame({"hazard": np.flatnonzero(ok), "method": m.name,
-                                      "operator": operator, "cost": cost[ok],
-                                      **{f"days_{k}": d[ok] for k, d in days.items()}}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "hazard": np.flatnonzero(ok),
+                        "method": m.name,
+                        "operator": operator,
+                        "cost": cost[ok],
+                        **{f"days_{k}": d[ok] for k, d in days.items()},
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True).fillna(0.0)
 
 
@@ -1065,8 +1324,9 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, lineterminator="\n")
 
 
-def write_vector(gdf: gpd.GeoDataFrame, path: Path, layer: str | None = None,
-                 driver: str | None = None) -> None:
+def write_vector(
+    gdf: gpd.GeoDataFrame, path: Path, layer: str | None = None, driver: str | None = None
+) -> None:
     """Reproject to WGS84 and write, replacing any earlier file."""
     for old in path.parent.glob(path.stem + ".*") if driver == "ESRI Shapefile" else [path]:
         old.unlink(missing_ok=True)
@@ -1090,8 +1350,11 @@ def toml_value(value: object) -> str:
 def methods_toml(methods: Sequence[Method]) -> str:
     blocks = []
     for m in methods:
-        lines = [f"[methods.{m.name}]", f"label = {toml_value(m.label)}",
-                 f"productivity = {toml_value(dict(m.productivity))}"]
+        lines = [
+            f"[methods.{m.name}]",
+            f"label = {toml_value(m.label)}",
+            f"productivity = {toml_value(dict(m.productivity))}",
+        ]
         if m.survey_productivity:
             lines.append(f"survey_productivity = {toml_value(dict(m.survey_productivity))}")
         lines.append(f"disturbance = {m.disturbance}")
@@ -1201,15 +1464,29 @@ gap = 0.01
 
 # IMSMA-style shapefile field (10 characters at most) -> schema or criteria column.
 SHAPEFILE_FIELDS = {
-    "HAZARD_ID": "hazard_id", "Province": "province", "District": "district",
-    "Name": "name", "Hazard_Cls": "hazard_class", "Hazard_Typ": "hazard_type",
-    "Cancel_Fr": "cancel_fraction", "Reduce_Fr": "reduce_fraction", "Article5": "article5",
-    "Benefic": "beneficiaries", "Ben_Women": "beneficiaries_women",
-    "Ben_Men": "beneficiaries_men", "Ben_Girls": "beneficiaries_girls",
-    "Ben_Boys": "beneficiaries_boys", "Env_Sens": "env_sensitivity",
-    "Casualties": "casualties_24m", "Land_Use": "land_use", "Blocks_Rd": "blocks_road",
-    "Returnees": "returnees", "Dist_Settl": "dist_settlement_km", "Cost_USD": "cost_usd",
-    "Days_MNat": "days_manual_national", "Method": "method",
+    "HAZARD_ID": "hazard_id",
+    "Province": "province",
+    "District": "district",
+    "Name": "name",
+    "Hazard_Cls": "hazard_class",
+    "Hazard_Typ": "hazard_type",
+    "Cancel_Fr": "cancel_fraction",
+    "Reduce_Fr": "reduce_fraction",
+    "Article5": "article5",
+    "Benefic": "beneficiaries",
+    "Ben_Women": "beneficiaries_women",
+    "Ben_Men": "beneficiaries_men",
+    "Ben_Girls": "beneficiaries_girls",
+    "Ben_Boys": "beneficiaries_boys",
+    "Env_Sens": "env_sensitivity",
+    "Casualties": "casualties_24m",
+    "Land_Use": "land_use",
+    "Blocks_Rd": "blocks_road",
+    "Returnees": "returnees",
+    "Dist_Settl": "dist_settlement_km",
+    "Cost_USD": "cost_usd",
+    "Days_MNat": "days_manual_national",
+    "Method": "method",
 }
 PROVINCE_YEARS = 5
 
@@ -1271,11 +1548,30 @@ dependencies = "dependencies.csv"
 # ---------------------------------------------------------------------------------------
 
 HAZARD_COLUMNS = [
-    "hazard_id", "province", "district", "name", "hazard_class", "hazard_type",
-    "cancel_fraction", "reduce_fraction", "article5", "beneficiaries", "beneficiaries_women",
-    "beneficiaries_men", "beneficiaries_girls", "beneficiaries_boys", "env_sensitivity",
-    "casualties_24m", "land_use", "blocks_road", "returnees", "dist_settlement_km",
-    "cost_usd", "days_manual_national", "method", "geometry",
+    "hazard_id",
+    "province",
+    "district",
+    "name",
+    "hazard_class",
+    "hazard_type",
+    "cancel_fraction",
+    "reduce_fraction",
+    "article5",
+    "beneficiaries",
+    "beneficiaries_women",
+    "beneficiaries_men",
+    "beneficiaries_girls",
+    "beneficiaries_boys",
+    "env_sensitivity",
+    "casualties_24m",
+    "land_use",
+    "blocks_road",
+    "returnees",
+    "dist_settlement_km",
+    "cost_usd",
+    "days_manual_national",
+    "method",
+    "geometry",
 ]
 
 
@@ -1307,9 +1603,14 @@ def build_national(rng: Rng) -> National:
     hz.insert(0, "hazard_id", [f"HA-{i:05d}" for i in range(1, len(hz) + 1)])
     bases = make_bases(world)
     return National(
-        world=world, hazards=hz[HAZARD_COLUMNS], roads=roads, bases=bases,
-        teams=national_teams(), budget=budget(rng, HORIZON, 10.3e6, 50_000),
-        dependencies=make_dependencies(rng, hz, bases, 150), track_villages=village_of_line,
+        world=world,
+        hazards=hz[HAZARD_COLUMNS],
+        roads=roads,
+        bases=bases,
+        teams=national_teams(),
+        budget=budget(rng, HORIZON, 10.3e6, 50_000),
+        dependencies=make_dependencies(rng, hz, bases, 150),
+        track_villages=village_of_line,
         bypasses=bypasses,
     )
 
@@ -1320,8 +1621,12 @@ def write_national(nat: National, folder: Path) -> None:
     write_vector(nat.hazards, folder / "hazards.gpkg", layer="hazards")
     write_vector(nat.roads[["road_class", "geometry"]], folder / "roads.gpkg", layer="roads")
     write_vector(nat.bases, folder / "bases.geojson")
-    write_csv(nat.teams[["team_type", "kind", "operator", "teams", "days_per_year",
-                         "cost_per_day", "year"]], folder / "teams.csv")
+    write_csv(
+        nat.teams[
+            ["team_type", "kind", "operator", "teams", "days_per_year", "cost_per_day", "year"]
+        ],
+        folder / "teams.csv",
+    )
     write_csv(nat.budget, folder / "budget.csv")
     write_csv(nat.dependencies, folder / "dependencies.csv")
     (folder / "project.toml").write_text(national_toml())
@@ -1330,8 +1635,9 @@ def write_national(nat: National, folder: Path) -> None:
 PROVINCE = "Lakes"
 
 
-def province_extract(nat: National) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
-                                             gpd.GeoDataFrame, pd.DataFrame]:
+def province_extract(
+    nat: National,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
     """Hazards of whole districts of one province (150-250), with their roads and bases.
 
     The roads are the whole trunk network plus the tracks (and bypasses) that lead to the
@@ -1346,8 +1652,10 @@ def province_extract(nat: National) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame,
     roads = nat.roads[keep_line[nat.roads["line"].to_numpy()]]
     roads = roads[(roads["road_class"] == "trunk") | roads.intersects(area)]
     bases = nat.bases[nat.bases.within(area)]
-    deps = nat.dependencies[nat.dependencies["hazard_id"].isin(hz["hazard_id"])
-                            & nat.dependencies["requires"].isin(hz["hazard_id"])]
+    deps = nat.dependencies[
+        nat.dependencies["hazard_id"].isin(hz["hazard_id"])
+        & nat.dependencies["requires"].isin(hz["hazard_id"])
+    ]
     return hz, roads, bases, deps
 
 
@@ -1384,20 +1692,31 @@ def write_minimal(rng: Rng, folder: Path) -> None:
     n = 30
     area = np.round(np.exp(rng.normal(np.log(15_000), 0.9, n)), -1)
     days = np.ceil(area / rng.uniform(160, 240, n))
-    hazards = pd.DataFrame({
-        "hazard_id": [f"HA-{i:03d}" for i in range(1, n + 1)],
-        "province": rng.choice(["Northern", "Eastern", "Lakes"], n, p=[0.4, 0.35, 0.25]),
-        "impact": np.round(np.exp(rng.normal(np.log(20), 0.8, n)), 1),
-        "area_m2": area,
-        "article5": rng.random(n) < 0.4,
-        "cost_usd": np.round(days * rng.uniform(190, 260, n), -1),
-        "days_manual": days,
-    })
-    teams = pd.DataFrame({"team_type": ["manual", "mechanical", "mdd", "survey"],
-                          "teams": [3, 1, 1, 1], "days_per_year": [200, 180, 180, 200]})
+    hazards = pd.DataFrame(
+        {
+            "hazard_id": [f"HA-{i:03d}" for i in range(1, n + 1)],
+            "province": rng.choice(["Northern", "Eastern", "Lakes"], n, p=[0.4, 0.35, 0.25]),
+            "impact": np.round(np.exp(rng.normal(np.log(20), 0.8, n)), 1),
+            "area_m2": area,
+            "article5": rng.random(n) < 0.4,
+            "cost_usd": np.round(days * rng.uniform(190, 260, n), -1),
+            "days_manual": days,
+        }
+    )
+    teams = pd.DataFrame(
+        {
+            "team_type": ["manual", "mechanical", "mdd", "survey"],
+            "teams": [3, 1, 1, 1],
+            "days_per_year": [200, 180, 180, 200],
+        }
+    )
     years = list(range(START_YEAR, START_YEAR + 5))
-    deps = pd.DataFrame({"hazard_id": ["HA-004", "HA-009", "HA-010", "HA-021"],
-                         "requires": ["HA-003", "HA-008", "HA-009", "HA-020"]})
+    deps = pd.DataFrame(
+        {
+            "hazard_id": ["HA-004", "HA-009", "HA-010", "HA-021"],
+            "requires": ["HA-003", "HA-008", "HA-009", "HA-020"],
+        }
+    )
     write_csv(hazards, folder / "hazards.csv")
     write_csv(teams, folder / "teams.csv")
     write_csv(budget(rng, years, 100_000, 5_000), folder / "budget.csv")
@@ -1418,44 +1737,53 @@ def summarise(nat: National, province_hz: gpd.GeoDataFrame) -> str:
     art5 = hz["article5"].to_numpy()
     cheapest = method_options(hz, nat.teams).groupby("hazard")["cost"].min().sort_index()
     capacity = team_days(nat.teams, HORIZON)
-    own_method = {"manual": "manual", "mechanical": "mechanical", "mdd": "mdd",
-                  "survey": "technical_survey"}
+    own_method = {
+        "manual": "manual",
+        "mechanical": "mechanical",
+        "mdd": "mdd",
+        "survey": "technical_survey",
+    }
     rate = {m.name: {**m.productivity, **m.survey_productivity} for m in METHODS}
     primary = {kind: rate[method][kind] for kind, method in own_method.items()}
     by_kind = capacity.groupby("kind")["days"].sum()
     budget_total = nat.budget["budget_usd"].sum()
     budget_deadline = nat.budget.loc[nat.budget["year"] <= DEADLINE_YEAR, "budget_usd"].sum()
     full_cost = (capacity["days"] * capacity["cost_per_day"]).sum()
-    shares = ", ".join(f"{k} {v:.0%}"
-                       for k, v in hz["hazard_type"].value_counts(normalize=True).items())
-    per_province = ", ".join(f"{k} {v}"
-                             for k, v in hz["province"].value_counts().sort_index().items())
-    deadline_days = ", ".join(f"{r.team_type} {r.days:.0f}" for r in
-                              team_days(nat.teams, range(START_YEAR, DEADLINE_YEAR + 1))
-                              .itertuples())
-    return "\n".join([
-        f"national: {len(hz)} hazards, {area_km2:.1f} km²; median "
-        f"{hz['area_m2'].median() / 1e4:.1f} ha, mean {hz['area_m2'].mean() / 1e4:.1f} ha, "
-        f"max {hz['area_m2'].max() / 1e6:.2f} km²",
-        f"  types: {shares}; SHA {np.mean(hz['hazard_class'] == 'SHA'):.0%}; article5 "
-        f"{art5.mean():.0%} of hazards, {hz.loc[art5, 'area_m2'].sum() / 1e6 / area_km2:.0%} "
-        "of area",
-        f"  on a road: {hz['blocks_road'].mean():.1%}; bypasses: {nat.bypasses}; road "
-        f"segments: {len(nat.roads)}; hand-made dependencies: {len(nat.dependencies)}",
-        f"  hazards per province: {per_province}",
-        f"  area left to clear after expected cancellation and reduction: {remain_km2:.1f} km²",
-        f"  cost at each hazard's cheapest method: US${cheapest.sum() / 1e6:.1f}m "
-        f"(US${cheapest.sum() / hz['area_m2'].sum():.2f}/m²)",
-        f"  10-year budget: US${budget_total / 1e6:.1f}m ({budget_total / cheapest.sum():.0%} "
-        f"of that); every team working every day would cost US${full_cost / 1e6:.1f}m",
-        f"  article5 by {DEADLINE_YEAR}: US${cheapest[art5].sum() / 1e6:.1f}m at the cheapest "
-        f"methods vs a budget of US${budget_deadline / 1e6:.1f}m to {DEADLINE_YEAR}",
-        "  10-year capacity by kind (km² at that kind's own method rate): " + ", ".join(
-            f"{k} {d * primary[k] / 1e6:.0f}" for k, d in by_kind.items()),
-        f"  team-days {START_YEAR}-{DEADLINE_YEAR}: {deadline_days}",
-        f"province ({PROVINCE}): {len(province_hz)} hazards, "
-        f"{shapely.area(province_hz.geometry.values).sum() / 1e6:.1f} km²",
-    ])
+    shares = ", ".join(
+        f"{k} {v:.0%}" for k, v in hz["hazard_type"].value_counts(normalize=True).items()
+    )
+    per_province = ", ".join(
+        f"{k} {v}" for k, v in hz["province"].value_counts().sort_index().items()
+    )
+    deadline_days = ", ".join(
+        f"{r.team_type} {r.days:.0f}"
+        for r in team_days(nat.teams, range(START_YEAR, DEADLINE_YEAR + 1)).itertuples()
+    )
+    return "\n".join(
+        [
+            f"national: {len(hz)} hazards, {area_km2:.1f} km²; median "
+            f"{hz['area_m2'].median() / 1e4:.1f} ha, mean {hz['area_m2'].mean() / 1e4:.1f} ha, "
+            f"max {hz['area_m2'].max() / 1e6:.2f} km²",
+            f"  types: {shares}; SHA {np.mean(hz['hazard_class'] == 'SHA'):.0%}; article5 "
+            f"{art5.mean():.0%} of hazards, {hz.loc[art5, 'area_m2'].sum() / 1e6 / area_km2:.0%} "
+            "of area",
+            f"  on a road: {hz['blocks_road'].mean():.1%}; bypasses: {nat.bypasses}; road "
+            f"segments: {len(nat.roads)}; hand-made dependencies: {len(nat.dependencies)}",
+            f"  hazards per province: {per_province}",
+            f"  area left to clear after expected cancellation and reduction: {remain_km2:.1f} km²",
+            f"  cost at each hazard's cheapest method: US${cheapest.sum() / 1e6:.1f}m "
+            f"(US${cheapest.sum() / hz['area_m2'].sum():.2f}/m²)",
+            f"  10-year budget: US${budget_total / 1e6:.1f}m ({budget_total / cheapest.sum():.0%} "
+            f"of that); every team working every day would cost US${full_cost / 1e6:.1f}m",
+            f"  article5 by {DEADLINE_YEAR}: US${cheapest[art5].sum() / 1e6:.1f}m at the cheapest "
+            f"methods vs a budget of US${budget_deadline / 1e6:.1f}m to {DEADLINE_YEAR}",
+            "  10-year capacity by kind (km² at that kind's own method rate): "
+            + ", ".join(f"{k} {d * primary[k] / 1e6:.0f}" for k, d in by_kind.items()),
+            f"  team-days {START_YEAR}-{DEADLINE_YEAR}: {deadline_days}",
+            f"province ({PROVINCE}): {len(province_hz)} hazards, "
+            f"{shapely.area(province_hz.geometry.values).sum() / 1e6:.1f} km²",
+        ]
+    )
 
 
 def main() -> None:

@@ -17,11 +17,17 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_data"
 
 
-def make_problem(hazards: Sequence[dict[str, Any]] | pd.DataFrame, *, start: int = 2027,
-                 years: int = 3, budget: Sequence[float] | None = None,
-                 teams: Sequence[dict[str, Any]] | None = None,
-                 deps: Sequence[tuple[str, str]] = (), toml: dict[str, Any] | None = None,
-                 strict: bool = False) -> Problem:
+def make_problem(
+    hazards: Sequence[dict[str, Any]] | pd.DataFrame,
+    *,
+    start: int = 2027,
+    years: int = 3,
+    budget: Sequence[float] | None = None,
+    teams: Sequence[dict[str, Any]] | None = None,
+    deps: Sequence[tuple[str, str]] = (),
+    toml: dict[str, Any] | None = None,
+    strict: bool = False,
+) -> Problem:
     """A problem from rows. Defaults: one 'manual' team type with 10 team-days a year and a
     budget of 200 a year; hazards usually carry cost_usd and days_manual estimates."""
     doc: dict[str, Any] = {"plan": {"start_year": start, "years": years}}
@@ -43,17 +49,30 @@ def make_problem(hazards: Sequence[dict[str, Any]] | pd.DataFrame, *, start: int
     )
 
 
-def hazard(hid: str, impact: float, cost: float, days: float, province: str = "North",
-           **extra: Any) -> dict[str, Any]:
+def hazard(
+    hid: str, impact: float, cost: float, days: float, province: str = "North", **extra: Any
+) -> dict[str, Any]:
     """A hazard with an operator's estimate (one option: cost and manual team-days)."""
-    return {"hazard_id": hid, "province": province, "impact": impact, "cost_usd": cost,
-            "days_manual": days, **extra}
+    return {
+        "hazard_id": hid,
+        "province": province,
+        "impact": impact,
+        "cost_usd": cost,
+        "days_manual": days,
+        **extra,
+    }
 
 
 @pytest.fixture
 def four_hazards() -> Problem:
     """The worked example: A, B, C, D; D requires C; optimum 96 impact-years (see test)."""
     return make_problem(
-        [hazard("A", 10, 100, 5, article5=True), hazard("B", 8, 100, 5),
-         hazard("C", 6, 100, 5, province="South"), hazard("D", 20, 150, 5, province="South")],
-        budget=[200, 200, 100], deps=[("D", "C")])
+        [
+            hazard("A", 10, 100, 5, article5=True),
+            hazard("B", 8, 100, 5),
+            hazard("C", 6, 100, 5, province="South"),
+            hazard("D", 20, 150, 5, province="South"),
+        ],
+        budget=[200, 200, 100],
+        deps=[("D", "C")],
+    )

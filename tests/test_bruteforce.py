@@ -14,26 +14,45 @@ from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 from tests.conftest import make_problem
 
-TEAMS = [{"team_type": "manual", "teams": 1, "days_per_year": 20, "cost_per_day": 10},
-         {"team_type": "mechanical", "teams": 1, "days_per_year": 3, "cost_per_day": 60}]
-METHODS = {"methods": {"manual": {"productivity": {"manual": 100}},
-                       "mechanical": {"productivity": {"mechanical": 800, "manual": 400}}}}
+TEAMS = [
+    {"team_type": "manual", "teams": 1, "days_per_year": 20, "cost_per_day": 10},
+    {"team_type": "mechanical", "teams": 1, "days_per_year": 3, "cost_per_day": 60},
+]
+METHODS = {
+    "methods": {
+        "manual": {"productivity": {"manual": 100}},
+        "mechanical": {"productivity": {"mechanical": 800, "manual": 400}},
+    }
+}
 
 
 def random_problem(seed: int) -> Problem:
     """5 hazards, 2 methods, 3 years, random dependencies (a DAG by id order), tight money."""
     rng = np.random.default_rng(seed)
     n = 5
-    rows = [{"hazard_id": f"H{i}", "province": "P" if i % 2 else "Q",
-             "impact": float(rng.integers(1, 20)), "area_m2": float(rng.integers(300, 1500))}
-            for i in range(n)]
-    deps = [(f"H{j}", f"H{i}") for i in range(n) for j in range(i + 1, n)
-            if rng.random() < 0.25]
+    rows = [
+        {
+            "hazard_id": f"H{i}",
+            "province": "P" if i % 2 else "Q",
+            "impact": float(rng.integers(1, 20)),
+            "area_m2": float(rng.integers(300, 1500)),
+        }
+        for i in range(n)
+    ]
+    deps = [(f"H{j}", f"H{i}") for i in range(n) for j in range(i + 1, n) if rng.random() < 0.25]
     budget = [float(rng.integers(100, 250)) for _ in range(3)]
     carry = bool(rng.random() < 0.5)
-    return make_problem(rows, years=3, budget=budget, teams=TEAMS, deps=deps,
-                        toml={**METHODS, "plan": {"discount_rate": float(rng.choice([0, 0.1])),
-                                                  "carry_over": carry}})
+    return make_problem(
+        rows,
+        years=3,
+        budget=budget,
+        teams=TEAMS,
+        deps=deps,
+        toml={
+            **METHODS,
+            "plan": {"discount_rate": float(rng.choice([0, 0.1])), "carry_over": carry},
+        },
+    )
 
 
 def brute_force_optimum(problem: Problem) -> float:
@@ -48,8 +67,12 @@ def brute_force_optimum(problem: Problem) -> float:
         rows = opts[opts["hazard"] == h]
         choices.append([None] + [(r, t) for r in rows.index for t in range(len(years))])
     pos = {hid: i for i, hid in enumerate(problem.hazards["hazard_id"])}
-    edges = [(pos[a], pos[b]) for a, b in zip(problem.dependencies["hazard_id"],
-                                              problem.dependencies["requires"], strict=True)]
+    edges = [
+        (pos[a], pos[b])
+        for a, b in zip(
+            problem.dependencies["hazard_id"], problem.dependencies["requires"], strict=True
+        )
+    ]
     cost = opts["cost"].to_numpy()
     days = opts[[DAYS_PREFIX + t for t in teams]].to_numpy()
     cap = problem.capacity[teams].to_numpy()
@@ -57,8 +80,7 @@ def brute_force_optimum(problem: Problem) -> float:
     best = 0.0
     for combo in itertools.product(*choices):
         year = [c[1] if c else None for c in combo]
-        if any(year[a] is not None and (year[b] is None or year[b] > year[a])
-               for a, b in edges):
+        if any(year[a] is not None and (year[b] is None or year[b] > year[a]) for a, b in edges):
             continue
         spend = np.zeros(len(years))
         used = np.zeros_like(cap)

@@ -16,8 +16,13 @@ from tests.conftest import REPO, SAMPLES
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(REPO / "cli.py"), *args], capture_output=True,
-                          text=True, timeout=900, check=False)
+    return subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 def check_outputs(out: Path, hazards: int) -> dict:
@@ -41,8 +46,9 @@ def check_outputs(out: Path, hazards: int) -> dict:
 
 
 def test_minimal_contract_project(tmp_path: Path) -> None:
-    result = run_cli("plan", str(SAMPLES / "minimal" / "project.toml"), "--out", str(tmp_path),
-                     "--quiet")
+    result = run_cli(
+        "plan", str(SAMPLES / "minimal" / "project.toml"), "--out", str(tmp_path), "--quiet"
+    )
     assert result.returncode == 0, result.stderr
     summary = check_outputs(tmp_path, 30)
     # No environmental data: the objective is exactly the plan's impact-years.
@@ -61,14 +67,14 @@ def test_province_shapefile_project(tmp_path: Path) -> None:
     assert len(gpd.read_file(tmp_path / "plan.geojson")) == 207
 
 
-def test_installed_command_matches_python_cli(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_installed_command_matches_python_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     exe = shutil.which("prioritise")
     if exe is None:
         pytest.skip("console script not installed")
     project = str(SAMPLES / "minimal" / "project.toml")
-    done = subprocess.run([exe, "validate", project], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([exe, "validate", project], capture_output=True, text=True, check=False)
     assert done.returncode == main(["validate", project]) == 0
     assert done.stdout.strip() == capsys.readouterr().out.strip()
 
@@ -90,8 +96,14 @@ def test_broken_input_gets_a_report_not_a_traceback(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_national_sample_with_roads(tmp_path: Path) -> None:
     """The national programme: geometry, derived access, deadline, equity, localisation."""
-    result = run_cli("plan", str(SAMPLES / "national" / "project.toml"), "--out",
-                     str(tmp_path), "--time-limit", "40")
+    result = run_cli(
+        "plan",
+        str(SAMPLES / "national" / "project.toml"),
+        "--out",
+        str(tmp_path),
+        "--time-limit",
+        "40",
+    )
     assert result.returncode == 0, result.stderr
     summary = check_outputs(tmp_path, 2953)
     assert summary["article5"]["meets_deadline"] is True
@@ -100,18 +112,29 @@ def test_national_sample_with_roads(tmp_path: Path) -> None:
 
 
 def test_access_command_on_the_province_sample(tmp_path: Path) -> None:
-    result = run_cli("access", str(SAMPLES / "province" / "project.toml"), "--out",
-                     str(tmp_path))
+    result = run_cli("access", str(SAMPLES / "province" / "project.toml"), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     edges = pd.read_csv(tmp_path / "access_edges.csv")
-    assert list(edges.columns[:5]) == ["hazard_id", "requires", "reason", "route_length_m",
-                                       "detour_factor"]
+    assert list(edges.columns[:5]) == [
+        "hazard_id",
+        "requires",
+        "reason",
+        "route_length_m",
+        "detour_factor",
+    ]
     assert len(edges) > 0
     assert edges["reason"].str.len().gt(0).all()
     summary = json.loads((tmp_path / "access_summary.json").read_text())["summary"]
-    assert summary["reachable_now"] + summary["behind_one_blocker"] + summary[
-        "behind_several"] + summary["off_network"] + summary["unreachable"] == 207
-    missing = run_cli("access", str(SAMPLES / "minimal" / "project.toml"), "--out",
-                      str(tmp_path / "none"))
+    assert (
+        summary["reachable_now"]
+        + summary["behind_one_blocker"]
+        + summary["behind_several"]
+        + summary["off_network"]
+        + summary["unreachable"]
+        == 207
+    )
+    missing = run_cli(
+        "access", str(SAMPLES / "minimal" / "project.toml"), "--out", str(tmp_path / "none")
+    )
     assert missing.returncode == 3
     assert "access-no-roads" in missing.stderr

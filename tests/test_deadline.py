@@ -27,11 +27,17 @@ TEAMS = [{"team_type": "manual", "teams": 1, "days_per_year": 10, "cost_per_day"
 def three_article5(budget: float = 100.0, days: float = 3.0) -> Problem:
     """Three Article 5 hazards of cost 100 and `days` manual team-days; one team of 10
     days a year; budget per year as given; no carry-over; one non-Article-5 hazard."""
-    return make_problem([hazard("A", 5, 100, days, article5=True),
-                         hazard("B", 4, 100, days, article5=True),
-                         hazard("C", 3, 100, days, article5=True),
-                         hazard("X", 50, 100, days)],
-                        years=3, budget=[budget] * 3, teams=TEAMS)
+    return make_problem(
+        [
+            hazard("A", 5, 100, days, article5=True),
+            hazard("B", 4, 100, days, article5=True),
+            hazard("C", 3, 100, days, article5=True),
+            hazard("X", 50, 100, days),
+        ],
+        years=3,
+        budget=[budget] * 3,
+        teams=TEAMS,
+    )
 
 
 def test_minimum_extra_budget_is_exact_and_minimal() -> None:
@@ -70,8 +76,12 @@ def test_earliest_year_by_hand_and_beyond_the_horizon() -> None:
     """One Article 5 hazard a year fits the budget of 100: the three are done by 2029. With
     five of them and a three-year horizon, the fifth needs 2031 (horizon extended)."""
     assert earliest_year(three_article5(), 30)[0] == 2029
-    five = make_problem([hazard(h, 1, 100, 1, article5=True) for h in "ABCDE"], years=3,
-                        budget=[100] * 3, teams=TEAMS)
+    five = make_problem(
+        [hazard(h, 1, 100, 1, article5=True) for h in "ABCDE"],
+        years=3,
+        budget=[100] * 3,
+        teams=TEAMS,
+    )
     year, note = earliest_year(five, 30, max_extension=5)
     assert year == 2031
     assert "repeats its last year's budget" in note
@@ -79,8 +89,9 @@ def test_earliest_year_by_hand_and_beyond_the_horizon() -> None:
 
 def test_analysis_answers_and_tables() -> None:
     base = three_article5()
-    answer = analyse_deadline(base, 2028, time_limit=30,
-                              roster=read_roster(base, pd.DataFrame(TEAMS)))
+    answer = analyse_deadline(
+        base, 2028, time_limit=30, roster=read_roster(base, pd.DataFrame(TEAMS))
+    )
     assert answer.current.feasible is False
     assert answer.extra_budget is not None
     # Hazards are indivisible and there is no carry-over: one of 2027-28 must hold two of
@@ -91,8 +102,7 @@ def test_analysis_answers_and_tables() -> None:
     assert answer.extra_teams is not None
     assert not answer.extra_teams.found  # the budget binds, not the teams
     assert answer.extra_teams.status == "infeasible"
-    assert "(b) No number of extra teams alone meets the deadline (proven)" in \
-        render_answer(answer)
+    assert "(b) No number of extra teams alone meets the deadline (proven)" in render_answer(answer)
     assert answer.earliest_year == 2029
     tables = answer.tables["extra budget"]
     by_year = tables["by_year"].set_index("year")
@@ -102,20 +112,35 @@ def test_analysis_answers_and_tables() -> None:
     assert set(tables["by_year_province"]["province"]) == {"North"}
 
 
-def test_cli_deadline_prints_the_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                        ) -> None:
+def test_cli_deadline_prints_the_answer(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """A project whose own deadline is out of reach still loads for the analysis."""
     pd.DataFrame([hazard(h, 5, 100, 3, article5=True) for h in "ABC"]).to_csv(
-        tmp_path / "hazards.csv", index=False)
+        tmp_path / "hazards.csv", index=False
+    )
     pd.DataFrame(TEAMS).to_csv(tmp_path / "teams.csv", index=False)
     pd.DataFrame({"year": [2027, 2028, 2029], "budget_usd": [100] * 3}).to_csv(
-        tmp_path / "budget.csv", index=False)
+        tmp_path / "budget.csv", index=False
+    )
     (tmp_path / "project.toml").write_text(
-        '[plan]\nstart_year = 2027\nyears = 3\ndeadline_year = 2027\n[data]\n'
-        'hazards = "hazards.csv"\nteams = "teams.csv"\nbudget = "budget.csv"\n')
+        "[plan]\nstart_year = 2027\nyears = 3\ndeadline_year = 2027\n[data]\n"
+        'hazards = "hazards.csv"\nteams = "teams.csv"\nbudget = "budget.csv"\n'
+    )
     assert main(["validate", str(tmp_path / "project.toml")]) == 3
-    code = main(["deadline", str(tmp_path / "project.toml"), "--year", "2027",
-                 "--time-limit", "30", "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "deadline",
+            str(tmp_path / "project.toml"),
+            "--year",
+            "2027",
+            "--time-limit",
+            "30",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "NO (proven infeasible)" in out
@@ -133,11 +158,21 @@ def test_core_never_drops_a_province_share() -> None:
     the whole problem is used, where S (South, 150) has to join: A + S = 250, 150 >= 60%,
     so alpha = 1.5 on a budget of 100."""
     rows = [hazard("A", 1, 100, 1, article5=True), hazard("S", 1, 150, 1, province="South")]
-    easy = make_problem(rows, years=1, budget=[100], teams=TEAMS,
-                        toml={"constraints": {"equity": {"min_share": {"North": 0.5}}}})
+    easy = make_problem(
+        rows,
+        years=1,
+        budget=[100],
+        teams=TEAMS,
+        toml={"constraints": {"equity": {"min_share": {"North": 0.5}}}},
+    )
     assert check_feasible(with_deadline(easy, 2027), 30).feasible is True
-    hard = make_problem(rows, years=1, budget=[100], teams=TEAMS,
-                        toml={"constraints": {"equity": {"min_share": {"South": 0.6}}}})
+    hard = make_problem(
+        rows,
+        years=1,
+        budget=[100],
+        teams=TEAMS,
+        toml={"constraints": {"equity": {"min_share": {"South": 0.6}}}},
+    )
     target = with_deadline(hard, 2027)
     assert check_feasible(target, 30).feasible is False
     req = min_extra_budget(target, 30)

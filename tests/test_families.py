@@ -40,8 +40,8 @@ def test_family_assignment_variables(four_hazards: Problem) -> None:
     coef = dict(zip(built.model.col_names(), cost, strict=True))
     assert coef[x_name("D", 2027)] == 60 and coef[x_name("D", 2029)] == 20
     assert coef[x_name("A", 2028)] == 20
-    assert integer[block.start:block.stop].all()
-    assert (upper[block.start:block.stop] == 1).all() and (lower == 0).all()
+    assert integer[block.start : block.stop].all()
+    assert (upper[block.start : block.stop] == 1).all() and (lower == 0).all()
     default = build_model(four_hazards)
     coef = dict(zip(default.model.col_names(), default.model.columns()[2], strict=True))
     assert coef[x_name("D", 2027)] == 0
@@ -74,8 +74,13 @@ def test_family_required_completion() -> None:
     """A must lock to 2028 and an Article 5 hazard under a 2028 deadline both get >= 1 rows,
     and their variables exist only in the allowed years."""
     problem = make_problem(
-        [hazard("A", 1, 10, 1, lock="must", lock_year=2028), hazard("B", 1, 10, 1, article5=True),
-         hazard("C", 1, 10, 1)], toml={"plan": {"deadline_year": 2028}})
+        [
+            hazard("A", 1, 10, 1, lock="must", lock_year=2028),
+            hazard("B", 1, 10, 1, article5=True),
+            hazard("C", 1, 10, 1),
+        ],
+        toml={"plan": {"deadline_year": 2028}},
+    )
     b = build_model(problem)
     block = b.model.block("required_completion")
     assert list(block.keys["hazard"]) == ["A", "B"]
@@ -137,8 +142,10 @@ def test_family_access_precedence_aggregated(four_hazards: Problem) -> None:
 
 def test_family_province_equity() -> None:
     problem = make_problem(
-        [hazard("N", 1, 10, 1), hazard("S", 1, 30, 1, province="South")], years=1,
-        toml={"constraints": {"equity": {"min_share": {"South": 0.25}}}})
+        [hazard("N", 1, 10, 1), hazard("S", 1, 30, 1, province="South")],
+        years=1,
+        toml={"constraints": {"equity": {"min_share": {"South": 0.25}}}},
+    )
     b = build_model(problem)
     m = dense(b, "province_equity")
     assert list(b.model.block("province_equity").keys["province"]) == ["South"]
@@ -149,12 +156,16 @@ def test_family_province_equity() -> None:
 
 
 def test_family_localisation() -> None:
-    teams = [{"team_type": "manual", "teams": 1, "days_per_year": 10, "operator": "national"},
-             {"team_type": "mech", "teams": 1, "days_per_year": 10,
-              "operator": "international"}]
+    teams = [
+        {"team_type": "manual", "teams": 1, "days_per_year": 10, "operator": "national"},
+        {"team_type": "mech", "teams": 1, "days_per_year": 10, "operator": "international"},
+    ]
     problem = make_problem(
-        [hazard("A", 1, 10, 1), {**hazard("B", 1, 20, 0), "days_mech": 1}], years=1,
-        teams=teams, toml={"constraints": {"localisation": {"min_national_share": 0.4}}})
+        [hazard("A", 1, 10, 1), {**hazard("B", 1, 20, 0), "days_mech": 1}],
+        years=1,
+        teams=teams,
+        toml={"constraints": {"localisation": {"min_national_share": 0.4}}},
+    )
     b = build_model(problem)
     m = dense(b, "localisation")
     assert m.loc[0, x_name("A", 2027)] == 10
@@ -163,7 +174,7 @@ def test_family_localisation() -> None:
 
 
 def test_every_family_has_a_build_test() -> None:
-    tested = {name[len("test_family_"):] for name in globals() if name.startswith("test_family_")}
+    tested = {name[len("test_family_") :] for name in globals() if name.startswith("test_family_")}
     missing = {f for f in FAMILIES if not any(t.startswith(f) for t in tested)}
     assert not missing, f"families without a build-level test: {missing}"
 

@@ -34,13 +34,19 @@ def test_baseline_and_uplift_of_worked_example(four_hazards: Problem) -> None:
     assert result.summary["baseline"]["objective"] == pytest.approx(66.0)
     assert result.summary["uplift_impact_years"] == pytest.approx(30.0)
     assert dict(zip(result.baseline["hazard_id"], result.baseline["year"], strict=True)) == {
-        "A": 2027, "B": 2027, "C": 2028}
+        "A": 2027,
+        "B": 2027,
+        "C": 2028,
+    }
 
 
 def test_discounting_weights_years_of_use() -> None:
     """r = 0.5, T = 2: w = (1 + 1/1.5, 1/1.5). One hazard a year: X (10) first, Y (9) next."""
-    problem = make_problem([hazard("X", 10, 10, 10), hazard("Y", 9, 10, 10)], years=2,
-                           toml={"plan": {"discount_rate": 0.5}})
+    problem = make_problem(
+        [hazard("X", 10, 10, 10), hazard("Y", 9, 10, 10)],
+        years=2,
+        toml={"plan": {"discount_rate": 0.5}},
+    )
     objective, years = years_of(problem)
     assert objective == pytest.approx(10 * (1 + 1 / 1.5) + 9 / 1.5)
     assert years == {"X": 2027, "Y": 2028}
@@ -59,9 +65,15 @@ def test_lock_in_a_year(four_hazards: Problem) -> None:
 def test_locked_out_hazard_blocks_its_dependants() -> None:
     """C must_not: D (needs C) cannot be done either; A and B fill 2027: 30 + 24 = 54."""
     problem = make_problem(
-        [hazard("A", 10, 100, 5), hazard("B", 8, 100, 5),
-         hazard("C", 6, 100, 5, lock="must_not"), hazard("D", 20, 150, 5)],
-        budget=[200, 200, 100], deps=[("D", "C")])
+        [
+            hazard("A", 10, 100, 5),
+            hazard("B", 8, 100, 5),
+            hazard("C", 6, 100, 5, lock="must_not"),
+            hazard("D", 20, 150, 5),
+        ],
+        budget=[200, 200, 100],
+        deps=[("D", "C")],
+    )
     result = plan(problem, gap=0.0)
     assert result.summary["objective"] == pytest.approx(54.0)
     reasons = result.workplan.set_index("hazard_id")["reason"]
@@ -72,9 +84,16 @@ def test_locked_out_hazard_blocks_its_dependants() -> None:
 def test_deadline_forces_article5_hazards_early() -> None:
     """B is an Article 5 hazard with deadline 2027: same plan as locking B to 2027 (92)."""
     problem = make_problem(
-        [hazard("A", 10, 100, 5), hazard("B", 8, 100, 5, article5=True),
-         hazard("C", 6, 100, 5), hazard("D", 20, 150, 5)],
-        budget=[200, 200, 100], deps=[("D", "C")], toml={"plan": {"deadline_year": 2027}})
+        [
+            hazard("A", 10, 100, 5),
+            hazard("B", 8, 100, 5, article5=True),
+            hazard("C", 6, 100, 5),
+            hazard("D", 20, 150, 5),
+        ],
+        budget=[200, 200, 100],
+        deps=[("D", "C")],
+        toml={"plan": {"deadline_year": 2027}},
+    )
     objective, years = years_of(problem)
     assert objective == pytest.approx(92.0)
     assert years["B"] == 2027
@@ -96,18 +115,31 @@ def test_equity_share_can_outrank_impact() -> None:
     so N1 alone is not allowed; S1 alone (1) is the best plan."""
     rows = [hazard("N1", 10, 100, 1), hazard("S1", 1, 100, 1, province="South")]
     assert years_of(make_problem(rows, years=1, budget=[100]))[0] == pytest.approx(10.0)
-    problem = make_problem(rows, years=1, budget=[100],
-                           toml={"constraints": {"equity": {"min_share": {"South": 0.5}}}})
+    problem = make_problem(
+        rows, years=1, budget=[100], toml={"constraints": {"equity": {"min_share": {"South": 0.5}}}}
+    )
     objective, years = years_of(problem)
     assert objective == pytest.approx(1.0)
     assert years == {"S1": 2027}
 
 
 LOCAL_TEAMS = [
-    {"team_type": "manual_nat", "kind": "manual", "operator": "national", "teams": 1,
-     "days_per_year": 10, "cost_per_day": 100},
-    {"team_type": "manual_int", "kind": "manual", "operator": "international", "teams": 1,
-     "days_per_year": 10, "cost_per_day": 50},
+    {
+        "team_type": "manual_nat",
+        "kind": "manual",
+        "operator": "national",
+        "teams": 1,
+        "days_per_year": 10,
+        "cost_per_day": 100,
+    },
+    {
+        "team_type": "manual_int",
+        "kind": "manual",
+        "operator": "international",
+        "teams": 1,
+        "days_per_year": 10,
+        "cost_per_day": 50,
+    },
 ]
 MANUAL_ONLY = {"methods": {"manual": {"productivity": {"manual": 100}}}}
 
@@ -116,11 +148,18 @@ def test_localisation_moves_work_to_national_teams() -> None:
     """Each 1,000 m² hazard takes 10 manual team-days: 500 by the international team,
     1,000 by the national one; budget 1,000. Without a national share the cheap team does
     H1; with min share 0.5 only H1 by the national team is allowed. Both earn 10."""
-    rows = [{"hazard_id": "H1", "province": "P", "impact": 10, "area_m2": 1000},
-            {"hazard_id": "H2", "province": "P", "impact": 9, "area_m2": 1000}]
+    rows = [
+        {"hazard_id": "H1", "province": "P", "impact": 10, "area_m2": 1000},
+        {"hazard_id": "H2", "province": "P", "impact": 9, "area_m2": 1000},
+    ]
     base = make_problem(rows, years=1, budget=[1000], teams=LOCAL_TEAMS, toml=MANUAL_ONLY)
-    local = make_problem(rows, years=1, budget=[1000], teams=LOCAL_TEAMS, toml={
-        **MANUAL_ONLY, "constraints": {"localisation": {"min_national_share": 0.5}}})
+    local = make_problem(
+        rows,
+        years=1,
+        budget=[1000],
+        teams=LOCAL_TEAMS,
+        toml={**MANUAL_ONLY, "constraints": {"localisation": {"min_national_share": 0.5}}},
+    )
     r = plan(local, gap=0.0)
     assert r.summary["objective"] == pytest.approx(10.0)
     assert list(r.schedule["operator"]) == ["national"]
@@ -131,20 +170,37 @@ def test_localisation_moves_work_to_national_teams() -> None:
 def test_survey_releases_a_suspected_area_cheaply() -> None:
     """10,000 m² SHA, 60% expected cancelled and 20% reduced. Manual clearance: 100 team-days
     x 10 = 1,000. Survey first: 10 survey days x 20 + (2,000 m² / 100) x 10 = 400."""
-    teams = [{"team_type": "manual", "teams": 1, "days_per_year": 200, "cost_per_day": 10},
-             {"team_type": "survey", "teams": 1, "days_per_year": 200, "cost_per_day": 20}]
-    methods = {"methods": {
-        "manual": {"productivity": {"manual": 100}},
-        "technical_survey": {"productivity": {"manual": 100},
-                             "survey_productivity": {"survey": 1000}}}}
-    rows = [{"hazard_id": "S", "province": "P", "impact": 1, "area_m2": 10_000,
-             "hazard_class": "SHA", "cancel_fraction": 0.6, "reduce_fraction": 0.2}]
+    teams = [
+        {"team_type": "manual", "teams": 1, "days_per_year": 200, "cost_per_day": 10},
+        {"team_type": "survey", "teams": 1, "days_per_year": 200, "cost_per_day": 20},
+    ]
+    methods = {
+        "methods": {
+            "manual": {"productivity": {"manual": 100}},
+            "technical_survey": {
+                "productivity": {"manual": 100},
+                "survey_productivity": {"survey": 1000},
+            },
+        }
+    }
+    rows = [
+        {
+            "hazard_id": "S",
+            "province": "P",
+            "impact": 1,
+            "area_m2": 10_000,
+            "hazard_class": "SHA",
+            "cancel_fraction": 0.6,
+            "reduce_fraction": 0.2,
+        }
+    ]
     r = plan(make_problem(rows, years=1, budget=[500], teams=teams, toml=methods), gap=0.0)
     row = r.schedule.iloc[0]
     assert row["method"] == "technical_survey"
     assert row["cost"] == pytest.approx(400.0)
     assert (row["cleared_m2"], row["cancelled_m2"], row["reduced_m2"]) == pytest.approx(
-        (2000.0, 6000.0, 2000.0))
+        (2000.0, 6000.0, 2000.0)
+    )
     assert r.summary["totals"]["released_m2"] == pytest.approx(10_000.0)
 
 
@@ -152,18 +208,32 @@ def test_environment_weight_changes_the_method() -> None:
     """Impact 10, T = 2 (w = 2, 1). Mechanical costs 100 (disturbance 0.9), manual 300
     (0.2); 2027 has only 150. lambda = 0: mechanical in 2027 earns 20. lambda = 20:
     mechanical 2027 earns 20 - 18 = 2, manual 2028 earns 10 - 4 = 6, so manual wins."""
-    teams = [{"team_type": "manual", "teams": 1, "days_per_year": 100, "cost_per_day": 30},
-             {"team_type": "mechanical", "teams": 1, "days_per_year": 100, "cost_per_day": 100}]
-    methods = {"manual": {"productivity": {"manual": 100}, "disturbance": 0.2},
-               "mechanical": {"productivity": {"mechanical": 1000}, "disturbance": 0.9}}
-    rows = [{"hazard_id": "E", "province": "P", "impact": 10, "area_m2": 1000,
-             "env_sensitivity": 1.0}]
-    r0 = plan(make_problem(rows, years=2, budget=[150, 300], teams=teams,
-                           toml={"methods": methods}), gap=0.0)
+    teams = [
+        {"team_type": "manual", "teams": 1, "days_per_year": 100, "cost_per_day": 30},
+        {"team_type": "mechanical", "teams": 1, "days_per_year": 100, "cost_per_day": 100},
+    ]
+    methods = {
+        "manual": {"productivity": {"manual": 100}, "disturbance": 0.2},
+        "mechanical": {"productivity": {"mechanical": 1000}, "disturbance": 0.9},
+    }
+    rows = [
+        {"hazard_id": "E", "province": "P", "impact": 10, "area_m2": 1000, "env_sensitivity": 1.0}
+    ]
+    r0 = plan(
+        make_problem(rows, years=2, budget=[150, 300], teams=teams, toml={"methods": methods}),
+        gap=0.0,
+    )
     assert (r0.schedule.iloc[0]["method"], r0.summary["objective"]) == ("mechanical", 20.0)
-    r1 = plan(make_problem(rows, years=2, budget=[150, 300], teams=teams,
-                           toml={"methods": methods, "plan": {"environment_weight": 20}}),
-              gap=0.0)
+    r1 = plan(
+        make_problem(
+            rows,
+            years=2,
+            budget=[150, 300],
+            teams=teams,
+            toml={"methods": methods, "plan": {"environment_weight": 20}},
+        ),
+        gap=0.0,
+    )
     assert r1.schedule.iloc[0]["method"] == "manual"
     assert r1.schedule.iloc[0]["year"] == 2028
     assert r1.summary["objective"] == pytest.approx(6.0)
@@ -173,8 +243,9 @@ def test_environment_weight_changes_the_method() -> None:
 def test_infeasible_plan_says_which_rule_to_relax() -> None:
     """N1 is locked 'must' and takes the whole budget; South must still get half the spend."""
     rows = [hazard("N1", 10, 100, 1, lock="must"), hazard("S1", 1, 100, 1, province="South")]
-    problem = make_problem(rows, years=1, budget=[100],
-                           toml={"constraints": {"equity": {"min_share": {"South": 0.5}}}})
+    problem = make_problem(
+        rows, years=1, budget=[100], toml={"constraints": {"equity": {"min_share": {"South": 0.5}}}}
+    )
     with pytest.raises(InfeasibleError, match="equity") as info:
         plan(problem)
     assert any("equity" in h for h in info.value.hints)
@@ -201,10 +272,12 @@ def test_cbc_through_pulp_gives_the_same_optimum(four_hazards: Problem) -> None:
 def test_cbc_bound_is_read_from_its_log() -> None:
     from models.solvers import _cbc_bound
 
-    log = ("Cbc0010I After 0 nodes, 1 on tree, -19082.658 best solution, best possible "
-           "-19192.612 (2.05 seconds)\\nResult - Optimal solution found (within gap tolerance)"
-           "\\nObjective value:                19104.25612632\\nUpper bound:"
-           "                    19192.612\\n")
+    log = (
+        "Cbc0010I After 0 nodes, 1 on tree, -19082.658 best solution, best possible "
+        "-19192.612 (2.05 seconds)\\nResult - Optimal solution found (within gap tolerance)"
+        "\\nObjective value:                19104.25612632\\nUpper bound:"
+        "                    19192.612\\n"
+    )
     assert _cbc_bound(log, 19104.256) == pytest.approx(19192.612)
     assert _cbc_bound("Result - Optimal solution found\\n", 96.0) == 96.0
     assert _cbc_bound("Result - Stopped on time limit\\n", 50.0) is None

@@ -30,8 +30,7 @@ productivity = {{ manual = 100 }}
 
 
 def folder_with(tmp: Path, hazards_name: str, extra: str = "", more: str = "") -> Path:
-    (tmp / "teams.csv").write_text("team_type,teams,days_per_year,cost_per_day\n"
-                                   "manual,2,200,100\n")
+    (tmp / "teams.csv").write_text("team_type,teams,days_per_year,cost_per_day\nmanual,2,200,100\n")
     (tmp / "budget.csv").write_text("year,budget_usd\n2027,50000\n2028,50000\n")
     path = tmp / "project.toml"
     path.write_text(PROJECT.format(hazards=hazards_name, extra=extra, more=more))
@@ -42,13 +41,22 @@ def polygons() -> gpd.GeoDataFrame:
     """Three squares near 33°E 14°N; the third is a self-intersecting bow-tie."""
     lon, lat = 33.0, 14.0
     d = 0.001  # ~108 m east-west, ~111 m north-south
-    bow = Polygon([(lon + 0.01, lat), (lon + 0.01 + d, lat + d), (lon + 0.01 + d, lat),
-                   (lon + 0.01, lat + d)])
-    return gpd.GeoDataFrame({
-        "hazard_id": ["H1", "H2", "H3"], "province": ["North", "North", "South"],
-        "impact": [10.0, 5.0, 1.0],
-    }, geometry=[box(lon, lat, lon + d, lat + d), box(lon + 0.005, lat, lon + 0.005 + 2 * d,
-                                                         lat + d), bow], crs=4326)
+    bow = Polygon(
+        [(lon + 0.01, lat), (lon + 0.01 + d, lat + d), (lon + 0.01 + d, lat), (lon + 0.01, lat + d)]
+    )
+    return gpd.GeoDataFrame(
+        {
+            "hazard_id": ["H1", "H2", "H3"],
+            "province": ["North", "North", "South"],
+            "impact": [10.0, 5.0, 1.0],
+        },
+        geometry=[
+            box(lon, lat, lon + d, lat + d),
+            box(lon + 0.005, lat, lon + 0.005 + 2 * d, lat + d),
+            bow,
+        ],
+        crs=4326,
+    )
 
 
 def test_geodesic_area_of_a_known_square() -> None:
@@ -59,8 +67,9 @@ def test_geodesic_area_of_a_known_square() -> None:
     assert utm == pytest.approx(area, rel=0.002)
 
 
-@pytest.mark.parametrize(("name", "driver"), [("hazards.geojson", "GeoJSON"),
-                                              ("hazards.gpkg", "GPKG")])
+@pytest.mark.parametrize(
+    ("name", "driver"), [("hazards.geojson", "GeoJSON"), ("hazards.gpkg", "GPKG")]
+)
 def test_vector_formats_compute_area_and_repair(tmp_path: Path, name: str, driver: str) -> None:
     polygons().to_file(tmp_path / name, driver=driver)
     problem = load_problem(folder_with(tmp_path, name))
@@ -72,12 +81,16 @@ def test_vector_formats_compute_area_and_repair(tmp_path: Path, name: str, drive
 
 
 def test_imsma_shapefile_with_truncated_names(tmp_path: Path) -> None:
-    gdf = polygons().rename(columns={"hazard_id": "HAZARD_ID", "province": "Province",
-                                     "impact": "Impact_Sco"})
+    gdf = polygons().rename(
+        columns={"hazard_id": "HAZARD_ID", "province": "Province", "impact": "Impact_Sco"}
+    )
     gdf["Hazard_Typ"] = ["AP", "AT", "UXO"]
     gdf.to_file(tmp_path / "hazards.shp")
-    path = folder_with(tmp_path, "hazards.shp",
-                       more='\n[columns]\nImpact_Sco = "impact"\nHazard_Typ = "hazard_type"\n')
+    path = folder_with(
+        tmp_path,
+        "hazards.shp",
+        more='\n[columns]\nImpact_Sco = "impact"\nHazard_Typ = "hazard_type"\n',
+    )
     problem = load_problem(path)
     h = problem.hazards.set_index("hazard_id")
     assert list(h.index) == ["H1", "H2", "H3"]
@@ -86,8 +99,14 @@ def test_imsma_shapefile_with_truncated_names(tmp_path: Path) -> None:
 
 
 def test_excel_hazards(tmp_path: Path) -> None:
-    pd.DataFrame({"hazard_id": ["X1", "X2"], "province": ["P", "P"], "impact": [1, 2],
-                  "area_m2": [1000, 2000]}).to_excel(tmp_path / "hazards.xlsx", index=False)
+    pd.DataFrame(
+        {
+            "hazard_id": ["X1", "X2"],
+            "province": ["P", "P"],
+            "impact": [1, 2],
+            "area_m2": [1000, 2000],
+        }
+    ).to_excel(tmp_path / "hazards.xlsx", index=False)
     problem = load_problem(folder_with(tmp_path, "hazards.xlsx"))
     assert list(problem.hazards["area_m2"]) == [1000, 2000]
 
@@ -117,8 +136,11 @@ def test_degrees_under_a_projected_crs_are_caught(tmp_path: Path) -> None:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 def test_inputs_are_never_modified_and_plans_repeat(tmp_path: Path) -> None:

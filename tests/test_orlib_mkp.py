@@ -26,8 +26,9 @@ from bench.orlib import MKPInstance, chosen_items, read_instances, to_problem  #
 from prioritise.core.errors import SolverUnavailableError  # noqa: E402
 from prioritise.planning.planner import plan  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not (MKP_DIR / "mknapcb1.txt").exists(),
-                                reason=f"OR-Library data not found in {MKP_DIR}")
+pytestmark = pytest.mark.skipif(
+    not (MKP_DIR / "mknapcb1.txt").exists(), reason=f"OR-Library data not found in {MKP_DIR}"
+)
 
 PROVEN = (24381, 24274, 23551)  # 5.100-00 .. 5.100-02 in best-feasible-slns.txt
 
@@ -68,11 +69,14 @@ def _solve_and_check(inst: MKPInstance, solver: str) -> None:
     assert result.solution.status == "optimal"
 
 
-@pytest.mark.parametrize("k", [
-    pytest.param(0, marks=pytest.mark.slow),
-    1,
-    pytest.param(2, marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    "k",
+    [
+        pytest.param(0, marks=pytest.mark.slow),
+        1,
+        pytest.param(2, marks=pytest.mark.slow),
+    ],
+)
 def test_highs_reaches_proven_optimum(instances: list[MKPInstance], k: int) -> None:
     _solve_and_check(instances[k], "highs")
 

@@ -36,8 +36,9 @@ def test_repaired_polygons_are_valid_with_non_negative_area(points: list) -> Non
 
 @given(st.floats(33.0, 34.0), st.floats(12.0, 16.0), st.floats(10.0, 2000.0))
 @settings(max_examples=40, deadline=None)
-def test_geodesic_and_utm_areas_agree_for_small_squares(lon: float, lat: float,
-                                                        side_m: float) -> None:
+def test_geodesic_and_utm_areas_agree_for_small_squares(
+    lon: float, lat: float, side_m: float
+) -> None:
     d_lat = side_m / 110_574.0
     d_lon = side_m / (111_320.0 * np.cos(np.radians(lat)))
     series = gpd.GeoSeries([shapely.box(lon, lat, lon + d_lon, lat + d_lat)], crs=4326)
@@ -48,8 +49,7 @@ def test_geodesic_and_utm_areas_agree_for_small_squares(lon: float, lat: float,
 
 @given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=14))
 def test_find_cycles_agrees_with_networkx(edges: list[tuple[int, int]]) -> None:
-    frame = pd.DataFrame([(f"H{a}", f"H{b}") for a, b in edges],
-                         columns=["hazard_id", "requires"])
+    frame = pd.DataFrame([(f"H{a}", f"H{b}") for a, b in edges], columns=["hazard_id", "requires"])
     graph = dependency_graph([f"H{i}" for i in range(8)], frame)
     cycles = find_cycles(graph)
     assert (not cycles) == nx.is_directed_acyclic_graph(graph)
@@ -73,8 +73,9 @@ def test_year_weights_count_discounted_years_left(years: int, rate: float) -> No
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_plans_respect_every_dependency_of_random_dags(data: st.DataObject) -> None:
     n = data.draw(st.integers(3, 8))
-    edges = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
-                               max_size=2 * n))
+    edges = data.draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n)
+    )
     deps = sorted({(f"H{max(a, b)}", f"H{min(a, b)}") for a, b in edges if a != b})
     impacts = data.draw(st.lists(st.integers(0, 20), min_size=n, max_size=n))
     rows = [hazard(f"H{i}", impacts[i], 60, 4) for i in range(n)]

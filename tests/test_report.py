@@ -65,36 +65,54 @@ def hazards_frame() -> gpd.GeoDataFrame:
     """Six squares near 33°E 14°N in two provinces; names carry markup and a formula."""
     lon, lat = 33.0, 14.0
     d = 0.002
-    geoms = [box(lon + 0.01 * i, lat + 0.005 * (i % 2), lon + 0.01 * i + d,
-                 lat + 0.005 * (i % 2) + d) for i in range(6)]
-    return gpd.GeoDataFrame({
-        "hazard_id": [f"H{i}" for i in range(1, 7)],
-        "name": [NASTY, "=1+2", 'Tom & Jerry "field"', "Village well", "School road",
-                 "Pasture"],
-        "province": [NASTY_PROVINCE] * 3 + ["South"] * 3,
-        "casualties": [5, 3, 0, 2, 1, 4], "farmland": [1, 2, 3, 1, 0, 2],
-        "article5": [True, False, False, True, False, False],
-        "beneficiaries": [100, 80, 60, 40, 20, 10],
-        "beneficiaries_women": [30, 20, 15, 10, 5, 3],
-        "beneficiaries_men": [30, 20, 15, 10, 5, 3],
-        "beneficiaries_girls": [20, 20, 15, 10, 5, 2],
-        "beneficiaries_boys": [20, 20, 15, 10, 5, 2],
-        "cost_usd": [100.0] * 6, "days_manual": [5.0] * 6,
-    }, geometry=geoms, crs=4326)
+    geoms = [
+        box(lon + 0.01 * i, lat + 0.005 * (i % 2), lon + 0.01 * i + d, lat + 0.005 * (i % 2) + d)
+        for i in range(6)
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "hazard_id": [f"H{i}" for i in range(1, 7)],
+            "name": [
+                NASTY,
+                "=1+2",
+                'Tom & Jerry "field"',
+                "Village well",
+                "School road",
+                "Pasture",
+            ],
+            "province": [NASTY_PROVINCE] * 3 + ["South"] * 3,
+            "casualties": [5, 3, 0, 2, 1, 4],
+            "farmland": [1, 2, 3, 1, 0, 2],
+            "article5": [True, False, False, True, False, False],
+            "beneficiaries": [100, 80, 60, 40, 20, 10],
+            "beneficiaries_women": [30, 20, 15, 10, 5, 3],
+            "beneficiaries_men": [30, 20, 15, 10, 5, 3],
+            "beneficiaries_girls": [20, 20, 15, 10, 5, 2],
+            "beneficiaries_boys": [20, 20, 15, 10, 5, 2],
+            "cost_usd": [100.0] * 6,
+            "days_manual": [5.0] * 6,
+        },
+        geometry=geoms,
+        crs=4326,
+    )
 
 
-def write_project(tmp: Path, extra: str = "", budget: tuple[float, ...] = (250, 150, 150),
-                  ) -> Path:
+def write_project(
+    tmp: Path,
+    extra: str = "",
+    budget: tuple[float, ...] = (250, 150, 150),
+) -> Path:
     hazards_frame().to_file(tmp / "hazards.gpkg", driver="GPKG", layer="hazards")
     provinces = gpd.GeoDataFrame(
         {"province": [NASTY_PROVINCE, "South"]},
         geometry=[box(32.99, 13.99, 33.025, 14.02), box(33.025, 13.99, 33.07, 14.02)],
-        crs=4326)
+        crs=4326,
+    )
     provinces.to_file(tmp / "provinces.geojson", driver="GeoJSON")
-    (tmp / "teams.csv").write_text("team_type,teams,days_per_year,cost_per_day\n"
-                                   "manual,2,100,20\n")
-    (tmp / "budget.csv").write_text("year,budget_usd\n" + "".join(
-        f"{2027 + i},{b}\n" for i, b in enumerate(budget)))
+    (tmp / "teams.csv").write_text("team_type,teams,days_per_year,cost_per_day\nmanual,2,100,20\n")
+    (tmp / "budget.csv").write_text(
+        "year,budget_usd\n" + "".join(f"{2027 + i},{b}\n" for i, b in enumerate(budget))
+    )
     (tmp / "deps.csv").write_text("hazard_id,requires\nH5,H4\n")
     path = tmp / "project.toml"
     path.write_text(PROJECT.format(extra=extra))
@@ -108,9 +126,14 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     result = plan(load_problem(project), gap=0.0)
     out = tmp / "out"
     written = write_plan_outputs(result, prepare_report(result), out)
-    return {"result": result, "out": out, "written": written, "project": project,
-            "html": (out / "report.html").read_text(encoding="utf-8"),
-            "summary": json.loads((out / "summary.json").read_text(encoding="utf-8"))}
+    return {
+        "result": result,
+        "out": out,
+        "written": written,
+        "project": project,
+        "html": (out / "report.html").read_text(encoding="utf-8"),
+        "summary": json.loads((out / "summary.json").read_text(encoding="utf-8")),
+    }
 
 
 def kpi_values(text: str) -> dict[str, Any]:
@@ -122,15 +145,16 @@ def kpi_values(text: str) -> dict[str, Any]:
 
 
 def map_ids(text: str) -> set[str]:
-    svg = text[text.index('<svg id="plan-map"'):]
-    svg = svg[:svg.index("</svg>")]
+    svg = text[text.index('<svg id="plan-map"') :]
+    svg = svg[: svg.index("</svg>")]
     return {html.unescape(v) for v in re.findall(r'data-id="([^"]*)"', svg)}
 
 
 def assert_offline(text: str) -> None:
     """No network request of any kind can come from the page."""
-    assert not re.search(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//""",
-                         text, re.I)
+    assert not re.search(
+        r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//""", text, re.I
+    )
     assert "@import" not in text
     assert not re.search(r"url\(\s*['\"]?\s*(?:https?:)?//", text, re.I)
     assert "http://" not in text
@@ -142,8 +166,13 @@ def assert_offline(text: str) -> None:
 
 def test_every_plan_run_writes_the_report_and_explanations(planned: dict[str, Any]) -> None:
     names = {p.name for p in planned["written"]}
-    assert {"report.html", "explanations.csv", "workplan.xlsx", "summary.json",
-            "plan.gpkg"} <= names
+    assert {
+        "report.html",
+        "explanations.csv",
+        "workplan.xlsx",
+        "summary.json",
+        "plan.gpkg",
+    } <= names
     ex = pd.read_csv(planned["out"] / "explanations.csv")
     assert list(ex["hazard_id"]) == [f"H{i}" for i in range(1, 7)]
     assert ex["explanation"].str.len().gt(20).all()
@@ -192,8 +221,9 @@ def test_markup_from_inputs_is_shown_as_text(planned: dict[str, Any]) -> None:
     assert html.escape(NASTY_PROVINCE, quote=True) in text
     assert html.escape("Test <i>project</i>") in text
     assert text.count("<script") == 2  # the JSON data block and the page script, no more
-    block = re.search(r'<script type="application/json" id="hazard-data">(.*?)</script>',
-                      text, re.S)
+    block = re.search(
+        r'<script type="application/json" id="hazard-data">(.*?)</script>', text, re.S
+    )
     assert block is not None
     data = json.loads(block.group(1))
     assert data["h"]["H1"]["n"] == NASTY  # exact text survives, as data, never as markup
@@ -203,11 +233,27 @@ def test_markup_from_inputs_is_shown_as_text(planned: dict[str, Any]) -> None:
 
 def test_report_sections_and_vfm(planned: dict[str, Any]) -> None:
     text = planned["html"]
-    for anchor in ("headline", "map", "charts", "indicators", "vfm", "marginal", "why",
-                   "assumptions"):
+    for anchor in (
+        "headline",
+        "map",
+        "charts",
+        "indicators",
+        "vfm",
+        "marginal",
+        "why",
+        "assumptions",
+    ):
         assert f'id="{anchor}"' in text
-    for word in ("Economy", "Efficiency", "Effectiveness", "Equity", "How to read this",
-                 "cost per m² released", "share to national operators", "One more dollar"):
+    for word in (
+        "Economy",
+        "Efficiency",
+        "Effectiveness",
+        "Equity",
+        "How to read this",
+        "cost per m² released",
+        "share to national operators",
+        "One more dollar",
+    ):
         assert word in text
     assert text.count("<svg") >= 6  # map + burn-down, budget, team-days, method, province
 
@@ -216,17 +262,33 @@ def test_workbook_sheets_formats_and_text(planned: dict[str, Any]) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(planned["out"] / "workplan.xlsx")
-    expected = {"Plan by year", "By province", "By method and operator", "Unscheduled",
-                "KPIs (plan)", "KPIs (baseline)", "VfM economy", "VfM efficiency",
-                "VfM effectiveness", "VfM equity provinces", "VfM equity groups",
-                "Marginal values", "Explanations", "Assumptions", "Summary"}
+    expected = {
+        "Plan by year",
+        "By province",
+        "By method and operator",
+        "Unscheduled",
+        "KPIs (plan)",
+        "KPIs (baseline)",
+        "VfM economy",
+        "VfM efficiency",
+        "VfM effectiveness",
+        "VfM equity provinces",
+        "VfM equity groups",
+        "Marginal values",
+        "Explanations",
+        "Assumptions",
+        "Summary",
+    }
     assert expected <= set(wb.sheetnames)
     for name in expected:
         assert wb[name].freeze_panes == "B2"
     plan_sheet = wb["Plan by year"]
     header = [c.value for c in plan_sheet[1]]
-    years = [r[header.index("year")] for r in plan_sheet.iter_rows(min_row=2, values_only=True)
-             if r[0] != "Total"]
+    years = [
+        r[header.index("year")]
+        for r in plan_sheet.iter_rows(min_row=2, values_only=True)
+        if r[0] != "Total"
+    ]
     assert years == sorted(years)
     assert plan_sheet.cell(plan_sheet.max_row, 1).value == "Total"
     cost_col = header.index("cost_usd") + 1
@@ -258,12 +320,14 @@ def test_points_only_project_maps_circles(tmp_path: Path) -> None:
     (tmp_path / "hazards.csv").write_text(
         "hazard_id,province,impact,cost_usd,days_manual,lon,lat\n"
         "P1,North,5,100,2,33.0,14.0\nP2,North,3,100,2,33.1,14.1\n"
-        "P3,South,1,100,2,33.2,14.05\n")
+        "P3,South,1,100,2,33.2,14.05\n"
+    )
     (tmp_path / "teams.csv").write_text("team_type,teams,days_per_year\nmanual,1,10\n")
     (tmp_path / "budget.csv").write_text("year,budget_usd\n2027,200\n")
     (tmp_path / "project.toml").write_text(
         '[plan]\nstart_year = 2027\nyears = 1\n[data]\nhazards = "hazards.csv"\n'
-        'teams = "teams.csv"\nbudget = "budget.csv"\n')
+        'teams = "teams.csv"\nbudget = "budget.csv"\n'
+    )
     result = plan(load_problem(tmp_path / "project.toml"))
     write_plan_outputs(result, prepare_report(result), tmp_path / "out")
     text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
@@ -275,13 +339,15 @@ def test_points_only_project_maps_circles(tmp_path: Path) -> None:
 
 
 def test_project_without_geometry_still_reports(tmp_path: Path) -> None:
-    (tmp_path / "hazards.csv").write_text("hazard_id,province,impact,cost_usd,days_manual\n"
-                                          "A,North,5,100,2\nB,South,3,100,2\n")
+    (tmp_path / "hazards.csv").write_text(
+        "hazard_id,province,impact,cost_usd,days_manual\nA,North,5,100,2\nB,South,3,100,2\n"
+    )
     (tmp_path / "teams.csv").write_text("team_type,teams,days_per_year\nmanual,1,10\n")
     (tmp_path / "budget.csv").write_text("year,budget_usd\n2027,100\n2028,100\n")
     (tmp_path / "project.toml").write_text(
         '[plan]\nstart_year = 2027\nyears = 2\n[data]\nhazards = "hazards.csv"\n'
-        'teams = "teams.csv"\nbudget = "budget.csv"\n')
+        'teams = "teams.csv"\nbudget = "budget.csv"\n'
+    )
     result = plan(load_problem(tmp_path / "project.toml"))
     write_plan_outputs(result, prepare_report(result), tmp_path / "out")
     text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
@@ -291,8 +357,13 @@ def test_project_without_geometry_still_reports(tmp_path: Path) -> None:
 
 
 def test_dependency_sources_are_told_apart() -> None:
-    deps = pd.DataFrame({"hazard_id": ["a", "b", "c"], "requires": ["x", "y", "z"],
-                         "source": ["roads", "explicit", "derived from road network"]})
+    deps = pd.DataFrame(
+        {
+            "hazard_id": ["a", "b", "c"],
+            "requires": ["x", "y", "z"],
+            "source": ["roads", "explicit", "derived from road network"],
+        }
+    )
     assert list(dependency_kind(deps)) == ["dep-road", "dep-explicit", "dep-road"]
     assert list(dependency_kind(deps.drop(columns="source"))) == ["dep-explicit"] * 3
 
@@ -303,13 +374,16 @@ def test_comparison_report(tmp_path: Path, planned: dict[str, Any]) -> None:
     for row in lean["per_year"]:
         row["remaining_area_m2"] = row["remaining_area_m2"] * 1.1
     summaries = {"Baseline budget": base, "Lean <years>": lean}
-    comparison = pd.DataFrame({
-        "scenario": list(summaries), "status": ["optimal", "time_limit"],
-        "objective": [base["objective"], base["objective"] * 0.8],
-        "cost_usd": [base["totals"]["cost_usd"], base["totals"]["cost_usd"] * 0.7],
-        "article5_completion_year": [base["article5"]["completion_year"], None],
-        "remaining_area_m2": [base["totals"]["remaining_area_m2"], 1.0],
-    })
+    comparison = pd.DataFrame(
+        {
+            "scenario": list(summaries),
+            "status": ["optimal", "time_limit"],
+            "objective": [base["objective"], base["objective"] * 0.8],
+            "cost_usd": [base["totals"]["cost_usd"], base["totals"]["cost_usd"] * 0.7],
+            "article5_completion_year": [base["article5"]["completion_year"], None],
+            "remaining_area_m2": [base["totals"]["remaining_area_m2"], 1.0],
+        }
+    )
     path = write_comparison_report(comparison, summaries, tmp_path / "comparison.html")
     text = path.read_text(encoding="utf-8")
     assert_offline(text)
@@ -318,8 +392,9 @@ def test_comparison_report(tmp_path: Path, planned: dict[str, Any]) -> None:
     assert "not within the plan" in text
     assert text.count("<polyline") == 2  # one remaining-area curve per scenario
     with pytest.raises(ValueError, match="lacks"):
-        write_comparison_report(comparison.drop(columns="cost_usd"), summaries,
-                                tmp_path / "bad.html")
+        write_comparison_report(
+            comparison.drop(columns="cost_usd"), summaries, tmp_path / "bad.html"
+        )
 
 
 def _sample_or_skip(name: str) -> Path:
@@ -370,12 +445,26 @@ def test_national_sample_map_stays_small(tmp_path: Path) -> None:
         pytest.skip(f"national sample does not load: {exc}")
     built = build_model(problem)
     base = ranking_baseline(problem)
-    sol = Solution(SolveStatus.TIME_LIMIT, float(base["value"].sum()), None, None, 0.0, 0.0,
-                   "highs", "baseline schedule", base,
-                   unscheduled_reasons(problem, base, built.eligibility.excluded))
-    result = PlanResult(problem, sol, base, build_workplan(problem, sol, base),
-                        build_summary(problem, sol, base, solver_options(problem), built),
-                        built)
+    sol = Solution(
+        SolveStatus.TIME_LIMIT,
+        float(base["value"].sum()),
+        None,
+        None,
+        0.0,
+        0.0,
+        "highs",
+        "baseline schedule",
+        base,
+        unscheduled_reasons(problem, base, built.eligibility.excluded),
+    )
+    result = PlanResult(
+        problem,
+        sol,
+        base,
+        build_workplan(problem, sol, base),
+        build_summary(problem, sol, base, solver_options(problem), built),
+        built,
+    )
     path = write_report(result, tmp_path / "report.html", prepare_report(result))
     assert path.stat().st_size < 5_000_000
     text = path.read_text(encoding="utf-8")
@@ -383,21 +472,40 @@ def test_national_sample_map_stays_small(tmp_path: Path) -> None:
     assert_offline(text)
 
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-                 if Path(p).exists()), None)
+CHROMIUM = next(
+    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
+)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_report_renders_in_a_headless_browser(planned: dict[str, Any], tmp_path: Path) -> None:
     assert CHROMIUM is not None
     url = (planned["out"] / "report.html").resolve().as_uri()
-    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     shot = tmp_path / "shot.png"
-    run = subprocess.run([*flags, "--enable-logging=stderr", "--v=0", f"--screenshot={shot}",
-                          "--window-size=1400,3000", url],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            *flags,
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--screenshot={shot}",
+            "--window-size=1400,3000",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     log = run.stderr
     assert "Uncaught" not in log, log
     assert ":CONSOLE" not in log, log  # any console message at all (errors log as CONSOLE)
@@ -410,26 +518,34 @@ def test_report_renders_in_a_headless_browser(planned: dict[str, Any], tmp_path:
     else:
         pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
         assert pixels.std() > 10
-    dom = subprocess.run([*flags, "--dump-dom", url], capture_output=True, text=True,
-                         timeout=120).stdout
+    dom = subprocess.run(
+        [*flags, "--dump-dom", url], capture_output=True, text=True, timeout=120
+    ).stdout
     assert 'data-script="ok"' in dom  # the page script ran to the end without an error
     # Click hazard H1 and hover it: the panel and the tooltip show its facts, as text.
     probe = tmp_path / "probe.html"
-    probe.write_text(planned["html"].replace("</body>", """<script>
+    probe.write_text(
+        planned["html"].replace(
+            "</body>",
+            """<script>
 var el = document.querySelector('#plan-map [data-id="H1"]');
 el.dispatchEvent(new MouseEvent('click', {bubbles: true}));
 el.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: 50, clientY: 50}));
 document.querySelector('#map-legend [data-toggle="un"]').click();
-</script></body>"""), encoding="utf-8")
-    dom = subprocess.run([*flags, "--dump-dom", probe.as_uri()], capture_output=True,
-                         text=True, timeout=120).stdout
-    panel = dom[dom.index('id="hazard-details"'):]
-    panel = panel[:panel.index("</aside>")]
+</script></body>""",
+        ),
+        encoding="utf-8",
+    )
+    dom = subprocess.run(
+        [*flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    panel = dom[dom.index('id="hazard-details"') :]
+    panel = panel[: panel.index("</aside>")]
     assert 'data-shown="H1"' in panel
     assert "Casualties" in panel
     assert html.escape(NASTY, quote=False) in panel
     assert NASTY not in dom
-    assert "hide-un" in dom[dom.index('id="plan-map"') - 40:dom.index('id="plan-map"') + 200]
+    assert "hide-un" in dom[dom.index('id="plan-map"') - 40 : dom.index('id="plan-map"') + 200]
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -439,9 +555,21 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 def test_workbook_opens_in_libreoffice(planned: dict[str, Any], tmp_path: Path) -> None:
     assert SOFFICE is not None
     src = planned["out"] / "workplan.xlsx"
-    run = subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                          "--convert-to", "csv", "--outdir", str(tmp_path), str(src)],
-                         capture_output=True, text=True, timeout=180)
+    run = subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stderr
     csv = tmp_path / "workplan.csv"
     assert csv.exists()

@@ -11,18 +11,29 @@ from prioritise import ProjectError, load_problem
 from tests.conftest import hazard, make_problem
 
 
-def write_project(folder: Path, *, toml: str | None = None, hazards: str | None = None,
-                  teams: str | None = None, budget: str | None = None,
-                  deps: str | None = None) -> Path:
+def write_project(
+    folder: Path,
+    *,
+    toml: str | None = None,
+    hazards: str | None = None,
+    teams: str | None = None,
+    budget: str | None = None,
+    deps: str | None = None,
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "project.toml").write_text(toml or (
-        '[plan]\nstart_year = 2027\nyears = 3\n\n[data]\nhazards = "hazards.csv"\n'
-        'teams = "teams.csv"\nbudget = "budget.csv"\ndependencies = "deps.csv"\n'))
-    (folder / "hazards.csv").write_text(hazards or (
-        "hazard_id,province,impact,cost_usd,days_manual\nA,N,1,10,1\nB,N,2,10,1\nC,S,3,10,1\n"))
+    (folder / "project.toml").write_text(
+        toml
+        or (
+            '[plan]\nstart_year = 2027\nyears = 3\n\n[data]\nhazards = "hazards.csv"\n'
+            'teams = "teams.csv"\nbudget = "budget.csv"\ndependencies = "deps.csv"\n'
+        )
+    )
+    (folder / "hazards.csv").write_text(
+        hazards
+        or ("hazard_id,province,impact,cost_usd,days_manual\nA,N,1,10,1\nB,N,2,10,1\nC,S,3,10,1\n")
+    )
     (folder / "teams.csv").write_text(teams or "team_type,teams,days_per_year\nmanual,1,10\n")
-    (folder / "budget.csv").write_text(
-        budget or "year,budget_usd\n2027,100\n2028,100\n2029,100\n")
+    (folder / "budget.csv").write_text(budget or "year,budget_usd\n2027,100\n2028,100\n2029,100\n")
     (folder / "deps.csv").write_text(deps or "hazard_id,requires\nB,A\n")
     return folder / "project.toml"
 
@@ -40,8 +51,10 @@ def test_valid_project_loads(tmp_path: Path) -> None:
 def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     path = write_project(
         tmp_path,
-        hazards=("hazard_id,province,impact,area_m2,cost_usd,days_manual\n"
-                 "A,N,1,-5,10,1\nA,N,2,,10,1\nC,,x,,10,1\nD,S,1,,-3,1\n"),
+        hazards=(
+            "hazard_id,province,impact,area_m2,cost_usd,days_manual\n"
+            "A,N,1,-5,10,1\nA,N,2,,10,1\nC,,x,,10,1\nD,S,1,,-3,1\n"
+        ),
         deps="hazard_id,requires\nA,ZZ\nC,C\n",
     )
     with pytest.raises(ProjectError) as exc:
@@ -53,15 +66,16 @@ def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     assert "hazards.csv" in text and "impact" in text and "C" in text
     path = write_project(
         tmp_path,
-        hazards=("hazard_id,province,impact,area_m2,cost_usd,days_manual\n"
-                 "A,N,1,-5,10,1\nA,N,2,,10,1\nC,,3,,10,1\nD,S,1,,-3,1\n"),
+        hazards=(
+            "hazard_id,province,impact,area_m2,cost_usd,days_manual\n"
+            "A,N,1,-5,10,1\nA,N,2,,10,1\nC,,3,,10,1\nD,S,1,,-3,1\n"
+        ),
         deps="hazard_id,requires\nA,ZZ\nC,C\n",
     )
     with pytest.raises(ProjectError) as exc:
         load_problem(path)
     found = rules(exc)
-    assert {"duplicate-id", "missing-province", "negative-area_m2",
-            "negative-cost_usd"} <= found
+    assert {"duplicate-id", "missing-province", "negative-area_m2", "negative-cost_usd"} <= found
 
 
 def test_dependency_problems_name_ids_and_print_cycles(tmp_path: Path) -> None:
@@ -89,10 +103,14 @@ def test_missing_columns_and_files(tmp_path: Path) -> None:
 
 
 def test_toml_mistakes_are_named(tmp_path: Path) -> None:
-    path = write_project(tmp_path, toml=(
-        '[plan]\nstart_year = "2027"\nyears = 3\ndiscount_rat = 0.1\n\n[data]\n'
-        'hazards = "hazards.csv"\nteams = "teams.csv"\nbudget = "budget.csv"\n'
-        '[solver]\nname = "gurobi"\n'))
+    path = write_project(
+        tmp_path,
+        toml=(
+            '[plan]\nstart_year = "2027"\nyears = 3\ndiscount_rat = 0.1\n\n[data]\n'
+            'hazards = "hazards.csv"\nteams = "teams.csv"\nbudget = "budget.csv"\n'
+            '[solver]\nname = "gurobi"\n'
+        ),
+    )
     with pytest.raises(ProjectError) as exc:
         load_problem(path)
     text = str(exc.value)
@@ -103,9 +121,13 @@ def test_toml_mistakes_are_named(tmp_path: Path) -> None:
 
 
 def test_years_outside_the_horizon(tmp_path: Path) -> None:
-    path = write_project(tmp_path, toml=(
-        '[plan]\nstart_year = 2027\nyears = 3\ndeadline_year = 2040\n\n[data]\n'
-        'hazards = "hazards.csv"\nteams = "teams.csv"\nbudget = "budget.csv"\n'))
+    path = write_project(
+        tmp_path,
+        toml=(
+            "[plan]\nstart_year = 2027\nyears = 3\ndeadline_year = 2040\n\n[data]\n"
+            'hazards = "hazards.csv"\nteams = "teams.csv"\nbudget = "budget.csv"\n'
+        ),
+    )
     with pytest.raises(ProjectError) as exc:
         load_problem(path)
     assert "plan-deadline" in rules(exc)
@@ -116,13 +138,17 @@ def test_years_outside_the_horizon(tmp_path: Path) -> None:
 
 def test_locks_that_conflict_with_each_other_or_budgets() -> None:
     with pytest.raises(ProjectError) as exc:
-        make_problem([hazard("A", 1, 150, 1, lock="must", lock_year=2027),
-                      hazard("B", 1, 100, 1, lock="must", lock_year=2027),
-                      hazard("C", 1, 10, 1, lock="must_not"),
-                      hazard("D", 1, 10, 1, lock="must"),
-                      hazard("E", 1, 10, 1, lock="must", lock_year=2027),
-                      hazard("F", 1, 10, 1, lock="must", lock_year=2028)],
-                     deps=[("D", "C"), ("E", "F")])
+        make_problem(
+            [
+                hazard("A", 1, 150, 1, lock="must", lock_year=2027),
+                hazard("B", 1, 100, 1, lock="must", lock_year=2027),
+                hazard("C", 1, 10, 1, lock="must_not"),
+                hazard("D", 1, 10, 1, lock="must"),
+                hazard("E", 1, 10, 1, lock="must", lock_year=2027),
+                hazard("F", 1, 10, 1, lock="must", lock_year=2028),
+            ],
+            deps=[("D", "C"), ("E", "F")],
+        )
     found = rules(exc)
     assert {"lock-over-budget", "lock-vs-access", "lock-order"} <= found
     over = next(f for f in exc.value.report.errors if f.rule == "lock-over-budget")
@@ -131,8 +157,11 @@ def test_locks_that_conflict_with_each_other_or_budgets() -> None:
 
 def test_deadline_that_budgets_cannot_meet() -> None:
     with pytest.raises(ProjectError) as exc:
-        make_problem([hazard("A", 1, 300, 1, article5=True)], budget=[100, 100, 100],
-                     toml={"plan": {"deadline_year": 2028}})
+        make_problem(
+            [hazard("A", 1, 300, 1, article5=True)],
+            budget=[100, 100, 100],
+            toml={"plan": {"deadline_year": 2028}},
+        )
     assert "deadline-over-budget" in rules(exc)
     assert "prioritise deadline" in next(iter(exc.value.report.errors)).fix
 
@@ -145,8 +174,9 @@ def test_strict_promotes_warnings(tmp_path: Path) -> None:
         load_problem(path, strict=True)
 
 
-def test_cli_validate_exit_codes_and_no_traceback(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_validate_exit_codes_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = write_project(tmp_path / "good")
     assert main(["validate", str(good)]) == 0
     assert "valid" in capsys.readouterr().out

@@ -115,12 +115,14 @@ def near_miss_connectors(lines: Geoms, tolerance_m: float) -> Geoms:
     if len(pi) == 0:
         return np.empty(0, dtype=object)
     start = shapely.get_coordinates(ends[pi])
-    target = shapely.get_coordinates(shapely.get_point(shapely.shortest_line(ends[pi], lines[li]),
-                                                       1))
+    target = shapely.get_coordinates(
+        shapely.get_point(shapely.shortest_line(ends[pi], lines[li]), 1)
+    )
     vertices = shapely.extract_unique_points(lines[li])
     at_vertex = shapely.distance(shapely.points(target), vertices) < VERTEX_SNAP_M
-    vertex = shapely.get_coordinates(shapely.get_point(shapely.shortest_line(
-        shapely.points(target), vertices), 1))
+    vertex = shapely.get_coordinates(
+        shapely.get_point(shapely.shortest_line(shapely.points(target), vertices), 1)
+    )
     direction = target - start
     norm = np.hypot(direction[:, 0], direction[:, 1])[:, None]
     beyond = target + direction / np.where(norm > 0, norm, 1.0) * CONNECTOR_OVERSHOOT_M
@@ -138,8 +140,9 @@ def build_network(lines: Geoms, snap_tolerance_m: float) -> RoadNetwork:
     lines = np.asarray(lines, dtype=object)
     if len(lines) == 0:
         empty = np.empty(0, dtype=np.int64)
-        return RoadNetwork(np.empty(0, dtype=object), empty, empty, empty,
-                           np.empty(0, dtype=bool), 0)
+        return RoadNetwork(
+            np.empty(0, dtype=object), empty, empty, empty, np.empty(0, dtype=bool), 0
+        )
     connectors = near_miss_connectors(lines, snap_tolerance_m)
     noded = shapely.union_all(np.concatenate([lines, connectors]))
     segments = shapely.get_parts(noded)
@@ -157,14 +160,18 @@ def build_network(lines: Geoms, snap_tolerance_m: float) -> RoadNetwork:
     if len(connectors):
         mid = shapely.line_interpolate_point(segments, 0.5, normalized=True)
         near_connector = np.zeros(n, dtype=bool)
-        near_connector[shapely.STRtree(connectors).query(
-            mid, predicate="dwithin", distance=1e-6)[0]] = True
+        near_connector[
+            shapely.STRtree(connectors).query(mid, predicate="dwithin", distance=1e-6)[0]
+        ] = True
         near_road = np.zeros(n, dtype=bool)
         near_road[shapely.STRtree(lines).query(mid, predicate="dwithin", distance=1e-6)[0]] = True
         is_connector = near_connector & ~near_road
     return RoadNetwork(
-        segments=np.asarray(segments, dtype=object), u=inverse[:n], v=inverse[n:],
-        length_mm=length_mm, connector=is_connector,
+        segments=np.asarray(segments, dtype=object),
+        u=inverse[:n],
+        v=inverse[n:],
+        length_mm=length_mm,
+        connector=is_connector,
         n_nodes=int(inverse.max()) + 1 if n else 0,
     )
 
@@ -232,5 +239,9 @@ def zone_intervals(network: RoadNetwork, zones: Geoms) -> Intervals:
     a = np.where(a <= 1, 0, a)
     b = np.where(b >= length - 1, length, b)
     order = np.lexsort((zi[owner], b, a, seg))
-    return Intervals(zone=zi[owner][order].astype(np.int64), seg=seg[order].astype(np.int64),
-                     a_mm=a[order].astype(np.int64), b_mm=b[order].astype(np.int64))
+    return Intervals(
+        zone=zi[owner][order].astype(np.int64),
+        seg=seg[order].astype(np.int64),
+        a_mm=a[order].astype(np.int64),
+        b_mm=b[order].astype(np.int64),
+    )

@@ -61,8 +61,17 @@ ACCESS_STATUSES = ("reachable", "one_blocker", "several_blockers", "off_network"
 OFF_NETWORK_MODES = ("reachable", "new_track")
 ROUTE_CHOICES = ("fewest_blockers", "shortest")
 EDGE_COLUMNS = ["hazard_id", "requires", "reason", "route_length_m", "detour_factor"]
-HAZARD_COLUMNS = ["hazard_id", "access_status", "n_blockers", "access_distance_m",
-                  "route_length_m", "shortest_route_m", "detour_factor", "base_id", "blockers"]
+HAZARD_COLUMNS = [
+    "hazard_id",
+    "access_status",
+    "n_blockers",
+    "access_distance_m",
+    "route_length_m",
+    "shortest_route_m",
+    "detour_factor",
+    "base_id",
+    "blockers",
+]
 MERGED_COLUMNS = ["hazard_id", "requires", "source"]
 BASE_ID_COLUMNS = ("base_id", "base", "name")
 SECTION = "access"
@@ -106,8 +115,9 @@ class AccessResult:
 # Settings
 
 
-def parse_access_settings(table: Mapping[str, Any], file: str,
-                          root: Path) -> tuple[AccessSettings, list[Finding]]:
+def parse_access_settings(
+    table: Mapping[str, Any], file: str, root: Path
+) -> tuple[AccessSettings, list[Finding]]:
     """Typed ``[access]`` settings and every finding about them.
 
     Unknown keys and bad values are error findings naming the key; a bad value falls back to
@@ -117,40 +127,67 @@ def parse_access_settings(table: Mapping[str, Any], file: str,
     findings: list[Finding] = []
     defaults = AccessSettings()
     if not isinstance(table, Mapping):
-        findings.append(error(file, "toml-type", f"[{SECTION}] must be a table.",
-                              f"Write it as an [{SECTION}] section."))
+        findings.append(
+            error(
+                file,
+                "toml-type",
+                f"[{SECTION}] must be a table.",
+                f"Write it as an [{SECTION}] section.",
+            )
+        )
         return defaults, findings
     allowed = {f.name for f in fields(AccessSettings)}
     unknown = sorted(set(table) - allowed)
     if unknown:
-        findings.append(error(file, "toml-unknown-key",
-                              f"Unknown key(s) in [{SECTION}]: {', '.join(unknown)}.",
-                              f"Allowed keys: {', '.join(sorted(allowed))}."))
+        findings.append(
+            error(
+                file,
+                "toml-unknown-key",
+                f"Unknown key(s) in [{SECTION}]: {', '.join(unknown)}.",
+                f"Allowed keys: {', '.join(sorted(allowed))}.",
+            )
+        )
 
     def number(key: str, default: float, minimum: float, strict: bool = False) -> float:
         if key not in table:
             return default
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            findings.append(error(file, "toml-type",
-                                  f"[{SECTION}] {key} = {value!r} is not a number.",
-                                  f"Give {key} as a number, e.g. {key} = {default:g}."))
+            findings.append(
+                error(
+                    file,
+                    "toml-type",
+                    f"[{SECTION}] {key} = {value!r} is not a number.",
+                    f"Give {key} as a number, e.g. {key} = {default:g}.",
+                )
+            )
             return default
         value = float(value)
         bad = not math.isfinite(value) or value < minimum or (strict and value <= minimum)
         if bad:
             bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
-            findings.append(error(file, "toml-value",
-                                  f"[{SECTION}] {key} = {value!r} must be finite and {bound}.",
-                                  f"e.g. {key} = {default:g}."))
+            findings.append(
+                error(
+                    file,
+                    "toml-value",
+                    f"[{SECTION}] {key} = {value!r} must be finite and {bound}.",
+                    f"e.g. {key} = {default:g}.",
+                )
+            )
             return default
         return value
 
     def choice(key: str, default: str, options: Sequence[str]) -> str:
         value = table.get(key, default)
         if not isinstance(value, str) or value not in options:
-            findings.append(error(file, "toml-value", f"[{SECTION}] {key} = {value!r}.",
-                                  f"Use one of: {', '.join(options)}."))
+            findings.append(
+                error(
+                    file,
+                    "toml-value",
+                    f"[{SECTION}] {key} = {value!r}.",
+                    f"Use one of: {', '.join(options)}.",
+                )
+            )
             return default
         return value
 
@@ -166,9 +203,15 @@ def parse_access_settings(table: Mapping[str, Any], file: str,
         value = table["crs"]
         problem = _projected_crs_problem(value)
         if problem:
-            findings.append(error(file, "toml-value", f"[{SECTION}] crs = {value!r}: {problem}",
-                                  "Give a projected CRS in metres, e.g. crs = \"EPSG:32636\", "
-                                  "or leave it out to use the UTM zone of the data."))
+            findings.append(
+                error(
+                    file,
+                    "toml-value",
+                    f"[{SECTION}] crs = {value!r}: {problem}",
+                    'Give a projected CRS in metres, e.g. crs = "EPSG:32636", '
+                    "or leave it out to use the UTM zone of the data.",
+                )
+            )
         else:
             crs = str(value)
 
@@ -176,20 +219,37 @@ def parse_access_settings(table: Mapping[str, Any], file: str,
     if "ignore" in table:
         value = table["ignore"]
         if not isinstance(value, str) or not value:
-            findings.append(error(file, "toml-type", f"[{SECTION}] ignore = {value!r} is not a "
-                                  "path.", "Give ignore as a CSV path, e.g. ignore = "
-                                  "\"access_ignore.csv\"."))
+            findings.append(
+                error(
+                    file,
+                    "toml-type",
+                    f"[{SECTION}] ignore = {value!r} is not a path.",
+                    'Give ignore as a CSV path, e.g. ignore = "access_ignore.csv".',
+                )
+            )
         else:
             path = (root / value).resolve()
             if not path.exists():
-                findings.append(error(file, "missing-file", f"[{SECTION}] ignore = '{value}' "
-                                      f"does not exist ({path}).",
-                                      "Paths are relative to the project TOML's folder."))
+                findings.append(
+                    error(
+                        file,
+                        "missing-file",
+                        f"[{SECTION}] ignore = '{value}' does not exist ({path}).",
+                        "Paths are relative to the project TOML's folder.",
+                    )
+                )
             ignore = path
 
-    settings = AccessSettings(snap_tolerance_m=snap, max_walk_m=walk, block_buffer_m=buffer,
-                              detour_factor=detour, off_network=off, crs=crs, ignore=ignore,
-                              route_choice=route)
+    settings = AccessSettings(
+        snap_tolerance_m=snap,
+        max_walk_m=walk,
+        block_buffer_m=buffer,
+        detour_factor=detour,
+        off_network=off,
+        crs=crs,
+        ignore=ignore,
+        route_choice=route,
+    )
     return settings, findings
 
 
@@ -215,14 +275,25 @@ def read_ignore(path: Path) -> tuple[pd.DataFrame, list[Finding]]:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        findings.append(error(path.name, "access-ignore", f"Cannot read the ignore file: {exc}",
-                              "Write it as a CSV with columns hazard_id,requires."))
+        findings.append(
+            error(
+                path.name,
+                "access-ignore",
+                f"Cannot read the ignore file: {exc}",
+                "Write it as a CSV with columns hazard_id,requires.",
+            )
+        )
         return pd.DataFrame(columns=["hazard_id", "requires"]), findings
     missing = [c for c in ("hazard_id", "requires") if c not in table.columns]
     if missing:
-        findings.append(error(path.name, "access-ignore",
-                              f"The ignore file lacks column(s) {', '.join(missing)}.",
-                              "Write it as a CSV with columns hazard_id,requires."))
+        findings.append(
+            error(
+                path.name,
+                "access-ignore",
+                f"The ignore file lacks column(s) {', '.join(missing)}.",
+                "Write it as a CSV with columns hazard_id,requires.",
+            )
+        )
         return pd.DataFrame(columns=["hazard_id", "requires"]), findings
     return table[["hazard_id", "requires"]].copy(), findings
 
@@ -271,8 +342,12 @@ class _Route:
     blockers: list[tuple[int, int]] = field(default_factory=list)  # (hazard, segment)
 
 
-def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
-                  bases: gpd.GeoDataFrame | None, settings: AccessSettings) -> AccessResult:
+def derive_access(
+    hazards: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame | None,
+    settings: AccessSettings,
+) -> AccessResult:
     """Derive access dependencies from roads, hazard polygons and bases.
 
     ``hazards`` needs ``hazard_id`` and a geometry (polygons; points work too), ``roads``
@@ -294,14 +369,27 @@ def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         return now
 
     if "hazard_id" not in hazards.columns:
-        findings.append(error(SOURCE, "access-hazard-id", "The hazards have no hazard_id column.",
-                              "Name the id column hazard_id (or map it under [columns])."))
+        findings.append(
+            error(
+                SOURCE,
+                "access-hazard-id",
+                "The hazards have no hazard_id column.",
+                "Name the id column hazard_id (or map it under [columns]).",
+            )
+        )
         return _failed(findings, settings, stage, t_start)
     ids = hazards["hazard_id"].astype(str).str.strip().tolist()
     duplicated = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicated:
-        findings.append(error(SOURCE, "access-hazard-id", "Duplicate hazard ids.",
-                              "Give every hazard its own id.", ids=duplicated))
+        findings.append(
+            error(
+                SOURCE,
+                "access-hazard-id",
+                "Duplicate hazard ids.",
+                "Give every hazard its own id.",
+                ids=duplicated,
+            )
+        )
         return _failed(findings, settings, stage, t_start)
 
     layers = {"hazards": hazards, "roads": roads}
@@ -309,9 +397,14 @@ def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         layers["bases"] = bases
     for name, layer in layers.items():
         if len(layer) and layer.crs is None:
-            findings.append(error(SOURCE, "access-crs", f"The {name} layer has no CRS.",
-                                  "Set the CRS of the file (e.g. a .prj next to a shapefile), "
-                                  "or [data] crs."))
+            findings.append(
+                error(
+                    SOURCE,
+                    "access-crs",
+                    f"The {name} layer has no CRS.",
+                    "Set the CRS of the file (e.g. a .prj next to a shapefile), or [data] crs.",
+                )
+            )
     if any(f.severity == "error" for f in findings):
         return _failed(findings, settings, stage, t_start, ids)
 
@@ -322,29 +415,44 @@ def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
 
     lines, not_lines = prepare_lines(data.roads)
     if not_lines:
-        findings.append(warning(SOURCE, "access-roads",
-                                f"{not_lines} road geometries are not lines and were ignored.",
-                                "Give roads as LineStrings or MultiLineStrings."))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-roads",
+                f"{not_lines} road geometries are not lines and were ignored.",
+                "Give roads as LineStrings or MultiLineStrings.",
+            )
+        )
     network = build_network(lines, settings.snap_tolerance_m)
     if network.n_segments == 0:
-        findings.append(warning(SOURCE, "access-roads", "There are no roads; every hazard is "
-                                "off the network and no dependency is derived.",
-                                "Give [data] roads to derive access from geometry."))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-roads",
+                "There are no roads; every hazard is off the network and no dependency is derived.",
+                "Give [data] roads to derive access from geometry.",
+            )
+        )
     t = lap("network", t)
 
     geoms = data.hazards
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():
-        findings.append(warning(SOURCE, "access-geometry", f"{int(empty.sum())} hazards have no "
-                                "geometry; they are treated as off the network.",
-                                "Give every hazard a polygon or a point.",
-                                ids=[ids[i] for i in np.flatnonzero(empty)]))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-geometry",
+                f"{int(empty.sum())} hazards have no "
+                "geometry; they are treated as off the network.",
+                "Give every hazard a polygon or a point.",
+                ids=[ids[i] for i in np.flatnonzero(empty)],
+            )
+        )
     invalid = ~empty & ~shapely.is_valid(geoms)
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-    zones = shapely.buffer(geoms, settings.block_buffer_m) if settings.block_buffer_m > 0 \
-        else geoms
+    zones = shapely.buffer(geoms, settings.block_buffer_m) if settings.block_buffer_m > 0 else geoms
     intervals = zone_intervals(network, zones)
     t = lap("zones", t)
 
@@ -357,17 +465,23 @@ def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
     used = set(usable.tolist())
     far_bases = [b for i, b in enumerate(data.base_ids) if i not in used]
     if far_bases:
-        findings.append(warning(SOURCE, "access-base-off-network",
-                                f"{len(far_bases)} base(s) are more than {settings.max_walk_m:g} "
-                                "m from any road and were not used.",
-                                "Move the bases onto the road network or add the road to them.",
-                                ids=far_bases))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-base-off-network",
+                f"{len(far_bases)} base(s) are more than {settings.max_walk_m:g} "
+                "m from any road and were not used.",
+                "Move the bases onto the road network or add the road to them.",
+                ids=far_bases,
+            )
+        )
     routes = _route_all(network, graph, intervals, hazard_at, base_at, usable, settings)
     t = lap("routes", t)
 
     raw = [(h, x, s) for h, r in enumerate(routes) for x, s in r.blockers]
-    edges, cycle_findings, dropped = _break_cycles(raw, routes, ids, network, data.base_ids,
-                                                   settings)
+    edges, cycle_findings, dropped = _break_cycles(
+        raw, routes, ids, network, data.base_ids, settings
+    )
     findings.extend(cycle_findings)
     table = _hazard_table(ids, routes, hazard_at, data.base_ids)
     findings.extend(_status_findings(table, settings, usable, bases is None))
@@ -384,7 +498,8 @@ def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         "off_network": int(counts.get("off_network", 0)),
         "unreachable": int(counts.get("unreachable", 0)),
         "needs_new_track": int(counts.get("off_network", 0))
-        if settings.off_network == "new_track" else 0,
+        if settings.off_network == "new_track"
+        else 0,
         "n_hazards": len(ids),
         "n_edges": len(edges),
         "n_mutual_edges_dropped": dropped,
@@ -400,33 +515,62 @@ def derive_access(hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         "stage_seconds": stage,
         "seconds": round(time.perf_counter() - t_start, 3),
     }
-    return AccessResult(edges=edges, hazards=table, network=network_gdf, summary=summary,
-                        findings=findings)
+    return AccessResult(
+        edges=edges, hazards=table, network=network_gdf, summary=summary, findings=findings
+    )
 
 
-def _failed(findings: list[Finding], settings: AccessSettings, stage: dict[str, float],
-            t_start: float, ids: Sequence[str] = ()) -> AccessResult:
+def _failed(
+    findings: list[Finding],
+    settings: AccessSettings,
+    stage: dict[str, float],
+    t_start: float,
+    ids: Sequence[str] = (),
+) -> AccessResult:
     """The result when input errors stop the derivation: empty tables, the findings."""
     summary: dict[str, Any] = {
-        "reachable_now": 0, "behind_one_blocker": 0, "behind_several": 0, "off_network": 0,
-        "unreachable": 0, "needs_new_track": 0, "n_hazards": len(ids), "n_edges": 0,
-        "n_mutual_edges_dropped": 0, "n_bases": 0, "n_bases_used": 0, "crs": None,
-        "n_segments": 0, "n_nodes": 0, "n_connectors": 0, "n_blocked_segments": 0,
-        "route_choice": settings.route_choice, "detour_factor": settings.detour_factor,
-        "stage_seconds": stage, "seconds": round(time.perf_counter() - t_start, 3),
+        "reachable_now": 0,
+        "behind_one_blocker": 0,
+        "behind_several": 0,
+        "off_network": 0,
+        "unreachable": 0,
+        "needs_new_track": 0,
+        "n_hazards": len(ids),
+        "n_edges": 0,
+        "n_mutual_edges_dropped": 0,
+        "n_bases": 0,
+        "n_bases_used": 0,
+        "crs": None,
+        "n_segments": 0,
+        "n_nodes": 0,
+        "n_connectors": 0,
+        "n_blocked_segments": 0,
+        "route_choice": settings.route_choice,
+        "detour_factor": settings.detour_factor,
+        "stage_seconds": stage,
+        "seconds": round(time.perf_counter() - t_start, 3),
     }
-    network = gpd.GeoDataFrame({"segment_id": pd.Series([], dtype=str),
-                                "length_m": pd.Series([], dtype=float),
-                                "blocked_by": pd.Series([], dtype=str),
-                                "connector": pd.Series([], dtype=bool)},
-                               geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-    return AccessResult(edges=pd.DataFrame(columns=EDGE_COLUMNS),
-                        hazards=pd.DataFrame(columns=HAZARD_COLUMNS), network=network,
-                        summary=summary, findings=findings)
+    network = gpd.GeoDataFrame(
+        {
+            "segment_id": pd.Series([], dtype=str),
+            "length_m": pd.Series([], dtype=float),
+            "blocked_by": pd.Series([], dtype=str),
+            "connector": pd.Series([], dtype=bool),
+        },
+        geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+    )
+    return AccessResult(
+        edges=pd.DataFrame(columns=EDGE_COLUMNS),
+        hazards=pd.DataFrame(columns=HAZARD_COLUMNS),
+        network=network,
+        summary=summary,
+        findings=findings,
+    )
 
 
-def _working_crs(settings: AccessSettings, roads: gpd.GeoDataFrame,
-                 hazards: gpd.GeoDataFrame) -> CRS:
+def _working_crs(
+    settings: AccessSettings, roads: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame
+) -> CRS:
     """``[access] crs``, else the UTM zone (WGS 84, standard 6° zones) of the centre of the
     roads' extent, or of the hazards' when there are no roads."""
     if settings.crs:
@@ -437,18 +581,26 @@ def _working_crs(settings: AccessSettings, roads: gpd.GeoDataFrame,
         bounds = layer.geometry.total_bounds
         if not np.isfinite(bounds).all():
             continue
-        west, south, east, north = (bounds if CRS.from_user_input(layer.crs).is_geographic
-                                    else Transformer.from_crs(layer.crs, "EPSG:4326",
-                                                              always_xy=True)
-                                    .transform_bounds(*bounds))
+        west, south, east, north = (
+            bounds
+            if CRS.from_user_input(layer.crs).is_geographic
+            else Transformer.from_crs(layer.crs, "EPSG:4326", always_xy=True).transform_bounds(
+                *bounds
+            )
+        )
         lon, lat = (west + east) / 2.0, (south + north) / 2.0
         zone = min(60, max(1, math.floor((lon + 180.0) / 6.0) + 1))
         return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
     return CRS.from_epsg(3857)
 
 
-def _project(ids: list[str], hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
-             bases: gpd.GeoDataFrame | None, crs: CRS) -> _Inputs:
+def _project(
+    ids: list[str],
+    hazards: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame | None,
+    crs: CRS,
+) -> _Inputs:
     def arr(layer: gpd.GeoDataFrame | None) -> np.ndarray:
         if layer is None or len(layer) == 0:
             return np.empty(0, dtype=object)
@@ -461,10 +613,13 @@ def _project(ids: list[str], hazards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         if column is None:
             base_ids = [f"B{i + 1}" for i in range(len(bases))]
         else:
-            base_ids = [str(v) if pd.notna(v) and str(v).strip() else f"B{i + 1}"
-                        for i, v in enumerate(bases[column].tolist())]
-    return _Inputs(ids=ids, hazards=arr(hazards), roads=arr(roads), base_ids=base_ids,
-                   bases=arr(bases))
+            base_ids = [
+                str(v) if pd.notna(v) and str(v).strip() else f"B{i + 1}"
+                for i, v in enumerate(bases[column].tolist())
+            ]
+    return _Inputs(
+        ids=ids, hazards=arr(hazards), roads=arr(roads), base_ids=base_ids, bases=arr(bases)
+    )
 
 
 def _build_graph(network: RoadNetwork, iv: Intervals) -> _Graph:
@@ -473,8 +628,9 @@ def _build_graph(network: RoadNetwork, iv: Intervals) -> _Graph:
     intervals: dict[int, list[tuple[int, int, int]]] = {}
     inside_sets: dict[int, set[int]] = {}
     u_of, v_of, length = network.u, network.v, network.length_mm
-    for h, s, a, b in zip(iv.zone.tolist(), iv.seg.tolist(), iv.a_mm.tolist(),
-                          iv.b_mm.tolist(), strict=True):
+    for h, s, a, b in zip(
+        iv.zone.tolist(), iv.seg.tolist(), iv.a_mm.tolist(), iv.b_mm.tolist(), strict=True
+    ):
         intervals.setdefault(s, []).append((h, a, b))
         if a == 0:
             inside_sets.setdefault(int(u_of[s]), set()).add(h)
@@ -483,9 +639,9 @@ def _build_graph(network: RoadNetwork, iv: Intervals) -> _Graph:
     inside = {n: frozenset(hs) for n, hs in inside_sets.items()}
     none: frozenset[int] = frozenset()
     adj: list[list[tuple[int, int, int, tuple[tuple[int, int], ...], int]]] = [
-        [] for _ in range(network.n_nodes)]
-    for s, (u, v, w) in enumerate(zip(u_of.tolist(), v_of.tolist(), length.tolist(),
-                                      strict=True)):
+        [] for _ in range(network.n_nodes)
+    ]
+    for s, (u, v, w) in enumerate(zip(u_of.tolist(), v_of.tolist(), length.tolist(), strict=True)):
         if u == v:
             continue
         ivs = intervals.get(s, [])
@@ -496,21 +652,28 @@ def _build_graph(network: RoadNetwork, iv: Intervals) -> _Graph:
     return _Graph(n_nodes=network.n_nodes, adj=adj, intervals=intervals, inside=inside)
 
 
-def _entered(ivs: Sequence[tuple[int, int, int]], lo: int, hi: int, skip: Iterable[int],
-             seg: int, reverse: bool) -> tuple[tuple[int, int], ...]:
+def _entered(
+    ivs: Sequence[tuple[int, int, int]],
+    lo: int,
+    hi: int,
+    skip: Iterable[int],
+    seg: int,
+    reverse: bool,
+) -> tuple[tuple[int, int], ...]:
     """Hazards (with ``seg``) whose zone meets positions ``lo..hi`` of a segment, once each,
     in walking order; hazards in ``skip`` are left out."""
     skipped = set(skip)
     out: list[tuple[int, int]] = []
-    for h, a, b in (reversed(ivs) if reverse else ivs):
+    for h, a, b in reversed(ivs) if reverse else ivs:
         if a <= hi and b >= lo and h not in skipped:
             skipped.add(h)
             out.append((h, seg))
     return tuple(out)
 
 
-def _sources(network: RoadNetwork, graph: _Graph, base_at: Located,
-             usable: np.ndarray) -> list[tuple[int, int, int, tuple[tuple[int, int], ...]]]:
+def _sources(
+    network: RoadNetwork, graph: _Graph, base_at: Located, usable: np.ndarray
+) -> list[tuple[int, int, int, tuple[tuple[int, int], ...]]]:
     """Start labels (node, length, base, entered) from each usable base to both ends of its
     segment; a base inside a zone enters that hazard."""
     out = []
@@ -523,8 +686,9 @@ def _sources(network: RoadNetwork, graph: _Graph, base_at: Located,
     return out
 
 
-def _pareto(graph: _Graph, sources: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]]
-            ) -> list[list[_Label]]:
+def _pareto(
+    graph: _Graph, sources: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]]
+) -> list[list[_Label]]:
     """Every non-dominated (hazards entered, length) label at every node, one search.
 
     Labels are settled in lexicographic order (entered, length), so a label is kept exactly
@@ -550,14 +714,23 @@ def _pareto(graph: _Graph, sources: Sequence[tuple[int, int, int, tuple[tuple[in
         for v, w, dk, arc_entered, _s in adj[node]:
             total = length + w
             if total < best[v]:
-                push(heap, (k + dk, total, next(counter), v, base,
-                            entered + arc_entered if dk else entered))
+                push(
+                    heap,
+                    (
+                        k + dk,
+                        total,
+                        next(counter),
+                        v,
+                        base,
+                        entered + arc_entered if dk else entered,
+                    ),
+                )
     return fronts
 
 
-def _shortest_tree(graph: _Graph,
-                   sources: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]]
-                   ) -> tuple[list[float], list[int], list[tuple[tuple[int, int], ...]]]:
+def _shortest_tree(
+    graph: _Graph, sources: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]]
+) -> tuple[list[float], list[int], list[tuple[tuple[int, int], ...]]]:
     """Shortest routes ignoring hazards, with ties broken by node and source order only, so
     the chosen route never depends on the hazards. Returns length, base and the hazards
     entered along it, per node."""
@@ -586,8 +759,15 @@ def _shortest_tree(graph: _Graph,
     return dist, base, entered
 
 
-def _route_all(network: RoadNetwork, graph: _Graph, iv: Intervals, hazard_at: Located,
-               base_at: Located, usable: np.ndarray, settings: AccessSettings) -> list[_Route]:
+def _route_all(
+    network: RoadNetwork,
+    graph: _Graph,
+    iv: Intervals,
+    hazard_at: Located,
+    base_at: Located,
+    usable: np.ndarray,
+    settings: AccessSettings,
+) -> list[_Route]:
     """The chosen route of every hazard (see the module docstring, rule 4)."""
     n = len(hazard_at.seg)
     routes: list[_Route] = []
@@ -599,8 +779,9 @@ def _route_all(network: RoadNetwork, graph: _Graph, iv: Intervals, hazard_at: Lo
 
     # Targets: the hazard's zone on each segment it meets, else its nearest road point.
     targets: dict[int, list[tuple[int, int, int]]] = {}
-    for h, s, a, b in zip(iv.zone.tolist(), iv.seg.tolist(), iv.a_mm.tolist(),
-                          iv.b_mm.tolist(), strict=True):
+    for h, s, a, b in zip(
+        iv.zone.tolist(), iv.seg.tolist(), iv.a_mm.tolist(), iv.b_mm.tolist(), strict=True
+    ):
         targets.setdefault(h, []).append((s, a, b))
     bases_on: dict[int, list[tuple[int, int]]] = {}
     for j in usable.tolist():
@@ -617,18 +798,26 @@ def _route_all(network: RoadNetwork, graph: _Graph, iv: Intervals, hazard_at: Lo
         if not on_network[h]:
             routes.append(_Route("off_network"))
             continue
-        own = targets.get(h) or [(int(hazard_at.seg[h]), int(hazard_at.pos_mm[h]),
-                                  int(hazard_at.pos_mm[h]))]
+        own = targets.get(h) or [
+            (int(hazard_at.seg[h]), int(hazard_at.pos_mm[h]), int(hazard_at.pos_mm[h]))
+        ]
         # Ways in, in a fixed order: (node or -1, base or -1, length, entered on the way).
         ways: list[tuple[int, int, int, tuple[tuple[int, int], ...]]] = []
         for s, a, b in own:
             w = int(network.length_mm[s])
             ivs = graph.intervals.get(s, [])
             u, v = int(network.u[s]), int(network.v[s])
-            ways.append((u, -1, a, _entered(ivs, 0, a, graph.inside.get(u, none) | {h}, s,
-                                            reverse=False)))
-            ways.append((v, -1, w - b, _entered(ivs, b, w, graph.inside.get(v, none) | {h}, s,
-                                                reverse=True)))
+            ways.append(
+                (u, -1, a, _entered(ivs, 0, a, graph.inside.get(u, none) | {h}, s, reverse=False))
+            )
+            ways.append(
+                (
+                    v,
+                    -1,
+                    w - b,
+                    _entered(ivs, b, w, graph.inside.get(v, none) | {h}, s, reverse=True),
+                )
+            )
             for j, p in bases_on.get(s, []):
                 if p <= a:
                     ways.append((-1, j, a - p, _entered(ivs, p, a, {h}, s, reverse=False)))
@@ -677,16 +866,28 @@ def _route_all(network: RoadNetwork, graph: _Graph, iv: Intervals, hazard_at: Lo
             if x not in seen:
                 seen.add(x)
                 blockers.append((x, s))
-        status = ("reachable", "one_blocker")[len(blockers)] if len(blockers) < 2 \
-            else "several_blockers"
-        routes.append(_Route(status, length_mm=best[1], shortest_mm=d0, free_mm=free,
-                             base=best[2], blockers=blockers))
+        status = (
+            ("reachable", "one_blocker")[len(blockers)] if len(blockers) < 2 else "several_blockers"
+        )
+        routes.append(
+            _Route(
+                status,
+                length_mm=best[1],
+                shortest_mm=d0,
+                free_mm=free,
+                base=best[2],
+                blockers=blockers,
+            )
+        )
     return routes
 
 
-def _best_way(ways: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]],
-              fronts: list[list[_Label]], budget: float, free_only: bool
-              ) -> tuple[int, float, int, tuple[tuple[int, int], ...]] | None:
+def _best_way(
+    ways: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]],
+    fronts: list[list[_Label]],
+    budget: float,
+    free_only: bool,
+) -> tuple[int, float, int, tuple[tuple[int, int], ...]] | None:
     """The way in with the fewest hazards entered, then the shortest, within ``budget``."""
     best: tuple[int, float, int, tuple[tuple[int, int], ...]] | None = None
     for node, j, extra, ent in ways:
@@ -708,28 +909,40 @@ def _best_way(ways: Sequence[tuple[int, int, int, tuple[tuple[int, int], ...]]],
     return best
 
 
-def _break_cycles(raw: list[tuple[int, int, int]], routes: Sequence[_Route],
-                  ids: Sequence[str], network: RoadNetwork, base_ids: Sequence[str],
-                  settings: AccessSettings) -> tuple[pd.DataFrame, list[Finding], int]:
+def _break_cycles(
+    raw: list[tuple[int, int, int]],
+    routes: Sequence[_Route],
+    ids: Sequence[str],
+    network: RoadNetwork,
+    base_ids: Sequence[str],
+    settings: AccessSettings,
+) -> tuple[pd.DataFrame, list[Finding], int]:
     """Edges as a table, without the edges inside strongly connected components (hazards
     that block each other), which are reported so they can be cleared together."""
     graph: nx.DiGraph = nx.DiGraph()
     graph.add_edges_from((h, x) for h, x, _ in raw)
     findings: list[Finding] = []
     group: dict[int, int] = {}
-    components = [sorted(c, key=lambda i: ids[i])
-                  for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    components = [
+        sorted(c, key=lambda i: ids[i])
+        for c in nx.strongly_connected_components(graph)
+        if len(c) > 1
+    ]
     for g, members in enumerate(sorted(components, key=lambda c: [ids[i] for i in c])):
         for m in members:
             group[m] = g
         names = [ids[m] for m in members]
-        findings.append(warning(
-            SOURCE, "access-mutual-blocking",
-            f"{len(names)} hazards block each other's access ({', '.join(names[:4])}"
-            f"{', ...' if len(names) > 4 else ''}); their dependencies on each other were "
-            "dropped so they can be cleared together.",
-            "Plan them as one task, or add explicit dependencies if one must come first.",
-            ids=names))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-mutual-blocking",
+                f"{len(names)} hazards block each other's access ({', '.join(names[:4])}"
+                f"{', ...' if len(names) > 4 else ''}); their dependencies on each other were "
+                "dropped so they can be cleared together.",
+                "Plan them as one task, or add explicit dependencies if one must come first.",
+                ids=names,
+            )
+        )
     rows = []
     dropped = 0
     for h, x, s in raw:
@@ -737,12 +950,15 @@ def _break_cycles(raw: list[tuple[int, int, int]], routes: Sequence[_Route],
             dropped += 1
             continue
         r = routes[h]
-        rows.append({
-            "hazard_id": ids[h], "requires": ids[x],
-            "reason": _reason(r, s, network, base_ids, settings),
-            "route_length_m": round(r.length_mm / 1000.0, 3),
-            "detour_factor": _ratio(r.free_mm, r.shortest_mm),
-        })
+        rows.append(
+            {
+                "hazard_id": ids[h],
+                "requires": ids[x],
+                "reason": _reason(r, s, network, base_ids, settings),
+                "route_length_m": round(r.length_mm / 1000.0, 3),
+                "detour_factor": _ratio(r.free_mm, r.shortest_mm),
+            }
+        )
     edges = pd.DataFrame(rows, columns=EDGE_COLUMNS)
     edges = edges.sort_values(["hazard_id", "requires"], kind="stable", ignore_index=True)
     return edges, findings, dropped
@@ -754,79 +970,96 @@ def _ratio(free_mm: float, shortest_mm: float) -> float:
     return round(free_mm / shortest_mm, 3)
 
 
-def _reason(route: _Route, seg: int, network: RoadNetwork, base_ids: Sequence[str],
-            settings: AccessSettings) -> str:
+def _reason(
+    route: _Route, seg: int, network: RoadNetwork, base_ids: Sequence[str], settings: AccessSettings
+) -> str:
     which = "shortest" if route.length_mm <= route.shortest_mm else "least-blocked"
     base = base_ids[route.base] if 0 <= route.base < len(base_ids) else "?"
     head = f"on the {which} route from base {base} (segment {_segment_id(seg)})"
     if route.free_mm == INF:
         return f"{head}; no unblocked route exists"
     ratio = route.free_mm / route.shortest_mm if route.shortest_mm else math.inf
-    return (f"{head}; the unblocked bypass is {ratio:.2f}x longer "
-            f"(> {settings.detour_factor:g}x)")
+    return f"{head}; the unblocked bypass is {ratio:.2f}x longer (> {settings.detour_factor:g}x)"
 
 
 def _segment_id(seg: int) -> str:
     return f"S{seg + 1}"
 
 
-def _hazard_table(ids: Sequence[str], routes: Sequence[_Route], hazard_at: Located,
-                  base_ids: Sequence[str]) -> pd.DataFrame:
+def _hazard_table(
+    ids: Sequence[str], routes: Sequence[_Route], hazard_at: Located, base_ids: Sequence[str]
+) -> pd.DataFrame:
     def metres(mm: float) -> float:
         return round(mm / 1000.0, 3) if mm != INF else math.nan
 
     rows = []
     for i, r in enumerate(routes):
         distance = float(hazard_at.distance_m[i])
-        rows.append({
-            "hazard_id": ids[i],
-            "access_status": r.status,
-            "n_blockers": len(r.blockers),
-            "access_distance_m": round(distance, 3) if math.isfinite(distance) else math.nan,
-            "route_length_m": metres(r.length_mm),
-            "shortest_route_m": metres(r.shortest_mm),
-            "detour_factor": _ratio(r.free_mm, r.shortest_mm),
-            "base_id": base_ids[r.base] if 0 <= r.base < len(base_ids) else "",
-            "blockers": ",".join(ids[x] for x, _ in r.blockers),
-        })
+        rows.append(
+            {
+                "hazard_id": ids[i],
+                "access_status": r.status,
+                "n_blockers": len(r.blockers),
+                "access_distance_m": round(distance, 3) if math.isfinite(distance) else math.nan,
+                "route_length_m": metres(r.length_mm),
+                "shortest_route_m": metres(r.shortest_mm),
+                "detour_factor": _ratio(r.free_mm, r.shortest_mm),
+                "base_id": base_ids[r.base] if 0 <= r.base < len(base_ids) else "",
+                "blockers": ",".join(ids[x] for x, _ in r.blockers),
+            }
+        )
     table = pd.DataFrame(rows, columns=HAZARD_COLUMNS)
     table["n_blockers"] = table["n_blockers"].astype("int64")
     return table
 
 
-def _status_findings(table: pd.DataFrame, settings: AccessSettings, usable: np.ndarray,
-                     no_bases: bool) -> list[Finding]:
+def _status_findings(
+    table: pd.DataFrame, settings: AccessSettings, usable: np.ndarray, no_bases: bool
+) -> list[Finding]:
     findings: list[Finding] = []
     if len(usable) == 0 and len(table):
         why = "No bases were given" if no_bases else "No base is on the road network"
-        findings.append(warning(
-            SOURCE, "access-no-bases",
-            f"{why}, so no route can be traced: no dependency is derived from geometry.",
-            "Give [data] bases (points where teams start) to derive access dependencies."))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-no-bases",
+                f"{why}, so no route can be traced: no dependency is derived from geometry.",
+                "Give [data] bases (points where teams start) to derive access dependencies.",
+            )
+        )
     off = table.loc[table["access_status"] == "off_network", "hazard_id"].tolist()
     if off:
         if settings.off_network == "new_track":
-            message = (f"{len(off)} hazards are more than {settings.max_walk_m:g} m from any road "
-                       "and need a new track; no dependency is derived for them.")
+            message = (
+                f"{len(off)} hazards are more than {settings.max_walk_m:g} m from any road "
+                "and need a new track; no dependency is derived for them."
+            )
             fix = "Add the tracks to the roads, or explicit dependencies if a track is blocked."
         else:
-            message = (f"{len(off)} hazards are more than {settings.max_walk_m:g} m from any road; "
-                       "they are treated as reached on foot, with no dependency.")
-            fix = "Add missing tracks to the roads, or set [access] off_network = \"new_track\"."
+            message = (
+                f"{len(off)} hazards are more than {settings.max_walk_m:g} m from any road; "
+                "they are treated as reached on foot, with no dependency."
+            )
+            fix = 'Add missing tracks to the roads, or set [access] off_network = "new_track".'
         findings.append(warning(SOURCE, "access-off-network", message, fix, ids=off))
     unreachable = table.loc[table["access_status"] == "unreachable", "hazard_id"].tolist()
     if unreachable:
-        findings.append(warning(
-            SOURCE, "access-unreachable",
-            f"{len(unreachable)} hazards are on roads not connected to any base; no dependency "
-            "is derived for them.",
-            "Check for gaps in the road network (see access_network.geojson) or add a base.",
-            ids=unreachable))
+        findings.append(
+            warning(
+                SOURCE,
+                "access-unreachable",
+                f"{len(unreachable)} hazards are on roads not connected to any base; no dependency "
+                "is derived for them.",
+                "Check for gaps in the road network (see access_network.geojson) or add a base.",
+                ids=unreachable,
+            )
+        )
     return findings
 
 
-def _network_frame(network: RoadNetwork, iv: Intervals, ids: Sequence[str],
-                   crs: CRS) -> gpd.GeoDataFrame:
+def _network_frame(
+    network: RoadNetwork, iv: Intervals, ids: Sequence[str], crs: CRS
+) -> gpd.GeoDataFrame:
     blocked: dict[int, set[str]] = {}
     for h, s in zip(iv.zone.tolist(), iv.seg.tolist(), strict=True):
         blocked.setdefault(s, set()).add(ids[h])
@@ -847,8 +1080,9 @@ def _network_frame(network: RoadNetwork, iv: Intervals, ids: Sequence[str],
 # Merging with hand-made dependencies
 
 
-def merge_dependencies(derived: pd.DataFrame, explicit: pd.DataFrame | None,
-                       ignore: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Finding]]:
+def merge_dependencies(
+    derived: pd.DataFrame, explicit: pd.DataFrame | None, ignore: pd.DataFrame | None
+) -> tuple[pd.DataFrame, list[Finding]]:
     """Derived edges minus ``ignore``, plus ``explicit`` ones: hazard_id, requires, source.
 
     ``source`` is "derived", "explicit" or "both". Explicit edges win:
@@ -870,11 +1104,15 @@ def merge_dependencies(derived: pd.DataFrame, explicit: pd.DataFrame | None,
 
     unmatched = sorted(ignore_pairs - derived_pairs)
     if unmatched:
-        findings.append(warning(
-            "access ignore", "access-ignore-unmatched",
-            f"{len(unmatched)} ignore row(s) match no derived access dependency.",
-            "Check the ids (hazard_id needs requires); ignore only removes derived edges.",
-            ids=[f"{h} requires {r}" for h, r in unmatched]))
+        findings.append(
+            warning(
+                "access ignore",
+                "access-ignore-unmatched",
+                f"{len(unmatched)} ignore row(s) match no derived access dependency.",
+                "Check the ids (hazard_id needs requires); ignore only removes derived edges.",
+                ids=[f"{h} requires {r}" for h, r in unmatched],
+            )
+        )
     kept = derived_pairs - ignore_pairs
 
     graph: nx.DiGraph = nx.DiGraph()
@@ -883,41 +1121,62 @@ def merge_dependencies(derived: pd.DataFrame, explicit: pd.DataFrame | None,
     for c, members in enumerate(nx.strongly_connected_components(graph)):
         for m in members:
             component[m] = c
-    contradicting = sorted(p for p in kept - explicit_pairs
-                           if p[0] != p[1] and component[p[0]] == component[p[1]])
+    contradicting = sorted(
+        p for p in kept - explicit_pairs if p[0] != p[1] and component[p[0]] == component[p[1]]
+    )
     if contradicting:
-        findings.append(warning(
-            "access_edges.csv", "access-contradicts-explicit",
-            f"{len(contradicting)} derived access dependencies form cycles with the explicit "
-            "ones and were dropped (explicit dependencies win).",
-            "Check the explicit dependencies of these hazards; list the derived edges in the "
-            "[access] ignore file to silence this.",
-            ids=[f"{h} requires {r}" for h, r in contradicting]))
+        findings.append(
+            warning(
+                "access_edges.csv",
+                "access-contradicts-explicit",
+                f"{len(contradicting)} derived access dependencies form cycles with the explicit "
+                "ones and were dropped (explicit dependencies win).",
+                "Check the explicit dependencies of these hazards; list the derived edges in the "
+                "[access] ignore file to silence this.",
+                ids=[f"{h} requires {r}" for h, r in contradicting],
+            )
+        )
     kept -= set(contradicting)
 
     rows = []
     for pair in sorted(kept | explicit_pairs):
-        source = "both" if pair in kept and pair in explicit_pairs else (
-            "derived" if pair in kept else "explicit")
+        source = (
+            "both"
+            if pair in kept and pair in explicit_pairs
+            else ("derived" if pair in kept else "explicit")
+        )
         rows.append((pair[0], pair[1], source))
     return pd.DataFrame(rows, columns=MERGED_COLUMNS), findings
 
 
-def _pairs(table: pd.DataFrame | None, file: str,
-           findings: list[Finding]) -> set[tuple[str, str]]:
+def _pairs(table: pd.DataFrame | None, file: str, findings: list[Finding]) -> set[tuple[str, str]]:
     if table is None or len(table) == 0:
         return set()
     missing = [c for c in ("hazard_id", "requires") if c not in table.columns]
     if missing:
-        findings.append(error(file, "missing-column",
-                              f"Column(s) {', '.join(missing)} missing.",
-                              "Give the columns hazard_id and requires."))
+        findings.append(
+            error(
+                file,
+                "missing-column",
+                f"Column(s) {', '.join(missing)} missing.",
+                "Give the columns hazard_id and requires.",
+            )
+        )
         return set()
     h = table["hazard_id"].astype("string").str.strip()
     r = table["requires"].astype("string").str.strip()
     blank = (h.isna() | r.isna() | (h == "") | (r == "")).to_numpy(dtype=bool)
     if blank.any():
-        findings.append(warning(file, "blank-id", f"{int(blank.sum())} row(s) with a blank "
-                                "hazard_id or requires were skipped.", "Fill in or delete them."))
-    return {(str(a), str(b)) for a, b, skip in zip(h.tolist(), r.tolist(), blank, strict=True)
-            if not skip}
+        findings.append(
+            warning(
+                file,
+                "blank-id",
+                f"{int(blank.sum())} row(s) with a blank hazard_id or requires were skipped.",
+                "Fill in or delete them.",
+            )
+        )
+    return {
+        (str(a), str(b))
+        for a, b, skip in zip(h.tolist(), r.tolist(), blank, strict=True)
+        if not skip
+    }

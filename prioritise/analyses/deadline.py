@@ -127,8 +127,9 @@ def required_core(problem: Problem) -> tuple[Problem, bool]:
     keep = np.flatnonzero(ids.isin(needed).to_numpy())
     # Equity rows exist only for provinces with hazards: a core without a province that
     # must get a share would silently drop that share, so then only the whole problem will do.
-    shared = {p for p in h["province"].unique()
-              if c.equity_min_share.get(p, c.equity_default_share) > 0}
+    shared = {
+        p for p in h["province"].unique() if c.equity_min_share.get(p, c.equity_default_share) > 0
+    }
     if len(keep) == len(h) or not shared <= set(h["province"].to_numpy()[keep]):
         return problem, True
     return subset_problem(problem, keep), exact
@@ -143,12 +144,16 @@ def subset_problem(problem: Problem, keep: np.ndarray) -> Problem:
     ids = set(problem.hazards["hazard_id"].to_numpy()[keep])
     deps = problem.dependencies
     deps = deps[deps["hazard_id"].isin(ids) & deps["requires"].isin(ids)].reset_index(drop=True)
-    geometry = (problem.geometry.iloc[keep].reset_index(drop=True)
-                if problem.geometry is not None else None)
-    return problem.replace(hazards=problem.hazards.iloc[keep].reset_index(drop=True),
-                           contributions=problem.contributions.iloc[keep].reset_index(drop=True),
-                           options=opts.reset_index(drop=True), dependencies=deps,
-                           geometry=geometry)
+    geometry = (
+        problem.geometry.iloc[keep].reset_index(drop=True) if problem.geometry is not None else None
+    )
+    return problem.replace(
+        hazards=problem.hazards.iloc[keep].reset_index(drop=True),
+        contributions=problem.contributions.iloc[keep].reset_index(drop=True),
+        options=opts.reset_index(drop=True),
+        dependencies=deps,
+        geometry=geometry,
+    )
 
 
 def _options(time_limit: float, gap: float = 0.0) -> SolverOptions:
@@ -189,8 +194,10 @@ def _feasible(part: Problem, time_limit: float) -> Check:
     return Check(_verdict(raw.status), str(raw.status), raw.seconds)
 
 
-def _core_then_whole(problem: Problem, minimise: Callable[[Problem], Requirement],
-                     ) -> Requirement:
+def _core_then_whole(
+    problem: Problem,
+    minimise: Callable[[Problem], Requirement],
+) -> Requirement:
     """A resource minimum on the core; with shares, also on the whole problem, keeping the
     better answer and saying when only the core's upper bound is known."""
     core, exact = required_core(problem)
@@ -201,8 +208,11 @@ def _core_then_whole(problem: Problem, minimise: Callable[[Problem], Requirement
     if whole.found and (not on_core.found or (whole.value or 0.0) <= (on_core.value or 0.0)):
         return whole
     if on_core.found:
-        return replace(on_core, status=f"{on_core.status} on the required hazards; an upper "
-                       f"bound (whole problem: {whole.status})")
+        return replace(
+            on_core,
+            status=f"{on_core.status} on the required hazards; an upper "
+            f"bound (whole problem: {whole.status})",
+        )
     return whole
 
 
@@ -228,19 +238,23 @@ def _min_budget(problem: Problem, core: Problem, time_limit: float) -> Requireme
     extra = _budget_frame(problem, alpha)
     bigger = problem.replace(budget=budget.rename(problem.budget.name))
     schedule = _chosen_schedule(built, raw.x, core.replace(budget=budget))
-    return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound), extra, bigger,
-                       schedule)
+    return Requirement(
+        "budget", str(raw.status), alpha, _neg(raw.best_bound), extra, bigger, schedule
+    )
 
 
-def min_extra_teams(problem: Problem, roster: Roster, time_limit: float,
-                    objective: str = "count") -> Requirement:
+def min_extra_teams(
+    problem: Problem, roster: Roster, time_limit: float, objective: str = "count"
+) -> Requirement:
     """(b) The fewest extra teams (or least costly) that meet the deadline with the budget."""
-    return _core_then_whole(problem, lambda part: _min_teams(problem, part, roster, time_limit,
-                                                            objective))
+    return _core_then_whole(
+        problem, lambda part: _min_teams(problem, part, roster, time_limit, objective)
+    )
 
 
-def _min_teams(problem: Problem, core: Problem, roster: Roster, time_limit: float,
-               objective: str) -> Requirement:
+def _min_teams(
+    problem: Problem, core: Problem, roster: Roster, time_limit: float, objective: str
+) -> Requirement:
     built = build_model(core)
     zero_objective(built.model)
     days = roster.extend(problem.years).days_per_team
@@ -251,40 +265,59 @@ def _min_teams(problem: Problem, core: Problem, roster: Roster, time_limit: floa
     if raw.x is None or not len(cols):
         return Requirement("teams", str(raw.status), None, _neg(raw.best_bound), None)
     n = np.round(raw.x[cols]).astype(int)
-    extra = pd.DataFrame({"team_type": types, "extra_teams": n,
-                          "days_per_team": days[types].mean().to_numpy(),
-                          "cost_per_team_day": rate.reindex(types).to_numpy()})
+    extra = pd.DataFrame(
+        {
+            "team_type": types,
+            "extra_teams": n,
+            "days_per_team": days[types].mean().to_numpy(),
+            "cost_per_team_day": rate.reindex(types).to_numpy(),
+        }
+    )
     extra["extra_team_days_per_year"] = extra["extra_teams"] * extra["days_per_team"]
     capacity = problem.capacity.copy()
     for t, k in zip(types, n, strict=True):
         capacity[t] = capacity[t] + k * days[t]
     bigger = problem.replace(capacity=capacity)
     schedule = _chosen_schedule(built, raw.x, core.replace(capacity=capacity))
-    return Requirement("teams", str(raw.status), float(-(raw.objective or 0.0)),
-                       _neg(raw.best_bound), extra, bigger, schedule)
+    return Requirement(
+        "teams",
+        str(raw.status),
+        float(-(raw.objective or 0.0)),
+        _neg(raw.best_bound),
+        extra,
+        bigger,
+        schedule,
+    )
 
 
-def min_extra_both(problem: Problem, roster: Roster, time_limit: float,
-                   objective: str = "count") -> Requirement:
+def min_extra_both(
+    problem: Problem, roster: Roster, time_limit: float, objective: str = "count"
+) -> Requirement:
     """(a+b) When neither alone works: the least uniform budget increase with any number of
     extra teams, then the fewest extra teams (or least costly) at that budget. Lexicographic,
     so both figures are minimal in that order."""
     days = roster.extend(problem.years).days_per_team
-    first = _core_then_whole(problem, lambda part: _min_budget_free_teams(problem, part, days,
-                                                                          time_limit))
+    first = _core_then_whole(
+        problem, lambda part: _min_budget_free_teams(problem, part, days, time_limit)
+    )
     if not first.found or first.value is None:
         return replace(first, kind="budget and teams")
     funded = problem.replace(budget=problem.budget * (1.0 + first.value))
     teams = min_extra_teams(funded, roster, time_limit, objective)
     if not teams.found:
         return replace(teams, kind="budget and teams")
-    return replace(teams, kind="budget and teams", value=first.value,
-                   status=f"budget {first.status}; teams {teams.status}",
-                   budget_by_year=_budget_frame(problem, first.value))
+    return replace(
+        teams,
+        kind="budget and teams",
+        value=first.value,
+        status=f"budget {first.status}; teams {teams.status}",
+        budget_by_year=_budget_frame(problem, first.value),
+    )
 
 
-def _min_budget_free_teams(problem: Problem, core: Problem, days: pd.DataFrame,
-                           time_limit: float) -> Requirement:
+def _min_budget_free_teams(
+    problem: Problem, core: Problem, days: pd.DataFrame, time_limit: float
+) -> Requirement:
     built = build_model(core)
     zero_objective(built.model)
     alpha_col = add_budget_scale(built.model)
@@ -293,8 +326,9 @@ def _min_budget_free_teams(problem: Problem, core: Problem, days: pd.DataFrame,
     if raw.x is None:
         return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
     alpha = _round_up(float(raw.x[alpha_col]))
-    return Requirement("budget", str(raw.status), alpha, _neg(raw.best_bound),
-                       _budget_frame(problem, alpha))
+    return Requirement(
+        "budget", str(raw.status), alpha, _neg(raw.best_bound), _budget_frame(problem, alpha)
+    )
 
 
 def _round_up(alpha: float) -> float:
@@ -302,8 +336,13 @@ def _round_up(alpha: float) -> float:
 
 
 def _budget_frame(problem: Problem, alpha: float) -> pd.DataFrame:
-    extra = pd.DataFrame({"budget_usd": problem.budget, "extra_usd": problem.budget * alpha,
-                          "new_budget_usd": problem.budget * (1.0 + alpha)})
+    extra = pd.DataFrame(
+        {
+            "budget_usd": problem.budget,
+            "extra_usd": problem.budget * alpha,
+            "new_budget_usd": problem.budget * (1.0 + alpha),
+        }
+    )
     extra.index.name = "year"
     return extra
 
@@ -312,8 +351,12 @@ def _neg(x: float | None) -> float | None:
     return None if x is None else -x
 
 
-def earliest_year(problem: Problem, time_limit: float, max_extension: int = 15,
-                  known: dict[int, Check] | None = None) -> tuple[int | None, str]:
+def earliest_year(
+    problem: Problem,
+    time_limit: float,
+    max_extension: int = 15,
+    known: dict[int, Check] | None = None,
+) -> tuple[int | None, str]:
     """(c) The earliest deadline year feasible with current resources (binary search)."""
     start = problem.settings.plan.start_year
     last = start + problem.settings.plan.years - 1 + max_extension
@@ -328,8 +371,10 @@ def earliest_year(problem: Problem, time_limit: float, max_extension: int = 15,
         return bool(checks[y].feasible)
 
     if not feasible(last):
-        return None, (f"not feasible by {last} either (the horizon extended by "
-                      f"{max_extension} years, repeating the last year's budget and teams)")
+        return None, (
+            f"not feasible by {last} either (the horizon extended by "
+            f"{max_extension} years, repeating the last year's budget and teams)"
+        )
     lo, hi = start, last  # invariant: hi feasible; everything below lo infeasible
     while lo < hi:
         mid = (lo + hi) // 2
@@ -339,17 +384,25 @@ def earliest_year(problem: Problem, time_limit: float, max_extension: int = 15,
             lo = mid + 1
     note = "from feasibility solves"
     if hi > problem.years[-1]:
-        note += (f"; beyond {problem.years[-1]} the horizon repeats its last year's budget "
-                 "and teams")
+        note += f"; beyond {problem.years[-1]} the horizon repeats its last year's budget and teams"
     if undecided:
-        note += (f"; the solver could not decide {sorted(set(undecided))} within the time "
-                 "limit (counted as not feasible)")
+        note += (
+            f"; the solver could not decide {sorted(set(undecided))} within the time "
+            "limit (counted as not feasible)"
+        )
     return hi, note
 
 
-def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
-                     teams_objective: str = "count", max_extension: int = 15,
-                     roster: Roster | None = None, plan_tables: bool = True) -> DeadlineAnswer:
+def analyse_deadline(
+    problem: Problem,
+    year: int,
+    *,
+    time_limit: float = 60.0,
+    teams_objective: str = "count",
+    max_extension: int = 15,
+    roster: Roster | None = None,
+    plan_tables: bool = True,
+) -> DeadlineAnswer:
     """The full answer for ``year`` (see the module docstring)."""
     target = with_deadline(problem, year)
     h = target.hazards
@@ -358,29 +411,54 @@ def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
     blocked = tuple(h.loc[np.intersect1d(np.flatnonzero(a5), excluded), "hazard_id"])
     notes: list[str] = []
     if year > problem.years[-1]:
-        notes.append(f"the horizon is extended to {year}; years after {problem.years[-1]} "
-                     "repeat its budget and teams")
+        notes.append(
+            f"the horizon is extended to {year}; years after {problem.years[-1]} "
+            "repeat its budget and teams"
+        )
     if blocked:
-        notes.append(f"{len(blocked)} Article 5 hazard(s) have no method or team that can "
-                     "release them (or are locked out): no budget or team count completes "
-                     "them")
+        notes.append(
+            f"{len(blocked)} Article 5 hazard(s) have no method or team that can "
+            "release them (or are locked out): no budget or team count completes "
+            "them"
+        )
     current = check_feasible(target, time_limit)
     budget_req = teams_req = None
     if current.feasible is not True:
         budget_req = min_extra_budget(target, time_limit)
         roster = roster or read_roster(problem)
-        teams_req = min_extra_teams(target, roster.extend(target.years), time_limit,
-                                    teams_objective)
+        teams_req = min_extra_teams(
+            target, roster.extend(target.years), time_limit, teams_objective
+        )
     both_req = None
-    if (budget_req is not None and budget_req.status == "infeasible"
-            and teams_req is not None and teams_req.status == "infeasible" and not blocked):
-        both_req = min_extra_both(target, (roster or read_roster(problem)).extend(target.years),
-                                  time_limit, teams_objective)
+    if (
+        budget_req is not None
+        and budget_req.status == "infeasible"
+        and teams_req is not None
+        and teams_req.status == "infeasible"
+        and not blocked
+    ):
+        both_req = min_extra_both(
+            target,
+            (roster or read_roster(problem)).extend(target.years),
+            time_limit,
+            teams_objective,
+        )
     known = {year: current} if year <= problem.years[-1] + max_extension else {}
     first, note = earliest_year(problem, time_limit, max_extension, known)
-    answer = DeadlineAnswer(year, int(a5.sum()), float(h.loc[a5, "area_m2"].sum()), blocked,
-                            current, budget_req, teams_req, first, note, {}, tuple(notes),
-                            both_req)
+    answer = DeadlineAnswer(
+        year,
+        int(a5.sum()),
+        float(h.loc[a5, "area_m2"].sum()),
+        blocked,
+        current,
+        budget_req,
+        teams_req,
+        first,
+        note,
+        {},
+        tuple(notes),
+        both_req,
+    )
     if not plan_tables:
         return answer
     roster = roster or read_roster(problem)
@@ -388,8 +466,11 @@ def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
     fallback: dict[str, pd.DataFrame] = {}
     if current.feasible:
         ways["current resources"] = target
-    for label, req in (("extra budget", budget_req), ("extra teams", teams_req),
-                       ("extra budget and teams", both_req)):
+    for label, req in (
+        ("extra budget", budget_req),
+        ("extra teams", teams_req),
+        ("extra budget and teams", both_req),
+    ):
         if req is not None and req.found and req.problem is not None:
             ways[label] = req.problem
             if req.schedule is not None:
@@ -403,55 +484,69 @@ def analyse_deadline(problem: Problem, year: int, *, time_limit: float = 60.0,
     return replace(answer, tables=tables, notes=tuple(plan_notes))
 
 
-def _deadline_plan(problem: Problem, time_limit: float,
-                   fallback: pd.DataFrame | None) -> tuple[pd.DataFrame, str]:
+def _deadline_plan(
+    problem: Problem, time_limit: float, fallback: pd.DataFrame | None
+) -> tuple[pd.DataFrame, str]:
     """The impact-optimised plan under the deadline, else the analysis solve's schedule."""
     try:
         result = plan(problem, time_limit=time_limit)
     except InfeasibleError:
         result = None
     if result is not None and result.solution.status.has_plan:
-        return result.schedule, (f"plan optimised for impact under the deadline "
-                                 f"({result.solution.status})")
+        return result.schedule, (
+            f"plan optimised for impact under the deadline ({result.solution.status})"
+        )
     if fallback is not None:
-        return fallback, ("no impact-optimised plan within the time limit; the table shows "
-                          "the analysis solve's plan (the required hazards only)")
+        return fallback, (
+            "no impact-optimised plan within the time limit; the table shows "
+            "the analysis solve's plan (the required hazards only)"
+        )
     return pd.DataFrame(columns=["hazard", "year"]), "no plan found within the time limit"
 
 
-def extension_tables(problem: Problem, schedule: pd.DataFrame,
-                     roster: Roster) -> dict[str, pd.DataFrame]:
+def extension_tables(
+    problem: Problem, schedule: pd.DataFrame, roster: Roster
+) -> dict[str, pd.DataFrame]:
     """Area per year and province; cost, budget and teams per year."""
     h = problem.hazards
     if not len(schedule):
         return {"by_year_province": pd.DataFrame(), "by_year": pd.DataFrame()}
-    s = schedule.assign(province=h["province"].to_numpy()[schedule["hazard"].to_numpy()],
-                        article5=h["article5"].to_numpy(bool)[schedule["hazard"].to_numpy()])
+    s = schedule.assign(
+        province=h["province"].to_numpy()[schedule["hazard"].to_numpy()],
+        article5=h["article5"].to_numpy(bool)[schedule["hazard"].to_numpy()],
+    )
     by_province = s.groupby(["year", "province"], as_index=False).agg(
-        hazards=("hazard", "count"), article5_hazards=("article5", "sum"),
-        released_m2=("released_m2", "sum"), cleared_m2=("cleared_m2", "sum"),
-        reduced_m2=("reduced_m2", "sum"), cancelled_m2=("cancelled_m2", "sum"),
-        cost_usd=("cost", "sum"))
+        hazards=("hazard", "count"),
+        article5_hazards=("article5", "sum"),
+        released_m2=("released_m2", "sum"),
+        cleared_m2=("cleared_m2", "sum"),
+        reduced_m2=("reduced_m2", "sum"),
+        cancelled_m2=("cancelled_m2", "sum"),
+        cost_usd=("cost", "sum"),
+    )
     years = problem.years
     by_year = pd.DataFrame({"year": years})
     grouped = s.groupby("year")
     by_year["hazards"] = grouped.size().reindex(years, fill_value=0).to_numpy()
-    by_year["article5_hazards"] = grouped["article5"].sum().reindex(years, fill_value=0) \
-        .to_numpy()
-    by_year["released_m2"] = grouped["released_m2"].sum().reindex(years, fill_value=0.0) \
-        .to_numpy()
+    by_year["article5_hazards"] = grouped["article5"].sum().reindex(years, fill_value=0).to_numpy()
+    by_year["released_m2"] = grouped["released_m2"].sum().reindex(years, fill_value=0.0).to_numpy()
     by_year["cost_usd"] = grouped["cost"].sum().reindex(years, fill_value=0.0).to_numpy()
     by_year["budget_usd"] = problem.budget.reindex(years).to_numpy()
     for t in problem.capacity.columns:
         col = DAYS_PREFIX + t
-        used = grouped[col].sum().reindex(years, fill_value=0.0) if col in s else \
-            pd.Series(0.0, index=years)
+        used = (
+            grouped[col].sum().reindex(years, fill_value=0.0)
+            if col in s
+            else pd.Series(0.0, index=years)
+        )
         per_team = roster.days_per_team[t].reindex(years).replace(0, np.nan)
         by_year[f"team_days_{t}"] = used.round(1).to_numpy()
         by_year[f"teams_{t}"] = np.maximum(
-            np.ceil(used.to_numpy() / per_team.to_numpy() - 1e-9), 0.0)
-        by_year[f"teams_available_{t}"] = (problem.capacity[t].reindex(years)
-                                           / per_team).round(2).to_numpy()
+            np.ceil(used.to_numpy() / per_team.to_numpy() - 1e-9), 0.0
+        )
+        by_year[f"teams_available_{t}"] = (
+            (problem.capacity[t].reindex(years) / per_team).round(2).to_numpy()
+        )
     money_cols = ["cost_usd", "budget_usd"]
     area_cols = [c for c in by_province.columns if c.endswith("_m2")]
     by_province[area_cols] = by_province[area_cols].round(1)

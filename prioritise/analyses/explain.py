@@ -33,9 +33,22 @@ if TYPE_CHECKING:
     from models.duals import Relaxation
     from models.workplan import BuiltModel
 
-EXPLANATION_COLUMNS = ["hazard_id", "name", "province", "status", "year", "method", "operator",
-                       "impact", "impact_rank", "contributions", "binding", "why",
-                       "force_cost_lp_estimate", "explanation"]
+EXPLANATION_COLUMNS = [
+    "hazard_id",
+    "name",
+    "province",
+    "status",
+    "year",
+    "method",
+    "operator",
+    "impact",
+    "impact_rank",
+    "contributions",
+    "binding",
+    "why",
+    "force_cost_lp_estimate",
+    "explanation",
+]
 TOL = 1e-6
 
 
@@ -84,13 +97,24 @@ def leftover(problem: Problem, schedule: pd.DataFrame) -> Leftover:
     spent = schedule.groupby("year")["cost"].sum().reindex(years, fill_value=0.0)
     budget = problem.budget.reindex(years).to_numpy(float)
     carry = bool(problem.settings.plan.carry_over)
-    left = (np.cumsum(budget) - np.cumsum(spent.to_numpy(float))) if carry \
+    left = (
+        (np.cumsum(budget) - np.cumsum(spent.to_numpy(float)))
+        if carry
         else budget - spent.to_numpy(float)
+    )
     slack = resource_slack(problem, schedule)
     a5 = problem.hazards["article5"].to_numpy(bool)[schedule["hazard"].to_numpy(int)]
     a5_spend = schedule[a5].groupby("year")["cost"].sum().reindex(years, fill_value=0.0)
-    return Leftover(list(years), carry, budget, left, slack[teams].to_numpy(float), teams,
-                    a5_spend.to_numpy(float), spent.to_numpy(float))
+    return Leftover(
+        list(years),
+        carry,
+        budget,
+        left,
+        slack[teams].to_numpy(float),
+        teams,
+        a5_spend.to_numpy(float),
+        spent.to_numpy(float),
+    )
 
 
 def _contribution_text(names: list[str], values: np.ndarray, top: int | None = None) -> str:
@@ -118,8 +142,10 @@ def _options_by_hazard(problem: Problem, teams: list[str]) -> dict[int, _Options
     need = o[["cost"] + [DAYS_PREFIX + t for t in teams]].to_numpy(float)
     method = o["method"].astype(str).to_numpy()
     operator = o["operator"].astype(str).to_numpy()
-    return {int(hz): _Options(need[idx], method[idx], operator[idx])
-            for hz, idx in o.groupby("hazard").indices.items()}
+    return {
+        int(hz): _Options(need[idx], method[idx], operator[idx])
+        for hz, idx in o.groupby("hazard").indices.items()
+    }
 
 
 def _deadline_note(lo: Leftover, problem: Problem, t: int) -> str:
@@ -127,12 +153,16 @@ def _deadline_note(lo: Leftover, problem: Problem, t: int) -> str:
     if deadline is None or lo.spend[t] <= 0 or lo.article5_spend[t] <= 0:
         return ""
     share = lo.article5_spend[t] / lo.spend[t]
-    return (f", {share:.0%} of it on Article 5 hazards the {deadline} deadline requires"
-            if lo.years[t] <= deadline else "")
+    return (
+        f", {share:.0%} of it on Article 5 hazards the {deadline} deadline requires"
+        if lo.years[t] <= deadline
+        else ""
+    )
 
 
-def _short_resources(need: np.ndarray, money_avail: float, days_avail: np.ndarray,
-                     teams: list[str]) -> list[tuple[str, float, float]]:
+def _short_resources(
+    need: np.ndarray, money_avail: float, days_avail: np.ndarray, teams: list[str]
+) -> list[tuple[str, float, float]]:
     """(resource, left, needed) for every resource an option lacks."""
     out = []
     if need[0] > money_avail + TOL * max(1.0, need[0]):
@@ -143,18 +173,23 @@ def _short_resources(need: np.ndarray, money_avail: float, days_avail: np.ndarra
     return out
 
 
-def _describe_short(short: list[tuple[str, float, float]], year: int, lo: Leftover,
-                    problem: Problem, t: int) -> tuple[list[str], list[str]]:
+def _describe_short(
+    short: list[tuple[str, float, float]], year: int, lo: Leftover, problem: Problem, t: int
+) -> tuple[list[str], list[str]]:
     words, codes = [], []
     for res, left, need in short:
         if res == "budget":
-            words.append(f"the {year} budget is used up ({money(max(left, 0.0))} left"
-                         f"{' after carry-over' if lo.carry else ''}, needs {money(need)}"
-                         f"{_deadline_note(lo, problem, t)})")
+            words.append(
+                f"the {year} budget is used up ({money(max(left, 0.0))} left"
+                f"{' after carry-over' if lo.carry else ''}, needs {money(need)}"
+                f"{_deadline_note(lo, problem, t)})"
+            )
             codes.append(f"budget {year}")
         else:
-            words.append(f"{res} team-days in {year} are used up ({max(left, 0.0):,.1f} left, "
-                         f"needs {need:,.1f})")
+            words.append(
+                f"{res} team-days in {year} are used up ({max(left, 0.0):,.1f} left, "
+                f"needs {need:,.1f})"
+            )
             codes.append(f"team-days {res} {year}")
     return words, codes
 
@@ -165,8 +200,14 @@ class _Why:
     codes: list[str] = field(default_factory=list)
 
 
-def _scheduled(problem: Problem, lo: Leftover, row: dict[str, Any], year_of: pd.Series,
-               requires: dict[str, list[str]], opts: _Options) -> _Why:
+def _scheduled(
+    problem: Problem,
+    lo: Leftover,
+    row: dict[str, Any],
+    year_of: pd.Series,
+    requires: dict[str, list[str]],
+    opts: _Options,
+) -> _Why:
     """What keeps a scheduled hazard out of each earlier year."""
     h = problem.hazards
     pos = int(row["hazard"])
@@ -187,8 +228,11 @@ def _scheduled(problem: Problem, lo: Leftover, row: dict[str, Any], year_of: pd.
     same = (opts.method == str(row["method"])) & (opts.operator == str(row["operator"]))
     fits_years: list[int] = []
     for t in range(ty):
-        late = [(g, int(year_of[g])) for g in requires.get(row["hazard_id"], [])
-                if g in year_of.index and int(year_of[g]) > years[t]]
+        late = [
+            (g, int(year_of[g]))
+            for g in requires.get(row["hazard_id"], [])
+            if g in year_of.index and int(year_of[g]) > years[t]
+        ]
         shorts = []
         for k in range(len(opts)):
             money_avail = lo.money_into(t, ty)
@@ -216,13 +260,15 @@ def _scheduled(problem: Problem, lo: Leftover, row: dict[str, Any], year_of: pd.
         why.words.append(
             f"it would also fit in what is left in {_span(fits_years)}; the solver kept it "
             "later because moving it gains less than its optimality gap, or because of a "
-            "province/localisation share")
+            "province/localisation share"
+        )
         why.codes.append("within gap " + _span(fits_years))
     return why
 
 
-def _unscheduled(problem: Problem, lo: Leftover, pos: int, reason: str | None,
-                 opts: _Options, have: np.ndarray) -> _Why:
+def _unscheduled(
+    problem: Problem, lo: Leftover, pos: int, reason: str | None, opts: _Options, have: np.ndarray
+) -> _Why:
     """What blocks an unscheduled hazard in every year."""
     why = _Why()
     h = problem.hazards
@@ -243,8 +289,9 @@ def _unscheduled(problem: Problem, lo: Leftover, pos: int, reason: str | None,
     short_any: dict[str, list[tuple[int, float, float]]] = {}  # res -> (year, left, need)
     fits: list[int] = []
     for t, year in enumerate(lo.years):
-        shorts = [_short_resources(need[k], have[t, 0], have[t, 1:], lo.teams)
-                  for k in range(len(opts))]
+        shorts = [
+            _short_resources(need[k], have[t, 0], have[t, 1:], lo.teams) for k in range(len(opts))
+        ]
         if any(not s for s in shorts):
             fits.append(year)
             continue
@@ -254,11 +301,15 @@ def _unscheduled(problem: Problem, lo: Leftover, pos: int, reason: str | None,
             short_any.setdefault(res, []).append((year, left, needed))
     if fits:
         impact = float(h.at[pos, "impact"])
-        because = ("its impact score is 0" if impact <= 0 else
-                   "its environmental cost, a province/localisation share or the solver's "
-                   "optimality gap outweighs it")
-        why.words.append(f"it fits in what is left in {_span(fits)} but was not selected: "
-                         f"{because}")
+        because = (
+            "its impact score is 0"
+            if impact <= 0
+            else "its environmental cost, a province/localisation share or the solver's "
+            "optimality gap outweighs it"
+        )
+        why.words.append(
+            f"it fits in what is left in {_span(fits)} but was not selected: {because}"
+        )
         why.codes.append("not selected")
         return why
     for res, entries in short_any.items():
@@ -269,12 +320,15 @@ def _unscheduled(problem: Problem, lo: Leftover, pos: int, reason: str | None,
             why.words.append(
                 f"not enough budget is left in {_span(yrs)} after higher-value work (at most "
                 f"{money(max(best[1], 0.0))} left, in {best[0]}; it needs at least "
-                f"{money(least)}{_deadline_note(lo, problem, lo.years.index(best[0]))})")
+                f"{money(least)}{_deadline_note(lo, problem, lo.years.index(best[0]))})"
+            )
             why.codes.append("budget " + _span(yrs))
         else:
-            why.words.append(f"{res} team-days are used up in {_span(yrs)} (at most "
-                             f"{max(best[1], 0.0):,.1f} left, in {best[0]}; it needs at least "
-                             f"{least:,.1f})")
+            why.words.append(
+                f"{res} team-days are used up in {_span(yrs)} (at most "
+                f"{max(best[1], 0.0):,.1f} left, in {best[0]}; it needs at least "
+                f"{least:,.1f})"
+            )
             why.codes.append(f"team-days {res} " + _span(yrs))
     return why
 
@@ -299,16 +353,19 @@ def force_cost_estimates(built: BuiltModel, relaxation: Relaxation | None) -> pd
     f = built.eligibility.frame
     rc = relaxation.reduced_costs[built.x]
     xv = relaxation.x[built.x]
-    frame = pd.DataFrame({"hazard": f["hazard"].to_numpy(), "loss": np.maximum(-rc, 0.0),
-                          "x": xv})
+    frame = pd.DataFrame({"hazard": f["hazard"].to_numpy(), "loss": np.maximum(-rc, 0.0), "x": xv})
     g = frame.groupby("hazard")
     loss = g["loss"].min().where(g["x"].sum() < 1 - 1e-6, 0.0)
     return loss
 
 
-def explain_plan(problem: Problem, schedule: pd.DataFrame, *,
-                 unscheduled: pd.DataFrame | None = None,
-                 force_costs: pd.Series | None = None) -> pd.DataFrame:
+def explain_plan(
+    problem: Problem,
+    schedule: pd.DataFrame,
+    *,
+    unscheduled: pd.DataFrame | None = None,
+    force_costs: pd.Series | None = None,
+) -> pd.DataFrame:
     """One row per hazard (input order) with the binding constraints and a sentence."""
     h = problem.hazards
     lo = leftover(problem, schedule)
@@ -320,8 +377,11 @@ def explain_plan(problem: Problem, schedule: pd.DataFrame, *,
     for a, b in zip(deps["hazard_id"], deps["requires"], strict=True):
         requires.setdefault(a, []).append(b)
     excluded = excluded_hazards(problem)
-    given = (dict(zip(unscheduled["hazard_id"], unscheduled["reason"], strict=True))
-             if unscheduled is not None else {})
+    given = (
+        dict(zip(unscheduled["hazard_id"], unscheduled["reason"], strict=True))
+        if unscheduled is not None
+        else {}
+    )
     options = _options_by_hazard(problem, lo.teams)
     no_options = _Options(np.zeros((0, 1 + len(lo.teams))), np.array([]), np.array([]))
     sched = {int(r["hazard"]): r for r in schedule.to_dict("records")}
@@ -338,8 +398,10 @@ def explain_plan(problem: Problem, schedule: pd.DataFrame, *,
         hid = ids[pos]
         impact = float(impacts[pos])
         opts = options.get(pos, no_options)
-        head = (f"{hid} scores {impact:,.1f} (rank {rank[pos]} of {len(h)}; "
-                f"{_contribution_text(cnames, cvals[pos], top=3)}).")
+        head = (
+            f"{hid} scores {impact:,.1f} (rank {rank[pos]} of {len(h)}; "
+            f"{_contribution_text(cnames, cvals[pos], top=3)})."
+        )
         force = np.nan
         if pos in sched:
             r = sched[pos]
@@ -349,36 +411,52 @@ def explain_plan(problem: Problem, schedule: pd.DataFrame, *,
                 must.append("it is locked 'must'")
             if article5[pos] and deadline is not None:
                 must.append(f"it is an Article 5 hazard due by {deadline}")
-            text = (f"{head} Scheduled in {int(r['year'])} ({r['method']}, {r['operator']}, "
-                    f"{money(float(r['cost']))})"
-                    + (f"; required because {' and '.join(must)}" if must else "")
-                    + ". " + _not_earlier(why))
-            status, year, method, operator = "scheduled", int(r["year"]), r["method"], \
-                r["operator"]
+            text = (
+                f"{head} Scheduled in {int(r['year'])} ({r['method']}, {r['operator']}, "
+                f"{money(float(r['cost']))})"
+                + (f"; required because {' and '.join(must)}" if must else "")
+                + ". "
+                + _not_earlier(why)
+            )
+            status, year, method, operator = "scheduled", int(r["year"]), r["method"], r["operator"]
         else:
             reason = excluded.get(pos)
             if reason is None:
                 # A prerequisite that is not scheduled blocks it regardless of resources.
                 missing = [g for g in requires.get(hid, []) if g not in year_of.index]
                 if missing:
-                    reason = (f"requires {missing[0]}, which is not scheduled"
-                              + (f" ({given.get(missing[0], '')})" if given.get(missing[0])
-                                 else ""))
+                    reason = f"requires {missing[0]}, which is not scheduled" + (
+                        f" ({given.get(missing[0], '')})" if given.get(missing[0]) else ""
+                    )
             why = _unscheduled(problem, lo, pos, reason, opts, have)
             text = f"{head} Not scheduled: " + "; ".join(why.words) + "."
             status, year, method, operator = "unscheduled", None, None, None
             if force_costs is not None and not reason:
                 force = float(force_costs.get(pos, np.nan))
             if np.isfinite(force) and force > 1e-6:
-                text += (f" Forcing it in would cost roughly {force:,.2f} impact-years or more "
-                         "(LP relaxation estimate; `prioritise explain` re-solves for the exact "
-                         "figure).")
-        rows.append({"hazard_id": hid, "name": names[pos], "province": provinces[pos],
-                     "status": status, "year": year, "method": method, "operator": operator,
-                     "impact": round(impact, 4), "impact_rank": int(rank[pos]),
-                     "contributions": _contribution_text(cnames, cvals[pos]),
-                     "binding": " | ".join(why.codes), "why": "; ".join(why.words),
-                     "force_cost_lp_estimate": force, "explanation": text})
+                text += (
+                    f" Forcing it in would cost roughly {force:,.2f} impact-years or more "
+                    "(LP relaxation estimate; `prioritise explain` re-solves for the exact "
+                    "figure)."
+                )
+        rows.append(
+            {
+                "hazard_id": hid,
+                "name": names[pos],
+                "province": provinces[pos],
+                "status": status,
+                "year": year,
+                "method": method,
+                "operator": operator,
+                "impact": round(impact, 4),
+                "impact_rank": int(rank[pos]),
+                "contributions": _contribution_text(cnames, cvals[pos]),
+                "binding": " | ".join(why.codes),
+                "why": "; ".join(why.words),
+                "force_cost_lp_estimate": force,
+                "explanation": text,
+            }
+        )
     out = pd.DataFrame(rows, columns=EXPLANATION_COLUMNS)
     out["year"] = out["year"].astype("Int64")
     return out
@@ -417,8 +495,16 @@ def forced_problem(problem: Problem, pos: int, year: int | None) -> Problem:
     return problem.replace(hazards=h)
 
 
-def force(problem: Problem, schedule: pd.DataFrame, hazard_id: str, *, year: int | None,
-          objective: float | None, gap: float | None, time_limit: float = 30.0) -> ForcedResult:
+def force(
+    problem: Problem,
+    schedule: pd.DataFrame,
+    hazard_id: str,
+    *,
+    year: int | None,
+    objective: float | None,
+    gap: float | None,
+    time_limit: float = 30.0,
+) -> ForcedResult:
     """Re-solve with the hazard forced in (in ``year`` if given) and compare objectives."""
 
     pos = int(np.flatnonzero(problem.hazards["hazard_id"].to_numpy() == hazard_id)[0])
@@ -432,21 +518,32 @@ def force(problem: Problem, schedule: pd.DataFrame, hazard_id: str, *, year: int
         before = schedule.set_index("hazard_id")["year"]
         after = forced.set_index("hazard_id")["year"]
         common = before.index.intersection(after.index)
-        moved = [f"{i} {int(before[i])}->{int(after[i])}" for i in common
-                 if int(before[i]) != int(after[i]) and i != hazard_id]
-        return ForcedResult(what, "MILP re-solve", str(raw.status), objective, raw.objective,
-                            gap, raw.gap, moved,
-                            sorted(set(before.index) - set(after.index)),
-                            sorted(set(after.index) - set(before.index) - {hazard_id}))
+        moved = [
+            f"{i} {int(before[i])}->{int(after[i])}"
+            for i in common
+            if int(before[i]) != int(after[i]) and i != hazard_id
+        ]
+        return ForcedResult(
+            what,
+            "MILP re-solve",
+            str(raw.status),
+            objective,
+            raw.objective,
+            gap,
+            raw.gap,
+            moved,
+            sorted(set(before.index) - set(after.index)),
+            sorted(set(after.index) - set(before.index) - {hazard_id}),
+        )
     if str(raw.status) == "infeasible":
-        return ForcedResult(what, "MILP re-solve", "infeasible", objective, None, gap, None,
-                            [], [], [])
+        return ForcedResult(
+            what, "MILP re-solve", "infeasible", objective, None, gap, None, [], [], []
+        )
     # No integer plan in time: compare the two LP relaxations instead (an estimate).
 
     st0, obj0, *_ = solve_relaxation(_build(problem).model, time_limit)
     st1, obj1, *_ = solve_relaxation(built.model, time_limit)
-    return ForcedResult(what, "LP relaxation", f"{st0}/{st1}", obj0, obj1, None, None,
-                        [], [], [])
+    return ForcedResult(what, "LP relaxation", f"{st0}/{st1}", obj0, obj1, None, None, [], [], [])
 
 
 def schedule_from_workplan(problem: Problem, workplan: pd.DataFrame) -> pd.DataFrame:
@@ -456,27 +553,41 @@ def schedule_from_workplan(problem: Problem, workplan: pd.DataFrame) -> pd.DataF
     pos = pd.Series(np.arange(len(problem.hazards)), index=problem.hazards["hazard_id"])
     unknown = ~wp["hazard_id"].astype(str).isin(pos.index)
     if unknown.any():
-        raise ValueError(f"workplan.csv names hazards the project does not have: "
-                         f"{', '.join(wp.loc[unknown, 'hazard_id'].astype(str)[:5])}")
-    key = pd.DataFrame({"hazard": pos[wp["hazard_id"].astype(str)].to_numpy(),
-                        "method": wp["method"].astype(str).to_numpy(),
-                        "operator": wp["operator"].astype(str).to_numpy(),
-                        "year": wp["year"].astype(int).to_numpy()})
+        raise ValueError(
+            f"workplan.csv names hazards the project does not have: "
+            f"{', '.join(wp.loc[unknown, 'hazard_id'].astype(str)[:5])}"
+        )
+    key = pd.DataFrame(
+        {
+            "hazard": pos[wp["hazard_id"].astype(str)].to_numpy(),
+            "method": wp["method"].astype(str).to_numpy(),
+            "operator": wp["operator"].astype(str).to_numpy(),
+            "year": wp["year"].astype(int).to_numpy(),
+        }
+    )
     frame = build_eligibility(problem).frame
-    rows = key.merge(frame, on=["hazard", "method", "operator", "year"], how="left",
-                     indicator=True)
+    rows = key.merge(frame, on=["hazard", "method", "operator", "year"], how="left", indicator=True)
     missing = rows["_merge"] != "both"
     if missing.any():
         ids = problem.hazards["hazard_id"].to_numpy()[rows.loc[missing, "hazard"]]
-        raise ValueError("workplan.csv does not match the project's options (changed inputs?) "
-                         f"for: {', '.join(map(str, ids[:5]))}; re-plan instead.")
+        raise ValueError(
+            "workplan.csv does not match the project's options (changed inputs?) "
+            f"for: {', '.join(map(str, ids[:5]))}; re-plan instead."
+        )
     return schedule_from_rows(problem, rows.drop(columns="_merge"))
 
 
-def explain_hazard(problem: Problem, schedule: pd.DataFrame, hazard_id: str, *,
-                   objective: float | None, gap: float | None,
-                   unscheduled: pd.DataFrame | None = None,
-                   do_force: bool = True, time_limit: float = 30.0) -> tuple[str, dict[str, Any]]:
+def explain_hazard(
+    problem: Problem,
+    schedule: pd.DataFrame,
+    hazard_id: str,
+    *,
+    objective: float | None,
+    gap: float | None,
+    unscheduled: pd.DataFrame | None = None,
+    do_force: bool = True,
+    time_limit: float = 30.0,
+) -> tuple[str, dict[str, Any]]:
     """A readable paragraph for one hazard, with the forced re-solve when ``do_force``."""
     ids = problem.hazards["hazard_id"]
     if hazard_id not in set(ids):
@@ -485,8 +596,10 @@ def explain_hazard(problem: Problem, schedule: pd.DataFrame, hazard_id: str, *,
     table = explain_plan(problem, schedule, unscheduled=unscheduled)
     row = table.iloc[pos]
     h = problem.hazards.iloc[pos]
-    lines = [f"{hazard_id}: {h['name'] or '(no name)'} - {h['province']}",
-             f"  score {float(h['impact']):,.2f} (rank {row['impact_rank']} of {len(ids)})"]
+    lines = [
+        f"{hazard_id}: {h['name'] or '(no name)'} - {h['province']}",
+        f"  score {float(h['impact']):,.2f} (rank {row['impact_rank']} of {len(ids)})",
+    ]
     contrib = problem.contributions.drop(columns="hazard_id").iloc[pos]
     for name, value in contrib.sort_values(ascending=False).items():
         lines.append(f"    {name:<32} {value:10,.2f}")
@@ -507,27 +620,43 @@ def explain_hazard(problem: Problem, schedule: pd.DataFrame, hazard_id: str, *,
         elif pos in excluded.index and "no eligible" in str(excluded[pos]):
             lines.append("  (No method can release it, so it cannot be forced in.)")
             return "\n".join(lines), info
-        result = force(problem, schedule, hazard_id, year=year, objective=objective, gap=gap,
-                       time_limit=time_limit)
+        result = force(
+            problem,
+            schedule,
+            hazard_id,
+            year=year,
+            objective=objective,
+            gap=gap,
+            time_limit=time_limit,
+        )
         info["force"] = result
         lines.append("")
         lines.append(f"  What it would cost ({result.method}, {result.what}):")
         if result.status == "infeasible":
-            lines.append("    no feasible plan does that: with its prerequisites and the locks, "
-                         "the budgets and team-days cannot take it.")
+            lines.append(
+                "    no feasible plan does that: with its prerequisites and the locks, "
+                "the budgets and team-days cannot take it."
+            )
         elif result.cost is None:
-            lines.append(f"    the re-solve found no plan in {time_limit:.0f} s "
-                         f"({result.status}); try a longer --time-limit.")
+            lines.append(
+                f"    the re-solve found no plan in {time_limit:.0f} s "
+                f"({result.status}); try a longer --time-limit."
+            )
         else:
             gaps = [g for g in (result.gap_before, result.gap_after) if g is not None]
             tol = max(gaps, default=0.0) * abs(result.objective_before or 0.0)
-            lines.append(f"    impact-years {result.objective_before:,.2f} -> "
-                         f"{result.objective_after:,.2f}: a cost of {result.cost:,.2f}"
-                         + (f" (each plan is within its solver gap, ±{tol:,.2f}: treat "
-                            "smaller differences as noise)" if tol > 1e-9 else ""))
+            lines.append(
+                f"    impact-years {result.objective_before:,.2f} -> "
+                f"{result.objective_after:,.2f}: a cost of {result.cost:,.2f}"
+                + (
+                    f" (each plan is within its solver gap, ±{tol:,.2f}: treat "
+                    "smaller differences as noise)"
+                    if tol > 1e-9
+                    else ""
+                )
+            )
             if result.dropped:
-                lines.append(f"    drops {len(result.dropped)}: "
-                             + ", ".join(result.dropped[:10]))
+                lines.append(f"    drops {len(result.dropped)}: " + ", ".join(result.dropped[:10]))
             if result.added:
                 lines.append(f"    adds {len(result.added)}: " + ", ".join(result.added[:10]))
             if result.moved:

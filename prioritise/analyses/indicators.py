@@ -63,7 +63,7 @@ def enrich(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     unknown = np.zeros(len(out), bool)
     for c in days:
         d = out[c].to_numpy(float)
-        r = float(rate.get(c[len(DAYS_PREFIX):], np.nan))
+        r = float(rate.get(c[len(DAYS_PREFIX) :], np.nan))
         if np.isnan(r):
             unknown |= d > 0
         else:
@@ -84,13 +84,15 @@ def reporting_indicators(problem: Problem, schedule: pd.DataFrame) -> pd.DataFra
     out["cost_usd"] = g["cost"].sum().reindex(years, fill_value=0.0)
     out["budget_usd"] = problem.budget.reindex(years).to_numpy(float)
     out["cost_per_m2_released"] = (out["cost_usd"] / out["released_m2"]).where(
-        out["released_m2"] > 0)
+        out["released_m2"] > 0
+    )
     out["beneficiaries"] = g["beneficiaries"].sum().reindex(years, fill_value=0.0)
     for col in sadd_columns(problem):
         out[col] = g[col].sum().reindex(years, fill_value=0.0)
     national = e[e["operator"] == "national"].groupby("year")["cost"].sum()
-    out["national_share_of_cost"] = (national.reindex(years, fill_value=0.0)
-                                     / out["cost_usd"]).where(out["cost_usd"] > 0)
+    out["national_share_of_cost"] = (
+        national.reindex(years, fill_value=0.0) / out["cost_usd"]
+    ).where(out["cost_usd"] > 0)
     out["environmental_score"] = g["env"].sum().reindex(years, fill_value=0.0)
     out["impact_years"] = g["impact_years"].sum().reindex(years, fill_value=0.0)
     total = float(problem.hazards["area_m2"].fillna(0).sum())
@@ -104,22 +106,32 @@ def team_days(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> p
     for team in problem.capacity.columns:
         col = DAYS_PREFIX + team
         for year in problem.years:
-            used = {name: float(s.loc[s["year"] == year, col].sum()) if col in s else 0.0
-                    for name, s in (("optimised", plan), ("baseline", baseline))}
+            used = {
+                name: float(s.loc[s["year"] == year, col].sum()) if col in s else 0.0
+                for name, s in (("optimised", plan), ("baseline", baseline))
+            }
             available = float(problem.capacity.loc[year, team])
-            rows.append({"team_type": team, "year": year, "available": available,
-                         "used_optimised": used["optimised"],
-                         "used_baseline": used["baseline"],
-                         "utilisation_optimised": used["optimised"] / available
-                         if available > 0 else np.nan})
+            rows.append(
+                {
+                    "team_type": team,
+                    "year": year,
+                    "available": available,
+                    "used_optimised": used["optimised"],
+                    "used_baseline": used["baseline"],
+                    "utilisation_optimised": used["optimised"] / available
+                    if available > 0
+                    else np.nan,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def released_by(problem: Problem, schedule: pd.DataFrame, key: str) -> pd.DataFrame:
     """Released m² by year (rows) and ``key`` (columns: method, province, operator...)."""
     e = enrich(problem, schedule)
-    table = e.pivot_table(index="year", columns=key, values="released_m2", aggfunc="sum",
-                          fill_value=0.0)
+    table = e.pivot_table(
+        index="year", columns=key, values="released_m2", aggfunc="sum", fill_value=0.0
+    )
     return table.reindex(problem.years, fill_value=0.0)
 
 
@@ -127,28 +139,56 @@ def by_year_province(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     """The workplan summed by year and province (what an extension request tabulates)."""
     e = enrich(problem, schedule)
     if e.empty:
-        return pd.DataFrame(columns=["year", "province", "hazards", "cancelled_m2",
-                                     "reduced_m2", "cleared_m2", "released_m2", "cost_usd",
-                                     "beneficiaries"])
+        return pd.DataFrame(
+            columns=[
+                "year",
+                "province",
+                "hazards",
+                "cancelled_m2",
+                "reduced_m2",
+                "cleared_m2",
+                "released_m2",
+                "cost_usd",
+                "beneficiaries",
+            ]
+        )
     return e.groupby(["year", "province"], as_index=False).agg(
-        hazards=("hazard", "size"), cancelled_m2=("cancelled_m2", "sum"),
-        reduced_m2=("reduced_m2", "sum"), cleared_m2=("cleared_m2", "sum"),
-        released_m2=("released_m2", "sum"), cost_usd=("cost", "sum"),
-        beneficiaries=("beneficiaries", "sum"))
+        hazards=("hazard", "size"),
+        cancelled_m2=("cancelled_m2", "sum"),
+        reduced_m2=("reduced_m2", "sum"),
+        cleared_m2=("cleared_m2", "sum"),
+        released_m2=("released_m2", "sum"),
+        cost_usd=("cost", "sum"),
+        beneficiaries=("beneficiaries", "sum"),
+    )
 
 
 def by_year_method(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     """The workplan summed by year, method and operator type (who does what, when)."""
     e = enrich(problem, schedule)
-    cols = ["year", "method", "operator", "hazards", "cancelled_m2", "reduced_m2",
-            "cleared_m2", "released_m2", "cost_usd", "team_days"]
+    cols = [
+        "year",
+        "method",
+        "operator",
+        "hazards",
+        "cancelled_m2",
+        "reduced_m2",
+        "cleared_m2",
+        "released_m2",
+        "cost_usd",
+        "team_days",
+    ]
     if e.empty:
         return pd.DataFrame(columns=cols)
     return e.groupby(["year", "method", "operator"], as_index=False).agg(
-        hazards=("hazard", "size"), cancelled_m2=("cancelled_m2", "sum"),
-        reduced_m2=("reduced_m2", "sum"), cleared_m2=("cleared_m2", "sum"),
-        released_m2=("released_m2", "sum"), cost_usd=("cost", "sum"),
-        team_days=("team_days", "sum"))[cols]
+        hazards=("hazard", "size"),
+        cancelled_m2=("cancelled_m2", "sum"),
+        reduced_m2=("reduced_m2", "sum"),
+        cleared_m2=("cleared_m2", "sum"),
+        released_m2=("released_m2", "sum"),
+        cost_usd=("cost", "sum"),
+        team_days=("team_days", "sum"),
+    )[cols]
 
 
 def _ratio(a: float, b: float) -> float:
@@ -174,8 +214,11 @@ def economy(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.
             part = e if op == "all" else e[e["operator"] == op]
             days = float(part["team_days"].sum())
             cost = float(part["cost"].sum())
-            input_cost = float(part["input_rate_cost"].sum(min_count=1)) \
-                if part["input_rate_cost"].notna().all() else np.nan
+            input_cost = (
+                float(part["input_rate_cost"].sum(min_count=1))
+                if part["input_rate_cost"].notna().all()
+                else np.nan
+            )
             row[f"team_days_{name}"] = days
             row[f"cost_usd_{name}"] = cost
             row[f"cost_per_team_day_{name}"] = _ratio(cost, days)
@@ -187,8 +230,9 @@ def economy(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.
 def efficiency(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Cost per m² released by method and operator type, plan and baseline side by side."""
     both = _both(problem, plan, baseline)
-    keys = sorted(set().union(*[set(zip(e["method"], e["operator"], strict=True))
-                                for e in both.values()]))
+    keys = sorted(
+        set().union(*[set(zip(e["method"], e["operator"], strict=True)) for e in both.values()])
+    )
     rows = []
     for method, op in [*keys, ("all", "all")]:
         row: dict[str, Any] = {"method": method, "operator": op}
@@ -220,23 +264,31 @@ def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
             "beneficiaries": ben,
             "beneficiaries per USD 1,000": _ratio(ben * 1000, cost),
             "area released (m²)": float(e["released_m2"].sum()),
-            "Article 5 area released (m²)": float(e.loc[e["article5"].astype(bool),
-                                                        "released_m2"].sum()),
+            "Article 5 area released (m²)": float(
+                e.loc[e["article5"].astype(bool), "released_m2"].sum()
+            ),
         }
     measures = list(values["optimised"])
-    return pd.DataFrame({"measure": measures,
-                         "optimised": [values["optimised"][m] for m in measures],
-                         "baseline": [values["baseline"][m] for m in measures]})
+    return pd.DataFrame(
+        {
+            "measure": measures,
+            "optimised": [values["optimised"][m] for m in measures],
+            "baseline": [values["baseline"][m] for m in measures],
+        }
+    )
 
 
-def equity_provinces(problem: Problem, plan: pd.DataFrame,
-                     baseline: pd.DataFrame) -> pd.DataFrame:
+def equity_provinces(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Distribution across provinces: share of money, of area released, beneficiaries."""
     both = _both(problem, plan, baseline)
     h = problem.hazards
     contaminated = h.groupby("province")["area_m2"].sum()
-    out = pd.DataFrame({"province": contaminated.index.astype(str),
-                        "contaminated_m2": contaminated.to_numpy(float)})
+    out = pd.DataFrame(
+        {
+            "province": contaminated.index.astype(str),
+            "contaminated_m2": contaminated.to_numpy(float),
+        }
+    )
     for name, e in both.items():
         g = e.groupby("province")
         cost = g["cost"].sum().reindex(contaminated.index, fill_value=0.0).to_numpy(float)
@@ -246,7 +298,8 @@ def equity_provinces(problem: Problem, plan: pd.DataFrame,
         out[f"share_of_cost_{name}"] = cost / total if total > 0 else np.nan
         out[f"released_m2_{name}"] = rel
         out[f"share_of_province_released_{name}"] = np.where(
-            out["contaminated_m2"] > 0, rel / out["contaminated_m2"].replace(0, np.nan), np.nan)
+            out["contaminated_m2"] > 0, rel / out["contaminated_m2"].replace(0, np.nan), np.nan
+        )
         out[f"beneficiaries_{name}"] = ben.to_numpy(float)
     return out
 
@@ -255,8 +308,16 @@ def equity_groups(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
     """Beneficiaries by sex and age group (empty when the data has no breakdown)."""
     cols = sadd_columns(problem)
     if not cols:
-        return pd.DataFrame(columns=["group", "optimised", "baseline", "share_optimised",
-                                     "share_baseline", "share_of_all_affected_optimised"])
+        return pd.DataFrame(
+            columns=[
+                "group",
+                "optimised",
+                "baseline",
+                "share_optimised",
+                "share_baseline",
+                "share_of_all_affected_optimised",
+            ]
+        )
     both = _both(problem, plan, baseline)
     h = problem.hazards
     rows = []
@@ -286,8 +347,7 @@ class ValueForMoney:
     equity_groups: pd.DataFrame
 
 
-def value_for_money(problem: Problem, plan: pd.DataFrame,
-                    baseline: pd.DataFrame) -> ValueForMoney:
+def value_for_money(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> ValueForMoney:
     return ValueForMoney(
         economy=economy(problem, plan, baseline),
         efficiency=efficiency(problem, plan, baseline),
@@ -306,7 +366,8 @@ def headline(result: PlanResult) -> dict[str, Any]:
     groups: dict[str, float] = {}
     for c in sadd_columns(problem):
         groups[c.removeprefix("beneficiaries_")] = float(
-            problem.hazards[c].to_numpy(float)[sched["hazard"].to_numpy(int)].sum())
+            problem.hazards[c].to_numpy(float)[sched["hazard"].to_numpy(int)].sum()
+        )
     return {
         "project": s["project"],
         "status": s["status"],
@@ -360,7 +421,7 @@ def marginal_summary(relaxation: Relaxation | None) -> dict[str, Any]:
     rows = relaxation.marginal.replace({np.nan: None}).to_dict("records")
     return {
         "method": "LP relaxation of the workplan model (integrality dropped); row duals of "
-                  "budget_per_year and team_capacity",
+        "budget_per_year and team_capacity",
         "status": relaxation.status,
         "relaxation_objective": relaxation.objective,
         "seconds": round(relaxation.seconds, 3),
@@ -368,27 +429,48 @@ def marginal_summary(relaxation: Relaxation | None) -> dict[str, Any]:
     }
 
 
-def build_report_data(result: PlanResult, relaxation: Relaxation | None = None,
-                      explanations: pd.DataFrame | None = None) -> ReportData:
+def build_report_data(
+    result: PlanResult,
+    relaxation: Relaxation | None = None,
+    explanations: pd.DataFrame | None = None,
+) -> ReportData:
     """Compute every table once; the caller passes the LP relaxation and explanations."""
     problem = result.problem
     plan = result.solution.schedule
     base = result.baseline
     return ReportData(
         headline=headline(result),
-        kpis={"optimised": reporting_indicators(problem, plan),
-              "baseline": reporting_indicators(problem, base)},
+        kpis={
+            "optimised": reporting_indicators(problem, plan),
+            "baseline": reporting_indicators(problem, base),
+        },
         team_days=team_days(problem, plan, base),
-        by_method={"optimised": released_by(problem, plan, "method"),
-                   "baseline": released_by(problem, base, "method")},
-        by_province={"optimised": released_by(problem, plan, "province"),
-                     "baseline": released_by(problem, base, "province")},
+        by_method={
+            "optimised": released_by(problem, plan, "method"),
+            "baseline": released_by(problem, base, "method"),
+        },
+        by_province={
+            "optimised": released_by(problem, plan, "province"),
+            "baseline": released_by(problem, base, "province"),
+        },
         by_year_province=by_year_province(problem, plan),
         by_year_method=by_year_method(problem, plan),
         vfm=value_for_money(problem, plan, base),
-        marginal=(relaxation.marginal if relaxation is not None
-                  else pd.DataFrame(columns=["resource", "team_type", "year", "available",
-                                             "used_lp", "marginal_value", "unit"])),
+        marginal=(
+            relaxation.marginal
+            if relaxation is not None
+            else pd.DataFrame(
+                columns=[
+                    "resource",
+                    "team_type",
+                    "year",
+                    "available",
+                    "used_lp",
+                    "marginal_value",
+                    "unit",
+                ]
+            )
+        ),
         relaxation=marginal_summary(relaxation),
         explanations=explanations if explanations is not None else pd.DataFrame(),
     )

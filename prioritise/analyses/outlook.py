@@ -23,8 +23,9 @@ LAST_YEARS = 3
 TOLERANCE_M2 = 1.0
 
 
-def completion_from_summary(summary: dict[str, Any], last_years: int = LAST_YEARS,
-                            prefix: str = "") -> tuple[int | None, str]:
+def completion_from_summary(
+    summary: dict[str, Any], last_years: int = LAST_YEARS, prefix: str = ""
+) -> tuple[int | None, str]:
     """(completion year, method) from a plan summary; None when it never completes."""
     per_year = summary["per_year"]
     done = [row["year"] for row in per_year if row["remaining_area_m2"] <= TOLERANCE_M2]
@@ -34,11 +35,14 @@ def completion_from_summary(summary: dict[str, Any], last_years: int = LAST_YEAR
     tail = per_year[-last_years:]
     rate = sum(float(r["released_m2"]) for r in tail) / len(tail)
     if rate <= 0:
-        return None, (prefix + f"not at this rate: nothing released in the last {len(tail)} "
-                      "years of the plan (what is left fits no year's budget or teams, or is "
-                      "worth too little so near the end of the horizon to outweigh its "
-                      "environmental score)")
+        return None, (
+            prefix + f"not at this rate: nothing released in the last {len(tail)} "
+            "years of the plan (what is left fits no year's budget or teams, or is "
+            "worth too little so near the end of the horizon to outweigh its "
+            "environmental score)"
+        )
     years = math.ceil(remaining / rate)
     return int(per_year[-1]["year"]) + years, (
         prefix + f"extrapolated: {remaining / 1e6:,.2f} km² left / {rate / 1e6:,.3f} km² a "
-        f"year (mean of the last {len(tail)} years)")
+        f"year (mean of the last {len(tail)} years)"
+    )

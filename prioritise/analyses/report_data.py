@@ -22,7 +22,10 @@ def prepare_report(result: PlanResult, relaxation_time_limit: float | None = Non
     if limit is None:
         limit = max(10.0, min(120.0, float(result.problem.settings.solver.time_limit)))
     relaxation = result.relaxation or marginal_values(result.built.model, time_limit=limit)
-    explanations = explain_plan(result.problem, result.solution.schedule,
-                                unscheduled=result.solution.unscheduled,
-                                force_costs=force_cost_estimates(result.built, relaxation))
+    explanations = explain_plan(
+        result.problem,
+        result.solution.schedule,
+        unscheduled=result.solution.unscheduled,
+        force_costs=force_cost_estimates(result.built, relaxation),
+    )
     return build_report_data(result, relaxation, explanations)

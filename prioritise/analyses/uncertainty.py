@@ -60,8 +60,11 @@ class UncertaintyResult:
         q = s["impact_years"].quantile([0.1, 0.5, 0.9]).to_numpy()
         out: dict[str, Any] = {
             "mc_samples": len(s),
-            "p_deadline_met": (round(float(s["meets_deadline"].mean()), 4)
-                               if self.deadline_year is not None else None),
+            "p_deadline_met": (
+                round(float(s["meets_deadline"].mean()), 4)
+                if self.deadline_year is not None
+                else None
+            ),
             "p_article5_within_horizon": round(float(s["a5_all_done"].mean()), 4),
             "impact_years_p10": round(float(q[0]), 3),
             "impact_years_p50": round(float(q[1]), 3),
@@ -71,8 +74,9 @@ class UncertaintyResult:
         return out
 
 
-def simulate(problem: Problem, schedule: pd.DataFrame,
-             settings: UncertaintySettings) -> UncertaintyResult:
+def simulate(
+    problem: Problem, schedule: pd.DataFrame, settings: UncertaintySettings
+) -> UncertaintyResult:
     """Draw ``settings.samples`` outcomes and replay ``schedule`` on each."""
     rng = np.random.default_rng(settings.seed)
     n = settings.samples
@@ -91,20 +95,24 @@ def simulate(problem: Problem, schedule: pd.DataFrame,
     a5_sched = a5[s["hazard"].to_numpy()]
     n_a5 = int(a5.sum())
     a5_all = (done[:, a5_sched].sum(axis=1) == n_a5) if n_a5 else np.ones(n, bool)
-    a5_year = np.where(a5_all, np.where(done[:, a5_sched], done_year[:, a5_sched], 0)
-                       .max(axis=1, initial=0), 0)
+    a5_year = np.where(
+        a5_all, np.where(done[:, a5_sched], done_year[:, a5_sched], 0).max(axis=1, initial=0), 0
+    )
     deadline = problem.settings.plan.deadline_year
-    frame = pd.DataFrame({
-        "sample": np.arange(n),
-        "impact_years": impact_years,
-        "released_m2": (released * done).sum(axis=1),
-        "hazards_done": done.sum(axis=1),
-        "slipped": (done_year != s["year"].to_numpy()[None, :]).sum(axis=1),
-        "a5_all_done": a5_all,
-        "a5_completion_year": pd.array(np.where(a5_all & (a5_year > 0), a5_year, 0),
-                                       dtype="Int64"),
-        "meets_deadline": a5_all & (a5_year <= (deadline or 10**6)),
-    })
+    frame = pd.DataFrame(
+        {
+            "sample": np.arange(n),
+            "impact_years": impact_years,
+            "released_m2": (released * done).sum(axis=1),
+            "hazards_done": done.sum(axis=1),
+            "slipped": (done_year != s["year"].to_numpy()[None, :]).sum(axis=1),
+            "a5_all_done": a5_all,
+            "a5_completion_year": pd.array(
+                np.where(a5_all & (a5_year > 0), a5_year, 0), dtype="Int64"
+            ),
+            "meets_deadline": a5_all & (a5_year <= (deadline or 10**6)),
+        }
+    )
     frame.loc[frame["a5_completion_year"] == 0, "a5_completion_year"] = pd.NA
     plan_iy = float((impact * w[s["year"].to_numpy() - years[0]]).sum())
     return UncertaintyResult(frame, settings, deadline, plan_iy)
@@ -113,14 +121,24 @@ def simulate(problem: Problem, schedule: pd.DataFrame,
 def _plan_order(problem: Problem, schedule: pd.DataFrame) -> np.ndarray:
     """Row labels of ``schedule`` in plan order: year, then impact (highest first), id."""
     impact = problem.hazards["impact"].to_numpy(float)[schedule["hazard"].to_numpy()]
-    key = pd.DataFrame({"year": schedule["year"].to_numpy(), "impact": -impact,
-                        "id": schedule["hazard_id"].to_numpy()}, index=schedule.index)
+    key = pd.DataFrame(
+        {
+            "year": schedule["year"].to_numpy(),
+            "impact": -impact,
+            "id": schedule["hazard_id"].to_numpy(),
+        },
+        index=schedule.index,
+    )
     return key.sort_values(["year", "impact", "id"], kind="stable").index.to_numpy()
 
 
-def _sample_work(problem: Problem, s: pd.DataFrame, teams: list[str],
-                 rng: np.random.Generator, settings: UncertaintySettings,
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _sample_work(
+    problem: Problem,
+    s: pd.DataFrame,
+    teams: list[str],
+    rng: np.random.Generator,
+    settings: UncertaintySettings,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sampled cost (n x H), team-days (n x H x K) and released area (n x H)."""
     n, H = settings.samples, len(s)
     h = problem.hazards
@@ -155,13 +173,18 @@ def _sample_work(problem: Problem, s: pd.DataFrame, teams: list[str],
     survey_part = days - clear_part
     sampled_days = survey_part[None] + clear_part[None] * ratio[:, :, None]
     sigma = settings.productivity_sigma
-    mult = rng.lognormal(-sigma**2 / 2, sigma, size=(n, len(teams))) if sigma > 0 else \
-        np.ones((n, len(teams)))
+    mult = (
+        rng.lognormal(-(sigma**2) / 2, sigma, size=(n, len(teams)))
+        if sigma > 0
+        else np.ones((n, len(teams)))
+    )
     sampled_days = sampled_days / mult[:, None, :]
     per_m2 = _cost_per_m2(problem, s)
-    cost = (s["cost"].to_numpy(float)[None]
-            + ((sampled_days - days[None]) * rate_v).sum(axis=2)
-            + per_m2[None] * (cleared_new - cleared[None]))
+    cost = (
+        s["cost"].to_numpy(float)[None]
+        + ((sampled_days - days[None]) * rate_v).sum(axis=2)
+        + per_m2[None] * (cleared_new - cleared[None])
+    )
     released = np.broadcast_to(area, (n, H))
     return np.maximum(cost, 0.0), sampled_days, released
 
@@ -192,8 +215,9 @@ def _cost_per_m2(problem: Problem, s: pd.DataFrame) -> np.ndarray:
     return s["method"].map(per_m2).fillna(0.0).to_numpy(float)
 
 
-def _replay(problem: Problem, s: pd.DataFrame, cost: np.ndarray, days: np.ndarray,
-            teams: list[str]) -> np.ndarray:
+def _replay(
+    problem: Problem, s: pd.DataFrame, cost: np.ndarray, days: np.ndarray, teams: list[str]
+) -> np.ndarray:
     """Year each (sample, row) is done in, 0 if not within the horizon (see module doc)."""
     n, H = cost.shape
     years = problem.years
@@ -213,8 +237,9 @@ def _replay(problem: Problem, s: pd.DataFrame, cost: np.ndarray, days: np.ndarra
     carry = np.zeros(n)
     for year in years:
         money = float(problem.budget[year]) + carry
-        capacity = np.broadcast_to(problem.capacity.loc[year, teams].to_numpy(float),
-                                   (n, len(teams))).copy()
+        capacity = np.broadcast_to(
+            problem.capacity.loc[year, teams].to_numpy(float), (n, len(teams))
+        ).copy()
         candidates = np.flatnonzero((planned <= year) & ~unreachable)
         # The same relative tolerance as the plan's own check (models.solution).
         tol_money = 1e-6 * max(1.0, abs(float(problem.budget[year])))
@@ -226,8 +251,11 @@ def _replay(problem: Problem, s: pd.DataFrame, cost: np.ndarray, days: np.ndarra
                 todo = done_year[:, i] == 0
                 if not todo.any():
                     continue
-                ok = todo & (cost[:, i] <= money + tol_money) & (
-                    days[:, i, :] <= capacity + tol_days).all(axis=1)
+                ok = (
+                    todo
+                    & (cost[:, i] <= money + tol_money)
+                    & (days[:, i, :] <= capacity + tol_days).all(axis=1)
+                )
                 for j in requires[i]:
                     ok &= done_year[:, j] > 0
                 if ok.any():

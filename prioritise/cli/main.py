@@ -23,10 +23,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _solver_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--solver", choices=["highs", "cbc"], help="MILP solver (default highs)")
-    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
-                        help="stop the solver after this long and report the best plan")
-    parser.add_argument("--gap", type=float, metavar="FRACTION",
-                        help="stop when proven within this relative gap (e.g. 0.01)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="stop the solver after this long and report the best plan",
+    )
+    parser.add_argument(
+        "--gap",
+        type=float,
+        metavar="FRACTION",
+        help="stop when proven within this relative gap (e.g. 0.01)",
+    )
     parser.add_argument("--threads", type=int, help="solver threads (default: solver's choice)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -34,7 +42,8 @@ def _solver_flags(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prioritise",
-        description="Optimised, costed, multi-year clearance workplans for mine action.")
+        description="Optimised, costed, multi-year clearance workplans for mine action.",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -47,8 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="CSV file to write")
     p.set_defaults(run=cmd_score)
 
-    p = sub.add_parser("access", help="derive access dependencies from roads, bases and "
-                       "hazard polygons, and write them with the blocked network")
+    p = sub.add_parser(
+        "access",
+        help="derive access dependencies from roads, bases and "
+        "hazard polygons, and write them with the blocked network",
+    )
     _common(p)
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(run=cmd_access)
@@ -56,22 +68,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="optimise the workplan and write its outputs")
     _common(p)
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--precedence", choices=["by", "cumulative", "aggregated"],
-                   help="access-precedence formulation (default from the project: by)")
-    p.add_argument("--write-model", type=Path, metavar="FILE",
-                   help="also write the MILP as .lp or .mps")
+    p.add_argument(
+        "--precedence",
+        choices=["by", "cumulative", "aggregated"],
+        help="access-precedence formulation (default from the project: by)",
+    )
+    p.add_argument(
+        "--write-model", type=Path, metavar="FILE", help="also write the MILP as .lp or .mps"
+    )
     _solver_flags(p)
     p.set_defaults(run=cmd_plan)
 
-    p = sub.add_parser("explain", help="why one hazard sits where it is, and what forcing it "
-                       "in (or one year earlier) would cost")
+    p = sub.add_parser(
+        "explain",
+        help="why one hazard sits where it is, and what forcing it "
+        "in (or one year earlier) would cost",
+    )
     _common(p)
     p.add_argument("hazard_id", help="the hazard to explain")
-    p.add_argument("--out", type=Path, metavar="DIR",
-                   help="output folder of a previous `plan` run: explain that plan (its "
-                        "workplan.csv) instead of planning again")
-    p.add_argument("--no-force", action="store_true",
-                   help="skip the re-solve that prices forcing the hazard in")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder of a previous `plan` run: explain that plan (its "
+        "workplan.csv) instead of planning again",
+    )
+    p.add_argument(
+        "--no-force",
+        action="store_true",
+        help="skip the re-solve that prices forcing the hazard in",
+    )
     _solver_flags(p)
     p.set_defaults(run=cmd_explain)
 
@@ -88,9 +114,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     warnings = [f for f in problem.findings if f.severity == "warning"]
     for f in warnings:
         print(f.render())
-    print(f"{args.project}: valid ({len(problem.hazards)} hazards, {len(problem.years)} years,"
-          f" {len(problem.options)} hazard-method options, {len(problem.dependencies)} access"
-          f" dependencies; {len(warnings)} warning(s)).")
+    print(
+        f"{args.project}: valid ({len(problem.hazards)} hazards, {len(problem.years)} years,"
+        f" {len(problem.options)} hazard-method options, {len(problem.dependencies)} access"
+        f" dependencies; {len(warnings)} warning(s))."
+    )
     return EXIT_OK
 
 
@@ -116,11 +144,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     problem = load_problem(args.project, strict=args.strict)
     if not args.quiet:
-        print(f"Planning {len(problem.hazards)} hazards over {len(problem.years)} years...",
-              file=sys.stderr)
-    result = plan(problem, solver=args.solver, time_limit=args.time_limit, gap=args.gap,
-                  threads=args.threads, precedence=args.precedence,
-                  progress=None if args.quiet else TerminalProgress())
+        print(
+            f"Planning {len(problem.hazards)} hazards over {len(problem.years)} years...",
+            file=sys.stderr,
+        )
+    result = plan(
+        problem,
+        solver=args.solver,
+        time_limit=args.time_limit,
+        gap=args.gap,
+        threads=args.threads,
+        precedence=args.precedence,
+        progress=None if args.quiet else TerminalProgress(),
+    )
     written = write_plan_outputs(result, prepare_report(result), args.out)
     if args.write_model:
         write_model(result.built.model, args.write_model)
@@ -148,14 +184,26 @@ def cmd_explain(args: argparse.Namespace) -> int:
     else:
         if args.out:
             print(f"No workplan.csv in {args.out}; planning again.", file=sys.stderr)
-        result = plan(problem, solver=args.solver, time_limit=args.time_limit, gap=args.gap,
-                      threads=args.threads,
-                      progress=None if args.quiet else TerminalProgress())
+        result = plan(
+            problem,
+            solver=args.solver,
+            time_limit=args.time_limit,
+            gap=args.gap,
+            threads=args.threads,
+            progress=None if args.quiet else TerminalProgress(),
+        )
         schedule, unscheduled = result.solution.schedule, result.solution.unscheduled
         objective, gap = result.summary["objective"], result.summary["gap"]
-    text, _ = explain_hazard(problem, schedule, args.hazard_id, objective=objective, gap=gap,
-                             unscheduled=unscheduled, do_force=not args.no_force,
-                             time_limit=args.time_limit or 30.0)
+    text, _ = explain_hazard(
+        problem,
+        schedule,
+        args.hazard_id,
+        objective=objective,
+        gap=gap,
+        unscheduled=unscheduled,
+        do_force=not args.no_force,
+        time_limit=args.time_limit or 30.0,
+    )
     print(text)
     return EXIT_OK
 
@@ -169,12 +217,14 @@ def cmd_access(args: argparse.Namespace) -> int:
         print(f.render(), file=sys.stderr)
     written = write_access_outputs(result, args.out)
     s = result.summary
-    print(f"Access from {s.get('n_segments', '?')} road segments ({s.get('crs', '')}): "
-          f"{s.get('reachable_now', 0)} hazards reachable now, "
-          f"{s.get('behind_one_blocker', 0)} behind one blocking hazard, "
-          f"{s.get('behind_several', 0)} behind several, {s.get('off_network', 0)} off the "
-          f"network, {s.get('unreachable', 0)} unreachable; {len(result.edges)} derived "
-          f"dependencies.")
+    print(
+        f"Access from {s.get('n_segments', '?')} road segments ({s.get('crs', '')}): "
+        f"{s.get('reachable_now', 0)} hazards reachable now, "
+        f"{s.get('behind_one_blocker', 0)} behind one blocking hazard, "
+        f"{s.get('behind_several', 0)} behind several, {s.get('off_network', 0)} off the "
+        f"network, {s.get('unreachable', 0)} unreachable; {len(result.edges)} derived "
+        f"dependencies."
+    )
     print(f"Wrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
 
@@ -214,9 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"Internal error: {type(exc).__name__}: {exc}\n"
-                  "This is a bug in prioritise; rerun with --debug and report the traceback.",
-                  file=sys.stderr)
+            print(
+                f"Internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in prioritise; rerun with --debug and report the traceback.",
+                file=sys.stderr,
+            )
         return EXIT_BUG
 
 

@@ -17,52 +17,91 @@ EXIT_OK, EXIT_INFEASIBLE = 0, 4
 
 def add_commands(sub: Any) -> None:
     """Register the three commands on the CLI's sub-parser collection."""
-    p = sub.add_parser("scenarios", help="plan every scenario of a scenarios TOML in parallel "
-                       "and compare them")
+    p = sub.add_parser(
+        "scenarios", help="plan every scenario of a scenarios TOML in parallel and compare them"
+    )
     p.add_argument("project", type=Path, help="project TOML file")
     p.add_argument("scenarios", type=Path, help="scenarios TOML file")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--workers", type=int, help="worker processes (default: CPU count)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per scenario solve")
     p.add_argument("--gap", type=float, metavar="FRACTION", help="relative gap to stop at")
-    p.add_argument("--outlook", choices=["extrapolate", "replan"], default="extrapolate",
-                   help="completion beyond the horizon: extrapolate the last years' release "
-                        "rate (default) or re-plan over a longer horizon")
-    p.add_argument("--outlook-years", type=int, default=10,
-                   help="years added for --outlook replan (default 10)")
-    p.add_argument("--samples", type=int, default=0,
-                   help="Monte Carlo samples per scenario (0 = none; see `uncertainty`)")
+    p.add_argument(
+        "--outlook",
+        choices=["extrapolate", "replan"],
+        default="extrapolate",
+        help="completion beyond the horizon: extrapolate the last years' release "
+        "rate (default) or re-plan over a longer horizon",
+    )
+    p.add_argument(
+        "--outlook-years",
+        type=int,
+        default=10,
+        help="years added for --outlook replan (default 10)",
+    )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=0,
+        help="Monte Carlo samples per scenario (0 = none; see `uncertainty`)",
+    )
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     p.set_defaults(run=cmd_scenarios)
 
-    p = sub.add_parser("deadline", help="can every Article 5 hazard be done by a year; if not, "
-                       "the least extra budget or teams, and the earliest feasible year")
+    p = sub.add_parser(
+        "deadline",
+        help="can every Article 5 hazard be done by a year; if not, "
+        "the least extra budget or teams, and the earliest feasible year",
+    )
     p.add_argument("project", type=Path, help="project TOML file")
     p.add_argument("--year", type=int, required=True, help="the deadline year")
     p.add_argument("--out", type=Path, help="folder for the extension-request tables")
-    p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
-                   help="per solve (default 120)")
-    p.add_argument("--teams-objective", choices=["count", "cost"], default="count",
-                   help="minimise the number of extra teams or their cost")
-    p.add_argument("--max-extension", type=int, default=15,
-                   help="years past the horizon searched for the earliest year (default 15)")
+    p.add_argument(
+        "--time-limit", type=float, default=120.0, metavar="SECONDS", help="per solve (default 120)"
+    )
+    p.add_argument(
+        "--teams-objective",
+        choices=["count", "cost"],
+        default="count",
+        help="minimise the number of extra teams or their cost",
+    )
+    p.add_argument(
+        "--max-extension",
+        type=int,
+        default=15,
+        help="years past the horizon searched for the earliest year (default 15)",
+    )
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     p.set_defaults(run=cmd_deadline)
 
-    p = sub.add_parser("uncertainty", help="Monte Carlo: re-evaluate the optimised plan under "
-                       "uncertain survey outcomes and productivity")
+    p = sub.add_parser(
+        "uncertainty",
+        help="Monte Carlo: re-evaluate the optimised plan under "
+        "uncertain survey outcomes and productivity",
+    )
     p.add_argument("project", type=Path, help="project TOML file")
-    p.add_argument("--scenarios", dest="scenario_file", type=Path,
-                   help="scenarios TOML; with --scenario, evaluate that scenario's plan")
+    p.add_argument(
+        "--scenarios",
+        dest="scenario_file",
+        type=Path,
+        help="scenarios TOML; with --scenario, evaluate that scenario's plan",
+    )
     p.add_argument("--scenario", help="name of the scenario to evaluate")
     p.add_argument("--samples", type=int, default=200, help="samples (default 200)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--concentration", type=float, default=20.0,
-                   help="Beta concentration a+b of survey fractions (default 20; higher = "
-                        "tighter)")
-    p.add_argument("--productivity-sigma", type=float, default=0.15,
-                   help="lognormal sigma of productivity per team type (default 0.15)")
+    p.add_argument(
+        "--concentration",
+        type=float,
+        default=20.0,
+        help="Beta concentration a+b of survey fractions (default 20; higher = tighter)",
+    )
+    p.add_argument(
+        "--productivity-sigma",
+        type=float,
+        default=0.15,
+        help="lognormal sigma of productivity per team type (default 0.15)",
+    )
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="for the plan solve")
     p.add_argument("--out", type=Path, help="folder for samples.csv and uncertainty.json")
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
@@ -87,21 +126,40 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         for f in scenario_findings(problem, s, args.scenarios.name):
             print(f.render(), file=sys.stderr)
     workers = args.workers or default_workers()
-    print(f"Planning {len(scenarios)} scenario(s) of {len(problem.hazards)} hazards with "
-          f"{min(workers, len(scenarios))} worker(s)...", file=sys.stderr)
-    options = RunOptions(time_limit=args.time_limit, gap=args.gap, outlook=args.outlook,
-                         outlook_years=args.outlook_years, samples=args.samples,
-                         seed=args.seed)
-    batch = run_scenarios(problem, scenarios, workers=workers, options=options,
-                          out_dir=args.out, progress=print_progress)
+    print(
+        f"Planning {len(scenarios)} scenario(s) of {len(problem.hazards)} hazards with "
+        f"{min(workers, len(scenarios))} worker(s)...",
+        file=sys.stderr,
+    )
+    options = RunOptions(
+        time_limit=args.time_limit,
+        gap=args.gap,
+        outlook=args.outlook,
+        outlook_years=args.outlook_years,
+        samples=args.samples,
+        seed=args.seed,
+    )
+    batch = run_scenarios(
+        problem,
+        scenarios,
+        workers=workers,
+        options=options,
+        out_dir=args.out,
+        progress=print_progress,
+    )
     written = write_comparison(batch, args.out)
     print(render_comparison(batch.comparison))
-    print(f"\n{len(scenarios)} scenario(s) in {batch.seconds:.1f} s with {batch.workers} "
-          f"worker(s). Wrote {', '.join(p.name for p in written)} and one folder per "
-          f"scenario to {args.out}")
+    print(
+        f"\n{len(scenarios)} scenario(s) in {batch.seconds:.1f} s with {batch.workers} "
+        f"worker(s). Wrote {', '.join(p.name for p in written)} and one folder per "
+        f"scenario to {args.out}"
+    )
     if batch.failed:
-        print(f"{len(batch.failed)} scenario(s) without a plan: {', '.join(batch.failed)} "
-              "(their rows carry the error).", file=sys.stderr)
+        print(
+            f"{len(batch.failed)} scenario(s) without a plan: {', '.join(batch.failed)} "
+            "(their rows carry the error).",
+            file=sys.stderr,
+        )
         return EXIT_INFEASIBLE
     return EXIT_OK
 
@@ -120,12 +178,16 @@ def render_comparison(frame: Any) -> str:
         return "-" if x is None else str(int(x)) if isinstance(x, float) else str(x)
 
     width = max([22, *(len(str(n)) for n in frame["scenario"])])
-    lines = [f"  {'scenario':<{width}} {'status':<11} {'gap':>7} {'impact-years':>13} "
-             f"{'cost':>10} {'released':>12} {'Art.5 done':>18} {'completion':>10}"]
+    lines = [
+        f"  {'scenario':<{width}} {'status':<11} {'gap':>7} {'impact-years':>13} "
+        f"{'cost':>10} {'released':>12} {'Art.5 done':>18} {'completion':>10}"
+    ]
     for r in frame.to_dict(orient="records"):
         if value(r.get("objective")) is None:
-            lines.append(f"  {r['scenario']:<{width}} {r['status']:<11} "
-                         f"{str(value(r.get('error')) or '')[:90]}")
+            lines.append(
+                f"  {r['scenario']:<{width}} {r['status']:<11} "
+                f"{str(value(r.get('error')) or '')[:90]}"
+            )
             continue
         gap = value(r.get("gap"))
         lines.append(
@@ -133,7 +195,8 @@ def render_comparison(frame: Any) -> str:
             f"{'-' if gap is None else f'{gap:.1%}':>7} {number(r['objective'], 1):>13} "
             f"{money(value(r.get('cost_usd'))):>10} {area(value(r.get('released_m2'))):>12} "
             f"{year(r.get('article5_completion_year')):>18} "
-            f"{year(r.get('completion_year')):>10}")
+            f"{year(r.get('completion_year')):>10}"
+        )
     return "\n".join(lines)
 
 
@@ -142,12 +205,17 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     from prioritise.outputs.deadline import render_answer, write_answer
 
     problem = _load_without_deadline(args.project, args.strict)
-    print(f"Analysing the deadline {args.year} for {len(problem.hazards)} hazards...",
-          file=sys.stderr)
-    answer = analyse_deadline(problem, args.year, time_limit=args.time_limit,
-                              teams_objective=args.teams_objective,
-                              max_extension=args.max_extension,
-                              plan_tables=args.out is not None)
+    print(
+        f"Analysing the deadline {args.year} for {len(problem.hazards)} hazards...", file=sys.stderr
+    )
+    answer = analyse_deadline(
+        problem,
+        args.year,
+        time_limit=args.time_limit,
+        teams_objective=args.teams_objective,
+        max_extension=args.max_extension,
+        plan_tables=args.out is not None,
+    )
     print(render_answer(answer))
     if args.out is not None:
         written = write_answer(answer, args.out)
@@ -180,8 +248,7 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
             return 2
         chosen = [s for s in load_scenarios(args.scenario_file) if s.name == args.scenario]
         if not chosen:
-            print(f"No scenario named {args.scenario!r} in {args.scenario_file}.",
-                  file=sys.stderr)
+            print(f"No scenario named {args.scenario!r} in {args.scenario_file}.", file=sys.stderr)
             return 2
         prep = apply_scenario(problem, chosen[0])
         result = plan_prepared(prep, time_limit=args.time_limit)
@@ -190,34 +257,48 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     if not result.solution.status.has_plan:
         print("No plan found within the time limit; nothing to evaluate.", file=sys.stderr)
         return 5
-    settings = UncertaintySettings(samples=args.samples, seed=args.seed,
-                                   concentration=args.concentration,
-                                   productivity_sigma=args.productivity_sigma)
+    settings = UncertaintySettings(
+        samples=args.samples,
+        seed=args.seed,
+        concentration=args.concentration,
+        productivity_sigma=args.productivity_sigma,
+    )
     sim = simulate(result.problem, result.schedule, settings)
     print(render_uncertainty(sim))
     if args.out is not None:
-        written = [write_csv(args.out / "samples.csv", sim.samples),
-                   write_json(args.out / "uncertainty.json",
-                              {**sim.headline(), "seed": args.seed,
-                               "concentration": args.concentration,
-                               "productivity_sigma": args.productivity_sigma,
-                               "plan_impact_years": sim.plan_impact_years,
-                               "method": "re-evaluation of the fixed plan; slipped work moves "
-                                         "to later years in plan order"})]
+        written = [
+            write_csv(args.out / "samples.csv", sim.samples),
+            write_json(
+                args.out / "uncertainty.json",
+                {
+                    **sim.headline(),
+                    "seed": args.seed,
+                    "concentration": args.concentration,
+                    "productivity_sigma": args.productivity_sigma,
+                    "plan_impact_years": sim.plan_impact_years,
+                    "method": "re-evaluation of the fixed plan; slipped work moves "
+                    "to later years in plan order",
+                },
+            ),
+        ]
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
 
 
 def render_uncertainty(sim: Any) -> str:
     h = sim.headline()
-    lines = [f"Monte Carlo re-evaluation of the plan: {h['mc_samples']} samples "
-             f"(seed {sim.settings.seed}).",
-             f"  impact-years: plan {sim.plan_impact_years:,.1f}; P10 {h['impact_years_p10']:,.1f}"
-             f"  P50 {h['impact_years_p50']:,.1f}  P90 {h['impact_years_p90']:,.1f}",
-             f"  hazards slipping to a later year: {h['slipped_hazards_mean']:.1f} on average"]
+    lines = [
+        f"Monte Carlo re-evaluation of the plan: {h['mc_samples']} samples "
+        f"(seed {sim.settings.seed}).",
+        f"  impact-years: plan {sim.plan_impact_years:,.1f}; P10 {h['impact_years_p10']:,.1f}"
+        f"  P50 {h['impact_years_p50']:,.1f}  P90 {h['impact_years_p90']:,.1f}",
+        f"  hazards slipping to a later year: {h['slipped_hazards_mean']:.1f} on average",
+    ]
     if h["p_deadline_met"] is not None:
-        lines.append(f"  P(every Article 5 hazard done by {sim.deadline_year}): "
-                     f"{h['p_deadline_met']:.1%}")
-    lines.append(f"  P(every Article 5 hazard done within the horizon): "
-                 f"{h['p_article5_within_horizon']:.1%}")
+        lines.append(
+            f"  P(every Article 5 hazard done by {sim.deadline_year}): {h['p_deadline_met']:.1%}"
+        )
+    lines.append(
+        f"  P(every Article 5 hazard done within the horizon): {h['p_article5_within_horizon']:.1%}"
+    )
     return "\n".join(lines)

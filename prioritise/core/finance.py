@@ -88,8 +88,7 @@ def shaped_budget(base: pd.Series, profile: BudgetProfile) -> pd.Series:
             out[year] = float(amount)
     if profile.shape is not None:
         total = float(out.sum()) if profile.total is None else float(profile.total)
-        out = pd.Series(total * shape_weights(len(out), profile), index=out.index,
-                        name=base.name)
+        out = pd.Series(total * shape_weights(len(out), profile), index=out.index, name=base.name)
     if isinstance(profile.multiplier, Mapping):
         factors = pd.Series(profile.multiplier, dtype=float).reindex(out.index).fillna(1.0)
         out = out * factors
@@ -109,8 +108,12 @@ def shape_weights(years: int, profile: BudgetProfile) -> np.ndarray:
         n_back = years - n_front
         if n_back == 0:
             return np.full(years, 1.0 / years)
-        w = np.concatenate([np.full(n_front, profile.front_share / n_front),
-                            np.full(n_back, (1.0 - profile.front_share) / n_back)])
+        w = np.concatenate(
+            [
+                np.full(n_front, profile.front_share / n_front),
+                np.full(n_back, (1.0 - profile.front_share) / n_back),
+            ]
+        )
     else:
         raise ValueError(f"unknown budget shape {profile.shape!r}; use one of {SHAPES}")
     return w / w.sum()
@@ -155,10 +158,19 @@ def financing_schedule(terms: FinancingTerms) -> pd.DataFrame:
                 principal = float(principal_each or 0.0)
             principal = min(principal, outstanding)
             balance = outstanding - principal
-        rows.append({"year": year, "opening": opening, "draw": draw, "interest": interest,
-                     "capitalised": capitalised, "principal": principal,
-                     "interest_paid": interest_paid, "repayment": principal + interest_paid,
-                     "closing": balance})
+        rows.append(
+            {
+                "year": year,
+                "opening": opening,
+                "draw": draw,
+                "interest": interest,
+                "capitalised": capitalised,
+                "principal": principal,
+                "interest_paid": interest_paid,
+                "repayment": principal + interest_paid,
+                "closing": balance,
+            }
+        )
     table = pd.DataFrame(rows).set_index("year")
     table["net"] = table["draw"] - table["repayment"]
     return table

@@ -39,36 +39,63 @@ def find_cycles(graph: nx.DiGraph) -> list[list[str]]:
     return sorted(cycles)
 
 
-def check_dependencies(edges: pd.DataFrame, hazard_ids: pd.Series, file: str) -> tuple[
-        pd.DataFrame, list[Finding]]:
+def check_dependencies(
+    edges: pd.DataFrame, hazard_ids: pd.Series, file: str
+) -> tuple[pd.DataFrame, list[Finding]]:
     """Validate dependency rows; return the usable, de-duplicated edges and findings."""
     findings: list[Finding] = []
     known = set(hazard_ids)
     e = edges.dropna(subset=["hazard_id", "requires"])
     unknown = ~e["hazard_id"].isin(known) | ~e["requires"].isin(known)
     if unknown.any():
-        bad = sorted(set(e.loc[~e["hazard_id"].isin(known), "hazard_id"])
-                     | set(e.loc[~e["requires"].isin(known), "requires"]))
-        findings.append(error(file, "dependency-unknown-id", "Dependencies name hazards that are "
-                              "not in the hazard table.", "Correct the ids or remove the rows.",
-                              bad))
+        bad = sorted(
+            set(e.loc[~e["hazard_id"].isin(known), "hazard_id"])
+            | set(e.loc[~e["requires"].isin(known), "requires"])
+        )
+        findings.append(
+            error(
+                file,
+                "dependency-unknown-id",
+                "Dependencies name hazards that are not in the hazard table.",
+                "Correct the ids or remove the rows.",
+                bad,
+            )
+        )
     self_loop = e["hazard_id"] == e["requires"]
     if self_loop.any():
-        findings.append(error(file, "dependency-self", "A hazard requires itself.",
-                              "Remove the rows.", e.loc[self_loop, "hazard_id"]))
+        findings.append(
+            error(
+                file,
+                "dependency-self",
+                "A hazard requires itself.",
+                "Remove the rows.",
+                e.loc[self_loop, "hazard_id"],
+            )
+        )
     e = e[~unknown & ~self_loop]
     dup = e.duplicated(["hazard_id", "requires"])
     if dup.any():
-        findings.append(warning(file, "dependency-duplicate", f"{int(dup.sum())} duplicate "
-                                "dependency row(s) ignored.", "Remove the repeats.",
-                                e.loc[dup, "hazard_id"]))
+        findings.append(
+            warning(
+                file,
+                "dependency-duplicate",
+                f"{int(dup.sum())} duplicate dependency row(s) ignored.",
+                "Remove the repeats.",
+                e.loc[dup, "hazard_id"],
+            )
+        )
     e = e[~dup]
     graph = dependency_graph(hazard_ids, e)
     for cycle in find_cycles(graph):
-        findings.append(error(
-            file, "dependency-cycle",
-            "Access dependencies form a cycle: " + " -> ".join(cycle) + " (each needs the "
-            "previous one first).", "Drop one edge of the cycle, or let these areas be cleared "
-            "together by removing the edges between them.", cycle[:-1],
-        ))
+        findings.append(
+            error(
+                file,
+                "dependency-cycle",
+                "Access dependencies form a cycle: " + " -> ".join(cycle) + " (each needs the "
+                "previous one first).",
+                "Drop one edge of the cycle, or let these areas be cleared "
+                "together by removing the edges between them.",
+                cycle[:-1],
+            )
+        )
     return e.reset_index(drop=True), findings

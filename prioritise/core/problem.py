@@ -7,12 +7,15 @@ first; nothing here reads files or solves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from prioritise.core.errors import Finding
 from prioritise.core.settings import Settings
+
+if TYPE_CHECKING:  # geometry types only: the core never reads or writes geodata
+    import geopandas as gpd
 
 
 @dataclass(frozen=True)

@@ -140,14 +140,20 @@ class Settings:
 DEFAULT_METHODS: tuple[MethodSettings, ...] = (
     MethodSettings("manual", "Manual clearance", {"manual": 200.0}, disturbance=0.2),
     MethodSettings(
-        "mechanical", "Mechanical with manual follow-up",
-        {"mechanical": 8000.0, "manual": 1500.0}, disturbance=0.9,
+        "mechanical",
+        "Mechanical with manual follow-up",
+        {"mechanical": 8000.0, "manual": 1500.0},
+        disturbance=0.9,
     ),
-    MethodSettings("mdd", "Mine detection dogs with manual", {"mdd": 700.0, "manual": 2500.0},
-                   disturbance=0.3),
     MethodSettings(
-        "technical_survey", "Technical survey, then manual clearance of what remains",
-        {"manual": 200.0}, survey_productivity={"survey": 3000.0}, disturbance=0.25,
+        "mdd", "Mine detection dogs with manual", {"mdd": 700.0, "manual": 2500.0}, disturbance=0.3
+    ),
+    MethodSettings(
+        "technical_survey",
+        "Technical survey, then manual clearance of what remains",
+        {"manual": 200.0},
+        survey_productivity={"survey": 3000.0},
+        disturbance=0.25,
     ),
 )
 
@@ -162,40 +168,62 @@ class _Reader:
     def table(self, doc: Mapping[str, Any], key: str, section: str = "") -> dict[str, Any]:
         value = doc.get(key, {})
         if not isinstance(value, dict):
-            self.findings.append(error(
-                self.file, "toml-type", f"[{section}{key}] must be a table.",
-                f"Write it as a [{section}{key}] section.",
-            ))
+            self.findings.append(
+                error(
+                    self.file,
+                    "toml-type",
+                    f"[{section}{key}] must be a table.",
+                    f"Write it as a [{section}{key}] section.",
+                )
+            )
             return {}
         return value
 
     def unknown(self, table: Mapping[str, Any], allowed: set[str], section: str) -> None:
         extra = sorted(set(table) - allowed)
         if extra:
-            self.findings.append(error(
-                self.file, "toml-unknown-key",
-                f"Unknown key(s) in [{section}]: {', '.join(extra)}.",
-                f"Allowed keys: {', '.join(sorted(allowed))}.",
-            ))
+            self.findings.append(
+                error(
+                    self.file,
+                    "toml-unknown-key",
+                    f"Unknown key(s) in [{section}]: {', '.join(extra)}.",
+                    f"Allowed keys: {', '.join(sorted(allowed))}.",
+                )
+            )
 
-    def get(self, table: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
-            section: str, default: Any = None, required: bool = False) -> Any:
+    def get(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        section: str,
+        default: Any = None,
+        required: bool = False,
+    ) -> Any:
         if key not in table:
             if required:
-                self.findings.append(error(
-                    self.file, "toml-missing-key", f"[{section}] needs '{key}'.",
-                    f"Add {key} = ... under [{section}].",
-                ))
+                self.findings.append(
+                    error(
+                        self.file,
+                        "toml-missing-key",
+                        f"[{section}] needs '{key}'.",
+                        f"Add {key} = ... under [{section}].",
+                    )
+                )
             return default
         value = table[key]
         # bool is an int in Python; a year of `true` must not pass as an int.
         ok = isinstance(value, kind) and not (isinstance(value, bool) and bool not in _tuple(kind))
         if not ok:
             names = "/".join(k.__name__ for k in _tuple(kind))
-            self.findings.append(error(
-                self.file, "toml-type", f"[{section}] {key} = {value!r} is not a {names}.",
-                f"Give {key} as a {names}.",
-            ))
+            self.findings.append(
+                error(
+                    self.file,
+                    "toml-type",
+                    f"[{section}] {key} = {value!r} is not a {names}.",
+                    f"Give {key} as a {names}.",
+                )
+            )
             return default
         if isinstance(value, float) and not math.isfinite(value):
             self.findings.append(error(self.file, "toml-value", f"[{section}] {key} is {value}."))
@@ -210,8 +238,11 @@ def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 NUMBER = (int, float)
 
 
-def parse_settings(doc: Mapping[str, Any], toml_path: Path, check_files: bool = True,
-                   ) -> tuple[Settings | None, list[Finding]]:
+def parse_settings(
+    doc: Mapping[str, Any],
+    toml_path: Path,
+    check_files: bool = True,
+) -> tuple[Settings | None, list[Finding]]:
     """Typed settings from a parsed TOML document, plus every finding about it.
 
     ``check_files=False`` skips the existence check of [data] paths, for problems built
@@ -221,8 +252,21 @@ def parse_settings(doc: Mapping[str, Any], toml_path: Path, check_files: bool = 
     file = toml_path.name
     r = _Reader(file, findings)
     root = toml_path.parent.resolve()
-    r.unknown(doc, {"project", "plan", "data", "columns", "methods", "scoring", "constraints",
-                    "solver", "access"}, "top level")
+    r.unknown(
+        doc,
+        {
+            "project",
+            "plan",
+            "data",
+            "columns",
+            "methods",
+            "scoring",
+            "constraints",
+            "solver",
+            "access",
+        },
+        "top level",
+    )
 
     project = r.table(doc, "project")
     r.unknown(project, {"name", "currency", "country"}, "project")
@@ -243,9 +287,15 @@ def parse_settings(doc: Mapping[str, Any], toml_path: Path, check_files: bool = 
     if plan is None or data is None or any(f.severity == "error" for f in findings):
         return None, findings
     settings = Settings(
-        name=name, root=root, plan=plan, data=data,
+        name=name,
+        root=root,
+        plan=plan,
+        data=data,
         columns={str(k): str(v) for k, v in columns.items()},
-        methods=methods, scoring=scoring, constraints=constraints, solver=solver,
+        methods=methods,
+        scoring=scoring,
+        constraints=constraints,
+        solver=solver,
     )
     return settings, findings
 
@@ -261,31 +311,61 @@ def _parse_plan(r: _Reader, t: Mapping[str, Any]) -> PlanSettings | None:
     if start is None or years is None:
         return None
     if not 1 <= years <= 50:
-        r.findings.append(error(r.file, "plan-years", f"[plan] years = {years} is outside 1..50.",
-                                "Plan between 1 and 50 years."))
+        r.findings.append(
+            error(
+                r.file,
+                "plan-years",
+                f"[plan] years = {years} is outside 1..50.",
+                "Plan between 1 and 50 years.",
+            )
+        )
         return None
     if not 0.0 <= rate < 1.0:
-        r.findings.append(error(r.file, "plan-discount", f"[plan] discount_rate = {rate} is not in "
-                                "[0, 1).", "Give the rate as a fraction, e.g. 0.03 for 3%."))
+        r.findings.append(
+            error(
+                r.file,
+                "plan-discount",
+                f"[plan] discount_rate = {rate} is not in [0, 1).",
+                "Give the rate as a fraction, e.g. 0.03 for 3%.",
+            )
+        )
     if env_w < 0:
-        r.findings.append(error(r.file, "plan-environment", "[plan] environment_weight < 0.",
-                                "Use 0 to ignore the environment, a positive weight to count it."))
+        r.findings.append(
+            error(
+                r.file,
+                "plan-environment",
+                "[plan] environment_weight < 0.",
+                "Use 0 to ignore the environment, a positive weight to count it.",
+            )
+        )
     if deadline is not None and not start <= deadline < start + years:
-        r.findings.append(error(
-            r.file, "plan-deadline",
-            f"[plan] deadline_year = {deadline} is outside the horizon "
-            f"{start}-{start + years - 1}.",
-            "Move the deadline into the horizon or extend [plan] years.",
-        ))
+        r.findings.append(
+            error(
+                r.file,
+                "plan-deadline",
+                f"[plan] deadline_year = {deadline} is outside the horizon "
+                f"{start}-{start + years - 1}.",
+                "Move the deadline into the horizon or extend [plan] years.",
+            )
+        )
     return PlanSettings(start, years, rate, carry, deadline, env_w)
 
 
-def _parse_data(r: _Reader, t: Mapping[str, Any], root: Path,
-                check_files: bool = True) -> DataSettings | None:
+def _parse_data(
+    r: _Reader, t: Mapping[str, Any], root: Path, check_files: bool = True
+) -> DataSettings | None:
     r.unknown(t, {f.name for f in fields(DataSettings)}, "data")
     paths: dict[str, Path | None] = {}
-    for key in ("hazards", "teams", "budget", "dependencies", "locks", "provinces", "roads",
-                "bases"):
+    for key in (
+        "hazards",
+        "teams",
+        "budget",
+        "dependencies",
+        "locks",
+        "provinces",
+        "roads",
+        "bases",
+    ):
         required = key in ("hazards", "teams", "budget")
         value = r.get(t, key, str, "data", required=required)
         if value is None:
@@ -293,10 +373,14 @@ def _parse_data(r: _Reader, t: Mapping[str, Any], root: Path,
             continue
         path = (root / value).resolve()
         if check_files and not path.exists():
-            r.findings.append(error(
-                r.file, "missing-file", f"[data] {key} = '{value}' does not exist ({path}).",
-                "Paths are relative to the project TOML's folder.",
-            ))
+            r.findings.append(
+                error(
+                    r.file,
+                    "missing-file",
+                    f"[data] {key} = '{value}' does not exist ({path}).",
+                    "Paths are relative to the project TOML's folder.",
+                )
+            )
         paths[key] = path
     layer = r.get(t, "hazards_layer", str, "data")
     crs = r.get(t, "crs", str, "data")
@@ -305,9 +389,17 @@ def _parse_data(r: _Reader, t: Mapping[str, Any], root: Path,
     if hazards is None or teams is None or budget is None:
         return None
     return DataSettings(
-        hazards=hazards, teams=teams, budget=budget, dependencies=paths["dependencies"],
-        locks=paths["locks"], provinces=paths["provinces"], roads=paths["roads"],
-        bases=paths["bases"], hazards_layer=layer, crs=crs, area_crs=area_crs,
+        hazards=hazards,
+        teams=teams,
+        budget=budget,
+        dependencies=paths["dependencies"],
+        locks=paths["locks"],
+        provinces=paths["provinces"],
+        roads=paths["roads"],
+        bases=paths["bases"],
+        hazards_layer=layer,
+        crs=crs,
+        area_crs=area_crs,
     )
 
 
@@ -315,14 +407,25 @@ def _number_map(r: _Reader, value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, dict) or not all(
         isinstance(v, NUMBER) and not isinstance(v, bool) for v in value.values()
     ):
-        r.findings.append(error(r.file, "toml-type", f"{where} must map names to numbers.",
-                                f"Write {where} = {{ manual = 200 }}."))
+        r.findings.append(
+            error(
+                r.file,
+                "toml-type",
+                f"{where} must map names to numbers.",
+                f"Write {where} = {{ manual = 200 }}.",
+            )
+        )
         return {}
     bad = [k for k, v in value.items() if v <= 0]
     if bad:
-        r.findings.append(error(r.file, "method-productivity",
-                                f"{where} has non-positive productivity for {', '.join(bad)}.",
-                                "Productivity is m² per team-day and must be > 0."))
+        r.findings.append(
+            error(
+                r.file,
+                "method-productivity",
+                f"{where} has non-positive productivity for {', '.join(bad)}.",
+                "Productivity is m² per team-day and must be > 0.",
+            )
+        )
     return {str(k): float(v) for k, v in value.items()}
 
 
@@ -330,8 +433,15 @@ def _parse_methods(r: _Reader, t: Mapping[str, Any]) -> tuple[MethodSettings, ..
     if not t:
         return DEFAULT_METHODS
     methods = []
-    allowed = {"label", "productivity", "survey_productivity", "cost_per_m2", "disturbance",
-               "hazard_types", "classes"}
+    allowed = {
+        "label",
+        "productivity",
+        "survey_productivity",
+        "cost_per_m2",
+        "disturbance",
+        "hazard_types",
+        "classes",
+    }
     for name, spec in t.items():
         section = f"methods.{name}"
         if not isinstance(spec, dict):
@@ -340,25 +450,42 @@ def _parse_methods(r: _Reader, t: Mapping[str, Any]) -> tuple[MethodSettings, ..
         r.unknown(spec, allowed, section)
         prod = _number_map(r, spec.get("productivity", {}), f"[{section}] productivity")
         if not prod:
-            r.findings.append(error(r.file, "method-productivity",
-                                    f"[{section}] needs productivity = "
-                                    "{ <team kind> = m²/day }."))
-        survey = _number_map(r, spec.get("survey_productivity", {}),
-                             f"[{section}] survey_productivity") if "survey_productivity" in spec \
+            r.findings.append(
+                error(
+                    r.file,
+                    "method-productivity",
+                    f"[{section}] needs productivity = {{ <team kind> = m²/day }}.",
+                )
+            )
+        survey = (
+            _number_map(r, spec.get("survey_productivity", {}), f"[{section}] survey_productivity")
+            if "survey_productivity" in spec
             else {}
+        )
         disturbance = float(r.get(spec, "disturbance", NUMBER, section, 0.0))
         if not 0.0 <= disturbance <= 1.0:
-            r.findings.append(error(r.file, "method-disturbance",
-                                    f"[{section}] disturbance = {disturbance} is not in 0..1."))
+            r.findings.append(
+                error(
+                    r.file,
+                    "method-disturbance",
+                    f"[{section}] disturbance = {disturbance} is not in 0..1.",
+                )
+            )
         cost = float(r.get(spec, "cost_per_m2", NUMBER, section, 0.0))
         if cost < 0:
             r.findings.append(error(r.file, "method-cost", f"[{section}] cost_per_m2 < 0."))
-        methods.append(MethodSettings(
-            name=str(name), label=str(spec.get("label", name)), productivity=prod,
-            survey_productivity=survey, cost_per_m2=cost, disturbance=disturbance,
-            hazard_types=tuple(str(x) for x in r.get(spec, "hazard_types", list, section, [])),
-            classes=tuple(str(x).upper() for x in r.get(spec, "classes", list, section, [])),
-        ))
+        methods.append(
+            MethodSettings(
+                name=str(name),
+                label=str(spec.get("label", name)),
+                productivity=prod,
+                survey_productivity=survey,
+                cost_per_m2=cost,
+                disturbance=disturbance,
+                hazard_types=tuple(str(x) for x in r.get(spec, "hazard_types", list, section, [])),
+                classes=tuple(str(x).upper() for x in r.get(spec, "classes", list, section, [])),
+            )
+        )
     return tuple(methods)
 
 
@@ -367,8 +494,14 @@ def _parse_scoring(r: _Reader, t: Mapping[str, Any]) -> ScoringSettings:
     scale = float(r.get(t, "scale", NUMBER, "scoring", 100.0))
     raw = t.get("criteria", [])
     if not isinstance(raw, list):
-        r.findings.append(error(r.file, "toml-type", "scoring.criteria must be an array of tables.",
-                                "Write each criterion as a [[scoring.criteria]] block."))
+        r.findings.append(
+            error(
+                r.file,
+                "toml-type",
+                "scoring.criteria must be an array of tables.",
+                "Write each criterion as a [[scoring.criteria]] block.",
+            )
+        )
         raw = []
     criteria = []
     allowed = {"name", "column", "weight", "type", "normalise", "points", "higher_is_better"}
@@ -383,37 +516,73 @@ def _parse_scoring(r: _Reader, t: Mapping[str, Any]) -> ScoringSettings:
         if column is None or weight is None:
             continue
         if weight < 0:
-            r.findings.append(error(r.file, "criterion-weight", f"[{section}] weight < 0.",
-                                    "Weights are >= 0; reverse a criterion with "
-                                    "higher_is_better = false."))
+            r.findings.append(
+                error(
+                    r.file,
+                    "criterion-weight",
+                    f"[{section}] weight < 0.",
+                    "Weights are >= 0; reverse a criterion with higher_is_better = false.",
+                )
+            )
         points = spec.get("points", {})
         kind = str(spec.get("type", "categorical" if points else "numeric"))
         if kind not in ("numeric", "categorical", "boolean"):
-            r.findings.append(error(r.file, "criterion-type", f"[{section}] type = {kind!r}.",
-                                    "Use numeric, categorical or boolean."))
+            r.findings.append(
+                error(
+                    r.file,
+                    "criterion-type",
+                    f"[{section}] type = {kind!r}.",
+                    "Use numeric, categorical or boolean.",
+                )
+            )
         normalise = str(spec.get("normalise", "minmax"))
         if normalise not in NORMALISATIONS:
-            r.findings.append(error(r.file, "criterion-normalise",
-                                    f"[{section}] normalise = {normalise!r}.",
-                                    f"Use one of {', '.join(NORMALISATIONS)}."))
+            r.findings.append(
+                error(
+                    r.file,
+                    "criterion-normalise",
+                    f"[{section}] normalise = {normalise!r}.",
+                    f"Use one of {', '.join(NORMALISATIONS)}.",
+                )
+            )
         pts = _number_map_any(r, points, f"[{section}] points") if kind == "categorical" else {}
-        criteria.append(Criterion(
-            name=str(spec.get("name", column)), column=column, weight=float(weight), kind=kind,
-            normalise=normalise, points=pts,
-            higher_is_better=bool(spec.get("higher_is_better", True)),
-        ))
+        criteria.append(
+            Criterion(
+                name=str(spec.get("name", column)),
+                column=column,
+                weight=float(weight),
+                kind=kind,
+                normalise=normalise,
+                points=pts,
+                higher_is_better=bool(spec.get("higher_is_better", True)),
+            )
+        )
     if criteria and sum(c.weight for c in criteria) <= 0:
-        r.findings.append(error(r.file, "criterion-weight", "All scoring weights are zero.",
-                                "Give at least one criterion a positive weight."))
+        r.findings.append(
+            error(
+                r.file,
+                "criterion-weight",
+                "All scoring weights are zero.",
+                "Give at least one criterion a positive weight.",
+            )
+        )
     return ScoringSettings(tuple(criteria), scale)
 
 
 def _number_map_any(r: _Reader, value: Any, where: str) -> dict[str, float]:
-    if not isinstance(value, dict) or not value or not all(
-        isinstance(v, NUMBER) and not isinstance(v, bool) for v in value.values()
+    if (
+        not isinstance(value, dict)
+        or not value
+        or not all(isinstance(v, NUMBER) and not isinstance(v, bool) for v in value.values())
     ):
-        r.findings.append(error(r.file, "toml-type", f"{where} must map categories to points.",
-                                f"Write {where} = {{ agriculture = 1.0, forest = 0.2 }}."))
+        r.findings.append(
+            error(
+                r.file,
+                "toml-type",
+                f"{where} must map categories to points.",
+                f"Write {where} = {{ agriculture = 1.0, forest = 0.2 }}.",
+            )
+        )
         return {}
     return {str(k): float(v) for k, v in value.items()}
 
@@ -430,18 +599,34 @@ def _parse_constraints(r: _Reader, t: Mapping[str, Any]) -> ConstraintSettings:
     elif isinstance(share, NUMBER) and not isinstance(share, bool):
         default_share = float(share)
     else:
-        r.findings.append(error(r.file, "toml-type", "[constraints.equity] min_share must be a "
-                                "number or a table of province = share."))
+        r.findings.append(
+            error(
+                r.file,
+                "toml-type",
+                "[constraints.equity] min_share must be a number or a table of province = share.",
+            )
+        )
     shares = [default_share, *per_province.values()]
     if any(not 0 <= s <= 1 for s in shares) or sum(per_province.values()) > 1:
-        r.findings.append(error(r.file, "equity-share", "Equity shares must lie in 0..1 and sum "
-                                "to at most 1.", "Give shares as fractions, e.g. 0.1."))
+        r.findings.append(
+            error(
+                r.file,
+                "equity-share",
+                "Equity shares must lie in 0..1 and sum to at most 1.",
+                "Give shares as fractions, e.g. 0.1.",
+            )
+        )
     local = r.table(t, "localisation", "constraints.")
     r.unknown(local, {"min_national_share"}, "constraints.localisation")
     local_share = float(r.get(local, "min_national_share", NUMBER, "constraints.localisation", 0.0))
     if not 0 <= local_share <= 1:
-        r.findings.append(error(r.file, "localisation-share",
-                                "[constraints.localisation] min_national_share is not in 0..1."))
+        r.findings.append(
+            error(
+                r.file,
+                "localisation-share",
+                "[constraints.localisation] min_national_share is not in 0..1.",
+            )
+        )
     return ConstraintSettings(per_province, default_share, local_share)
 
 
@@ -456,17 +641,41 @@ def _parse_solver(r: _Reader, t: Mapping[str, Any]) -> SolverSettings:
         objective=str(r.get(t, "objective", str, "solver", "completion")),
     )
     if s.objective not in ("completion", "assignment"):
-        r.findings.append(error(r.file, "solver-objective", f"[solver] objective = "
-                                f"{s.objective!r}.", "Use completion or assignment."))
+        r.findings.append(
+            error(
+                r.file,
+                "solver-objective",
+                f"[solver] objective = {s.objective!r}.",
+                "Use completion or assignment.",
+            )
+        )
     if s.name not in SOLVERS:
-        r.findings.append(error(r.file, "solver-name", f"[solver] name = {s.name!r}.",
-                                f"Use one of {', '.join(SOLVERS)}."))
+        r.findings.append(
+            error(
+                r.file,
+                "solver-name",
+                f"[solver] name = {s.name!r}.",
+                f"Use one of {', '.join(SOLVERS)}.",
+            )
+        )
     if s.precedence not in PRECEDENCE_FORMULATIONS:
-        r.findings.append(error(r.file, "solver-precedence", f"[solver] precedence = "
-                                f"{s.precedence!r}.", f"Use {', '.join(PRECEDENCE_FORMULATIONS)}."))
+        r.findings.append(
+            error(
+                r.file,
+                "solver-precedence",
+                f"[solver] precedence = {s.precedence!r}.",
+                f"Use {', '.join(PRECEDENCE_FORMULATIONS)}.",
+            )
+        )
     if s.time_limit <= 0 or not 0 <= s.gap < 1:
-        r.findings.append(error(r.file, "solver-limits", "[solver] time_limit must be > 0 and gap "
-                                "in [0, 1).", "e.g. time_limit = 60, gap = 0.005."))
+        r.findings.append(
+            error(
+                r.file,
+                "solver-limits",
+                "[solver] time_limit must be > 0 and gap in [0, 1).",
+                "e.g. time_limit = 60, gap = 0.005.",
+            )
+        )
     return s
 
 
@@ -478,8 +687,9 @@ def settings_from_dict(doc: Mapping[str, Any], root: Path | None = None) -> Sett
 
     full = dict(doc)
     full.setdefault("data", {"hazards": "hazards", "teams": "teams", "budget": "budget"})
-    settings, findings = parse_settings(full, (root or Path.cwd()) / "project.toml",
-                                        check_files=False)
+    settings, findings = parse_settings(
+        full, (root or Path.cwd()) / "project.toml", check_files=False
+    )
     report = ValidationReport(findings)
     if settings is None or report.errors:
         raise ProjectError(report)

@@ -51,10 +51,26 @@ from prioritise.outputs.workbook import add_sheet
 ProgressFn = Callable[["ScenarioOutcome", int, int], None]
 
 # Columns every row has, failed or not (the comparison report reads them).
-HEADLINE = ("scenario", "description", "inherits", "status", "error", "objective",
-            "impact_years", "best_bound", "gap", "cost_usd", "released_m2", "remaining_area_m2",
-            "beneficiaries", "national_share_of_cost", "environmental_score",
-            "article5_completion_year", "completion_year", "completion_method")
+HEADLINE = (
+    "scenario",
+    "description",
+    "inherits",
+    "status",
+    "error",
+    "objective",
+    "impact_years",
+    "best_bound",
+    "gap",
+    "cost_usd",
+    "released_m2",
+    "remaining_area_m2",
+    "beneficiaries",
+    "national_share_of_cost",
+    "environmental_score",
+    "article5_completion_year",
+    "completion_year",
+    "completion_method",
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +115,7 @@ class ScenarioBatch:
 
     @property
     def released(self) -> pd.DataFrame:
-        frames = [o.released.assign(scenario=o.name) for o in self.outcomes
-                  if len(o.released)]
+        frames = [o.released.assign(scenario=o.name) for o in self.outcomes if len(o.released)]
         if not frames:
             return pd.DataFrame(columns=["scenario", "year", "method", "released_m2"])
         out = pd.concat(frames, ignore_index=True)
@@ -119,9 +134,15 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def run_scenarios(problem: Problem, scenarios: Sequence[Scenario], *, workers: int | None = None,
-                  options: RunOptions | None = None, out_dir: Path | None = None,
-                  progress: ProgressFn | None = None) -> ScenarioBatch:
+def run_scenarios(
+    problem: Problem,
+    scenarios: Sequence[Scenario],
+    *,
+    workers: int | None = None,
+    options: RunOptions | None = None,
+    out_dir: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> ScenarioBatch:
     """Plan every scenario (in ``workers`` processes; 1 runs them here) and collect outcomes.
 
     A scenario that is invalid, infeasible or crashes becomes a row with its error; the
@@ -144,9 +165,12 @@ def run_scenarios(problem: Problem, scenarios: Sequence[Scenario], *, workers: i
                 progress(outcome, len(outcomes), len(tasks))
     else:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_init_worker,
-                                 initargs=(problem, options, out_dir)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(problem, options, out_dir),
+        ) as pool:
             futures = {pool.submit(_run_task, i, s): (i, s) for i, s in tasks}
             for future in as_completed(futures):
                 i, s = futures[future]
@@ -176,18 +200,29 @@ def _run_task(index: int, scenario: Scenario) -> ScenarioOutcome:
     try:
         return _plan_one(index, scenario, start)
     except ProjectError as exc:
-        return _failure(index, scenario, " | ".join(f.message for f in exc.report.errors),
-                        time.perf_counter() - start, "invalid")
+        return _failure(
+            index,
+            scenario,
+            " | ".join(f.message for f in exc.report.errors),
+            time.perf_counter() - start,
+            "invalid",
+        )
     except InfeasibleError as exc:
-        return _failure(index, scenario, str(exc).replace("\n", " "),
-                        time.perf_counter() - start, "infeasible")
+        return _failure(
+            index, scenario, str(exc).replace("\n", " "), time.perf_counter() - start, "infeasible"
+        )
     except (PrioritiseError, ValueError, OSError) as exc:
-        return _failure(index, scenario, f"{type(exc).__name__}: {exc}",
-                        time.perf_counter() - start)
+        return _failure(
+            index, scenario, f"{type(exc).__name__}: {exc}", time.perf_counter() - start
+        )
     except Exception as exc:  # a defect; keep the others running and show where
         tb = traceback.format_exc(limit=3).replace("\n", " ")
-        return _failure(index, scenario, f"internal error {type(exc).__name__}: {exc} ({tb})",
-                        time.perf_counter() - start)
+        return _failure(
+            index,
+            scenario,
+            f"internal error {type(exc).__name__}: {exc} ({tb})",
+            time.perf_counter() - start,
+        )
 
 
 def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
@@ -195,8 +230,12 @@ def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
     options: RunOptions = _STATE["options"]
     out_dir: Path | None = _STATE["out_dir"]
     prep = apply_scenario(problem, scenario)
-    solve_kw: dict[str, Any] = dict(time_limit=options.time_limit, gap=options.gap,
-                                    threads=options.threads, solver=options.solver)
+    solve_kw: dict[str, Any] = dict(
+        time_limit=options.time_limit,
+        gap=options.gap,
+        threads=options.threads,
+        solver=options.solver,
+    )
     result = plan_prepared(prep, **solve_kw)
     has_plan = result.solution.status.has_plan
     outlook = completion_from_summary(result.summary) if has_plan else (None, "no plan")
@@ -204,12 +243,19 @@ def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
         outlook = _replan_outlook(problem, scenario, options, solve_kw)
     row = comparison_row(prep, result, outlook)
     if not has_plan:
-        row.update(error="no plan found within the time limit", completion_year="",
-                   completion_method="", article5_completion_year="")
+        row.update(
+            error="no plan found within the time limit",
+            completion_year="",
+            completion_method="",
+            article5_completion_year="",
+        )
     summary = result.summary
     if options.samples > 0 and has_plan:
-        sim = simulate(prep.problem, result.schedule,
-                       UncertaintySettings(samples=options.samples, seed=(options.seed, index)))
+        sim = simulate(
+            prep.problem,
+            result.schedule,
+            UncertaintySettings(samples=options.samples, seed=(options.seed, index)),
+        )
         row.update(sim.headline())
         summary = {**summary, "uncertainty": sim.headline()}
     released = released_by_year_method(result)
@@ -219,32 +265,41 @@ def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
         write_json(folder / "scenario.json", summary["scenario"])
     elapsed = time.perf_counter() - start
     row["elapsed_seconds"] = round(elapsed, 2)
-    return ScenarioOutcome(scenario.name, index, has_plan, row, released, summary, elapsed,
-                           row["error"])
+    return ScenarioOutcome(
+        scenario.name, index, has_plan, row, released, summary, elapsed, row["error"]
+    )
 
 
-def _replan_outlook(problem: Problem, scenario: Scenario, options: RunOptions,
-                    solve_kw: dict[str, Any]) -> tuple[int | None, str]:
+def _replan_outlook(
+    problem: Problem, scenario: Scenario, options: RunOptions, solve_kw: dict[str, Any]
+) -> tuple[int | None, str]:
     """Completion read from the scenario re-planned over a longer horizon."""
 
     years = min(50, (scenario.years or problem.settings.plan.years) + options.outlook_years)
     longer = replace(scenario, years=years)
     result = plan_prepared(apply_scenario(problem, longer), **solve_kw)
-    prefix = (f"re-planned over {years} years (years after {problem.years[-1]} repeat its "
-              "budget and teams); ")
+    prefix = (
+        f"re-planned over {years} years (years after {problem.years[-1]} repeat its "
+        "budget and teams); "
+    )
     if not result.solution.status.has_plan:
         return None, prefix + "no plan found within the time limit"
     return completion_from_summary(result.summary, prefix=prefix)
 
 
-def _failure(index: int, scenario: Scenario, message: str, elapsed: float,
-             status: str = "failed") -> ScenarioOutcome:
+def _failure(
+    index: int, scenario: Scenario, message: str, elapsed: float, status: str = "failed"
+) -> ScenarioOutcome:
     row: dict[str, Any] = dict.fromkeys(HEADLINE)
-    row.update(scenario=scenario.name, description=scenario.description,
-               inherits=" < ".join(scenario.lineage), status=status, error=message,
-               elapsed_seconds=round(elapsed, 2))
-    return ScenarioOutcome(scenario.name, index, False, row, pd.DataFrame(), {}, elapsed,
-                           message)
+    row.update(
+        scenario=scenario.name,
+        description=scenario.description,
+        inherits=" < ".join(scenario.lineage),
+        status=status,
+        error=message,
+        elapsed_seconds=round(elapsed, 2),
+    )
+    return ScenarioOutcome(scenario.name, index, False, row, pd.DataFrame(), {}, elapsed, message)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -258,8 +313,11 @@ def print_progress(outcome: ScenarioOutcome, done: int, total: int) -> None:
         what += f", impact-years {objective:,.1f}" if objective is not None else ""
     else:
         what += f": {outcome.error[:160]}"
-    print(f"[{done}/{total}] {outcome.name}: {what} ({outcome.elapsed:.1f} s)",
-          file=sys.stderr, flush=True)
+    print(
+        f"[{done}/{total}] {outcome.name}: {what} ({outcome.elapsed:.1f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def write_comparison(batch: ScenarioBatch, out_dir: Path) -> list[Path]:
@@ -267,10 +325,10 @@ def write_comparison(batch: ScenarioBatch, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     comparison = batch.comparison
     written = [write_csv(out_dir / "comparison.csv", comparison)]
-    written.append(write_atomic(out_dir / "comparison.xlsx",
-                                lambda p: _write_workbook(batch, p)))
-    written.append(write_comparison_report(comparison, batch.summaries,
-                                           out_dir / "comparison.html"))
+    written.append(write_atomic(out_dir / "comparison.xlsx", lambda p: _write_workbook(batch, p)))
+    written.append(
+        write_comparison_report(comparison, batch.summaries, out_dir / "comparison.html")
+    )
     return written
 
 
@@ -281,20 +339,28 @@ def _write_workbook(batch: ScenarioBatch, path: Path) -> None:
     released = batch.released
     if len(released):
         add_sheet(wb, "Released by year and method", released)
-        pivot = released.pivot_table(index="year", columns="scenario", values="released_m2",
-                                     aggfunc="sum", fill_value=0.0).reset_index()
+        pivot = released.pivot_table(
+            index="year", columns="scenario", values="released_m2", aggfunc="sum", fill_value=0.0
+        ).reset_index()
         add_sheet(wb, "Released m2 by year", pivot)
-    budgets = [pd.DataFrame(s["scenario"]["budget"]).assign(scenario=name)
-               for name, s in batch.summaries.items() if "scenario" in s]
+    budgets = [
+        pd.DataFrame(s["scenario"]["budget"]).assign(scenario=name)
+        for name, s in batch.summaries.items()
+        if "scenario" in s
+    ]
     if budgets:
         frame = pd.concat(budgets, ignore_index=True)
-        add_sheet(wb, "Budgets", frame[["scenario", *[c for c in frame.columns
-                                                       if c != "scenario"]]])
-    financing = [pd.DataFrame(s["scenario"]["financing"]).assign(scenario=name)
-                 for name, s in batch.summaries.items()
-                 if s.get("scenario", {}).get("financing")]
+        add_sheet(
+            wb, "Budgets", frame[["scenario", *[c for c in frame.columns if c != "scenario"]]]
+        )
+    financing = [
+        pd.DataFrame(s["scenario"]["financing"]).assign(scenario=name)
+        for name, s in batch.summaries.items()
+        if s.get("scenario", {}).get("financing")
+    ]
     if financing:
         frame = pd.concat(financing, ignore_index=True)
-        add_sheet(wb, "Financing", frame[["scenario", *[c for c in frame.columns
-                                                         if c != "scenario"]]])
+        add_sheet(
+            wb, "Financing", frame[["scenario", *[c for c in frame.columns if c != "scenario"]]]
+        )
     wb.save(path)

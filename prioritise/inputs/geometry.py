@@ -20,8 +20,9 @@ WGS84 = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
 
 
-def check_crs(gdf: gpd.GeoDataFrame, file: str, assumed: str | None) -> tuple[
-        gpd.GeoDataFrame | None, list[Finding]]:
+def check_crs(
+    gdf: gpd.GeoDataFrame, file: str, assumed: str | None
+) -> tuple[gpd.GeoDataFrame | None, list[Finding]]:
     """Give the layer a usable CRS or say why it has none.
 
     A layer without a CRS is an error unless the project states ``[data] crs``; a CRS that
@@ -31,55 +32,89 @@ def check_crs(gdf: gpd.GeoDataFrame, file: str, assumed: str | None) -> tuple[
     findings: list[Finding] = []
     if gdf.crs is None:
         if not assumed:
-            findings.append(error(
-                file, "crs-missing", "The layer has no coordinate reference system.",
-                "Add a .prj / CRS to the file, or state it in the project: [data] crs = "
-                "\"EPSG:4326\" (or the projected CRS the coordinates are in).",
-            ))
+            findings.append(
+                error(
+                    file,
+                    "crs-missing",
+                    "The layer has no coordinate reference system.",
+                    "Add a .prj / CRS to the file, or state it in the project: [data] crs = "
+                    '"EPSG:4326" (or the projected CRS the coordinates are in).',
+                )
+            )
             return None, findings
         try:
             gdf = gdf.set_crs(CRS.from_user_input(assumed))
         except CRSError:
-            findings.append(error(file, "crs-invalid", f"[data] crs = {assumed!r} is not a CRS.",
-                                  "Use an EPSG code such as \"EPSG:32636\"."))
+            findings.append(
+                error(
+                    file,
+                    "crs-invalid",
+                    f"[data] crs = {assumed!r} is not a CRS.",
+                    'Use an EPSG code such as "EPSG:32636".',
+                )
+            )
             return None, findings
-        findings.append(warning(file, "crs-assumed", f"The layer has no CRS; assuming {assumed} "
-                                "as the project states.", "Store the CRS in the file itself."))
+        findings.append(
+            warning(
+                file,
+                "crs-assumed",
+                f"The layer has no CRS; assuming {assumed} as the project states.",
+                "Store the CRS in the file itself.",
+            )
+        )
     crs = CRS.from_user_input(gdf.crs)
     finite = gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()]
     if len(finite):
         xmin, ymin, xmax, ymax = finite.total_bounds
         looks_degrees = xmin >= -180.5 and xmax <= 180.5 and ymin >= -90.5 and ymax <= 90.5
         if crs.is_geographic and not looks_degrees:
-            findings.append(error(
-                file, "crs-mismatch", f"The layer's CRS ({crs.to_string()}) is in degrees but "
-                f"the coordinates reach {xmax:.0f}, {ymax:.0f}: they look projected.",
-                "Fix the file's CRS, or state the right one in [data] crs.",
-            ))
+            findings.append(
+                error(
+                    file,
+                    "crs-mismatch",
+                    f"The layer's CRS ({crs.to_string()}) is in degrees but "
+                    f"the coordinates reach {xmax:.0f}, {ymax:.0f}: they look projected.",
+                    "Fix the file's CRS, or state the right one in [data] crs.",
+                )
+            )
             return None, findings
         if crs.is_projected and looks_degrees and max(abs(xmax), abs(ymax)) > 0:
-            findings.append(error(
-                file, "crs-mismatch", f"The layer's CRS ({crs.to_string()}) is projected but the "
-                "coordinates look like degrees.",
-                "Set the file's CRS to EPSG:4326, or state it in [data] crs.",
-            ))
+            findings.append(
+                error(
+                    file,
+                    "crs-mismatch",
+                    f"The layer's CRS ({crs.to_string()}) is projected but the "
+                    "coordinates look like degrees.",
+                    "Set the file's CRS to EPSG:4326, or state it in [data] crs.",
+                )
+            )
             return None, findings
     if crs.to_epsg() == 3857:
-        findings.append(warning(
-            file, "crs-web-mercator", "The layer is in Web Mercator (EPSG:3857), whose areas are "
-            "badly distorted; areas are computed geodesically instead.",
-            "Nothing to do unless you meant another CRS.",
-        ))
+        findings.append(
+            warning(
+                file,
+                "crs-web-mercator",
+                "The layer is in Web Mercator (EPSG:3857), whose areas are "
+                "badly distorted; areas are computed geodesically instead.",
+                "Nothing to do unless you meant another CRS.",
+            )
+        )
     elif crs.is_geographic and crs.to_epsg() != 4326:
-        findings.append(warning(
-            file, "crs-unusual", f"The layer uses the geographic CRS {crs.name}; it is converted "
-            "to WGS84 (EPSG:4326).", "Check the datum if positions matter to the metre.",
-        ))
+        findings.append(
+            warning(
+                file,
+                "crs-unusual",
+                f"The layer uses the geographic CRS {crs.name}; it is converted "
+                "to WGS84 (EPSG:4326).",
+                "Check the datum if positions matter to the metre.",
+            )
+        )
     return gdf, findings
 
 
-def repair_polygons(geoms: gpd.GeoSeries, ids: pd.Series, file: str) -> tuple[
-        gpd.GeoSeries, list[Finding]]:
+def repair_polygons(
+    geoms: gpd.GeoSeries, ids: pd.Series, file: str
+) -> tuple[gpd.GeoSeries, list[Finding]]:
     """Make invalid polygons valid (keeping holes as holes) and warn naming the hazards.
 
     IMSMA does not validate polygons, so self-intersections and bow-ties are common; the
@@ -93,11 +128,16 @@ def repair_polygons(geoms: gpd.GeoSeries, ids: pd.Series, file: str) -> tuple[
         fixed = shapely.make_valid(values[invalid], method="structure", keep_collapsed=False)
         values = values.copy()
         values[invalid] = fixed
-        findings.append(warning(
-            file, "geometry-repaired", f"{int(invalid.sum())} invalid polygon(s) were repaired "
-            "(self-intersections, bad rings).", "Check the repaired shapes in the plan output.",
-            ids[invalid],
-        ))
+        findings.append(
+            warning(
+                file,
+                "geometry-repaired",
+                f"{int(invalid.sum())} invalid polygon(s) were repaired "
+                "(self-intersections, bad rings).",
+                "Check the repaired shapes in the plan output.",
+                ids[invalid],
+            )
+        )
     kinds = shapely.get_type_id(values)
     polygonal = np.isin(kinds, [3, 6])  # Polygon, MultiPolygon
     # make_valid may return a collection holding the polygon and a stray line, or parts
@@ -105,18 +145,26 @@ def repair_polygons(geoms: gpd.GeoSeries, ids: pd.Series, file: str) -> tuple[
     collections = present & ((kinds == 7) | ~shapely.is_valid(values))
     if collections.any():
         # make_valid may return a collection holding the polygon and a stray line.
-        parts = [shapely.union_all(shapely.get_parts(g)[np.isin(
-            shapely.get_type_id(shapely.get_parts(g)), [3, 6])]) for g in values[collections]]
+        parts = [
+            shapely.union_all(
+                shapely.get_parts(g)[np.isin(shapely.get_type_id(shapely.get_parts(g)), [3, 6])]
+            )
+            for g in values[collections]
+        ]
         values[collections] = parts
         polygonal = np.isin(shapely.get_type_id(values), [3, 6])
     points = present & (shapely.get_type_id(values) == 0)
     other = present & ~polygonal & ~points
     if other.any():
-        findings.append(error(
-            file, "geometry-type", f"{int(other.sum())} hazard geometries are neither polygons "
-            "nor points.", "Give hazards as polygons (or points with an area_m2 column).",
-            ids[other],
-        ))
+        findings.append(
+            error(
+                file,
+                "geometry-type",
+                f"{int(other.sum())} hazard geometries are neither polygons nor points.",
+                "Give hazards as polygons (or points with an area_m2 column).",
+                ids[other],
+            )
+        )
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), findings
 
 
@@ -147,10 +195,22 @@ def check_area_crs(area_crs: str, file: str) -> list[Finding]:
     try:
         crs = CRS.from_user_input(area_crs)
     except CRSError:
-        return [error(file, "area-crs", f"[data] area_crs = {area_crs!r} is not a CRS.",
-                      "Use \"geodesic\" or a projected EPSG code such as \"EPSG:32636\".")]
+        return [
+            error(
+                file,
+                "area-crs",
+                f"[data] area_crs = {area_crs!r} is not a CRS.",
+                'Use "geodesic" or a projected EPSG code such as "EPSG:32636".',
+            )
+        ]
     if not crs.is_projected:
-        return [error(file, "area-crs", f"[data] area_crs = {area_crs!r} is not projected; planar "
-                      "areas in degrees are meaningless.",
-                      "Use \"geodesic\" or a projected (metre) CRS.")]
+        return [
+            error(
+                file,
+                "area-crs",
+                f"[data] area_crs = {area_crs!r} is not projected; planar "
+                "areas in degrees are meaningless.",
+                'Use "geodesic" or a projected (metre) CRS.',
+            )
+        ]
     return []

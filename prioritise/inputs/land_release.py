@@ -25,8 +25,9 @@ def days_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if isinstance(c, str) and c.startswith(DAYS_PREFIX)]
 
 
-def build_options(hazards: pd.DataFrame, methods: tuple[MethodSettings, ...],
-                  types: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Finding]]:
+def build_options(
+    hazards: pd.DataFrame, methods: tuple[MethodSettings, ...], types: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame, list[Finding]]:
     """The option frame: one row per feasible (hazard, method, operator).
 
     Columns: ``hazard`` (row position), ``method``, ``operator``, ``cost``, ``released_m2``,
@@ -37,18 +38,27 @@ def build_options(hazards: pd.DataFrame, methods: tuple[MethodSettings, ...],
     team_names = list(types["team_type"])
     cost_rate = types.set_index("team_type")["cost_per_day"]
     operator_of = types.set_index("team_type")["operator"]
-    by_kind_op = {(k, o): t for t, k, o in types[["team_type", "kind", "operator"]].itertuples(
-        index=False)}
+    by_kind_op = {
+        (k, o): t for t, k, o in types[["team_type", "kind", "operator"]].itertuples(index=False)
+    }
 
     given_days = days_columns(hazards)
-    unknown = [c for c in given_days if c[len(DAYS_PREFIX):] not in team_names]
+    unknown = [c for c in given_days if c[len(DAYS_PREFIX) :] not in team_names]
     if unknown:
-        findings.append(error(file, "unknown-team-type", f"Column(s) {', '.join(unknown)} name "
-                              "team types that teams.csv does not have.",
-                              f"Team types are: {', '.join(team_names)}."))
+        findings.append(
+            error(
+                file,
+                "unknown-team-type",
+                f"Column(s) {', '.join(unknown)} name team types that teams.csv does not have.",
+                f"Team types are: {', '.join(team_names)}.",
+            )
+        )
         given_days = [c for c in given_days if c not in unknown]
-    has_days = hazards[given_days].notna().any(axis=1) if given_days else \
-        pd.Series(False, index=hazards.index)
+    has_days = (
+        hazards[given_days].notna().any(axis=1)
+        if given_days
+        else pd.Series(False, index=hazards.index)
+    )
     has_cost = hazards["cost_usd"].notna()
     area = hazards["area_m2"].to_numpy(float)
     cancel = hazards["cancel_fraction"].to_numpy(float)
@@ -60,10 +70,15 @@ def build_options(hazards: pd.DataFrame, methods: tuple[MethodSettings, ...],
     computed = ~has_days.to_numpy()
     no_area = computed & np.isnan(area)
     if no_area.any():
-        findings.append(error(file, "missing-area", "Hazards have neither an area (area_m2 or "
-                              "geometry) nor an operator's estimate.",
-                              "Give area_m2, a polygon, or cost_usd with days_<team_type>.",
-                              hazards.loc[no_area, "hazard_id"]))
+        findings.append(
+            error(
+                file,
+                "missing-area",
+                "Hazards have neither an area (area_m2 or geometry) nor an operator's estimate.",
+                "Give area_m2, a polygon, or cost_usd with days_<team_type>.",
+                hazards.loc[no_area, "hazard_id"],
+            )
+        )
     usable = computed & ~np.isnan(area)
     for m in methods:
         eligible = usable.copy()
@@ -86,9 +101,17 @@ def build_options(hazards: pd.DataFrame, methods: tuple[MethodSettings, ...],
             if any(t is None for t in teams.values()):
                 continue
             delivered = True
-            frame = pd.DataFrame({"hazard": idx, "method": m.name, "operator": operator,
-                                  "released_m2": a, "cleared_m2": cleared,
-                                  "cancelled_m2": cancelled, "reduced_m2": reduced})
+            frame = pd.DataFrame(
+                {
+                    "hazard": idx,
+                    "method": m.name,
+                    "operator": operator,
+                    "released_m2": a,
+                    "cleared_m2": cleared,
+                    "cancelled_m2": cancelled,
+                    "reduced_m2": reduced,
+                }
+            )
             for name in team_names:
                 frame[DAYS_PREFIX + name] = 0.0
             for kind, prod in m.productivity.items():
@@ -97,22 +120,34 @@ def build_options(hazards: pd.DataFrame, methods: tuple[MethodSettings, ...],
                 frame[DAYS_PREFIX + str(teams[kind])] += a / prod
             used = [str(t) for t in set(teams.values())]
             if cost_rate[used].isna().any() and m.cost_per_m2 == 0:
-                findings.append(error(
-                    file, "cost-unknown", f"Method '{m.name}' has no cost: team type(s) "
-                    f"{', '.join(sorted(u for u in used if pd.isna(cost_rate[u])))} lack "
-                    "cost_per_day and the method has no cost_per_m2.",
-                    "Add cost_per_day to teams.csv, cost_per_m2 to the method, or cost_usd to "
-                    "the hazards.",
-                ))
-            frame["cost"] = sum(frame[DAYS_PREFIX + t] * np.nan_to_num(cost_rate[t])
-                                for t in used) + m.cost_per_m2 * cleared
+                findings.append(
+                    error(
+                        file,
+                        "cost-unknown",
+                        f"Method '{m.name}' has no cost: team type(s) "
+                        f"{', '.join(sorted(u for u in used if pd.isna(cost_rate[u])))} lack "
+                        "cost_per_day and the method has no cost_per_m2.",
+                        "Add cost_per_day to teams.csv, cost_per_m2 to the method, or cost_usd to "
+                        "the hazards.",
+                    )
+                )
+            frame["cost"] = (
+                sum(frame[DAYS_PREFIX + t] * np.nan_to_num(cost_rate[t]) for t in used)
+                + m.cost_per_m2 * cleared
+            )
             frame["env"] = sensitivity[idx] * m.disturbance
             frames.append(frame)
         if not delivered:
-            findings.append(warning(file, "method-undeliverable", f"Method '{m.name}' needs team "
-                                    f"kinds {', '.join(m.kinds)}, which no single operator has; "
-                                    "it is not used.", "Add team types of those kinds or drop "
-                                    "the method."))
+            findings.append(
+                warning(
+                    file,
+                    "method-undeliverable",
+                    f"Method '{m.name}' needs team "
+                    f"kinds {', '.join(m.kinds)}, which no single operator has; "
+                    "it is not used.",
+                    "Add team types of those kinds or drop the method.",
+                )
+            )
 
     options = pd.concat(frames, ignore_index=True) if frames else _empty(team_names)
     only_cost = has_cost.to_numpy() & computed
@@ -125,55 +160,98 @@ def build_options(hazards: pd.DataFrame, methods: tuple[MethodSettings, ...],
 
     estimate_rows = np.flatnonzero(has_days.to_numpy())
     if len(estimate_rows):
-        est, found = _estimate_options(hazards, estimate_rows, given_days, team_names, cost_rate,
-                                       operator_of, disturbance, file)
+        est, found = _estimate_options(
+            hazards,
+            estimate_rows,
+            given_days,
+            team_names,
+            cost_rate,
+            operator_of,
+            disturbance,
+            file,
+        )
         findings.extend(found)
         options = pd.concat([options, est], ignore_index=True)
     options = options.sort_values(["hazard", "method", "operator"], kind="stable")
     return options.reset_index(drop=True), findings
 
 
-def _estimate_options(hazards: pd.DataFrame, rows: np.ndarray, given: list[str],
-                      team_names: list[str], cost_rate: pd.Series, operator_of: pd.Series,
-                      disturbance: dict[str, float], file: str) -> tuple[pd.DataFrame,
-                                                                          list[Finding]]:
+def _estimate_options(
+    hazards: pd.DataFrame,
+    rows: np.ndarray,
+    given: list[str],
+    team_names: list[str],
+    cost_rate: pd.Series,
+    operator_of: pd.Series,
+    disturbance: dict[str, float],
+    file: str,
+) -> tuple[pd.DataFrame, list[Finding]]:
     findings: list[Finding] = []
     sub = hazards.iloc[rows]
     days = sub.reindex(columns=[DAYS_PREFIX + t for t in team_names]).fillna(0.0).astype(float)
     negative = (days < 0).any(axis=1).to_numpy() | (sub["cost_usd"] < 0).to_numpy()
     if negative.any():
-        findings.append(error(file, "negative-estimate", "Estimated cost_usd or days_* are "
-                              "negative.", "Correct the listed hazards.",
-                              sub.loc[negative, "hazard_id"]))
+        findings.append(
+            error(
+                file,
+                "negative-estimate",
+                "Estimated cost_usd or days_* are negative.",
+                "Correct the listed hazards.",
+                sub.loc[negative, "hazard_id"],
+            )
+        )
     cost = sub["cost_usd"].to_numpy(float)
     missing_cost = np.isnan(cost)
     if missing_cost.any():
         rates = np.nan_to_num(cost_rate.reindex(team_names).to_numpy(float))
         cost[missing_cost] = days.to_numpy()[missing_cost] @ rates
         if cost_rate.reindex(team_names).isna().any():
-            findings.append(warning(file, "estimate-cost", "Hazards give days_* without "
-                                    "cost_usd; their cost is days x cost_per_day where known.",
-                                    "Give cost_usd with the team-day estimate.",
-                                    sub.loc[missing_cost, "hazard_id"]))
+            findings.append(
+                warning(
+                    file,
+                    "estimate-cost",
+                    "Hazards give days_* without "
+                    "cost_usd; their cost is days x cost_per_day where known.",
+                    "Give cost_usd with the team-day estimate.",
+                    sub.loc[missing_cost, "hazard_id"],
+                )
+            )
     area = sub["area_m2"].to_numpy(float)
     method = sub["method"].replace("", ESTIMATE).fillna(ESTIMATE).astype(str).to_numpy()
     main_team = days.idxmax(axis=1).str.slice(len(DAYS_PREFIX))
-    frame = pd.DataFrame({
-        "hazard": rows, "method": method,
-        "operator": operator_of.reindex(main_team).fillna("national").to_numpy(),
-        "released_m2": np.nan_to_num(area), "cleared_m2": np.nan_to_num(area),
-        "cancelled_m2": 0.0, "reduced_m2": 0.0,
-    })
+    frame = pd.DataFrame(
+        {
+            "hazard": rows,
+            "method": method,
+            "operator": operator_of.reindex(main_team).fillna("national").to_numpy(),
+            "released_m2": np.nan_to_num(area),
+            "cleared_m2": np.nan_to_num(area),
+            "cancelled_m2": 0.0,
+            "reduced_m2": 0.0,
+        }
+    )
     for t in team_names:
         frame[DAYS_PREFIX + t] = days[DAYS_PREFIX + t].to_numpy()
     frame["cost"] = cost
     frame["env"] = sub["env_sensitivity"].to_numpy(float) * np.array(
-        [disturbance.get(m, 0.0) for m in method])
+        [disturbance.get(m, 0.0) for m in method]
+    )
     return frame, findings
 
 
 def _empty(team_names: list[str]) -> pd.DataFrame:
-    cols = ["hazard", "method", "operator", "released_m2", "cleared_m2", "cancelled_m2",
-            "reduced_m2", *[DAYS_PREFIX + t for t in team_names], "cost", "env"]
+    cols = [
+        "hazard",
+        "method",
+        "operator",
+        "released_m2",
+        "cleared_m2",
+        "cancelled_m2",
+        "reduced_m2",
+        *[DAYS_PREFIX + t for t in team_names],
+        "cost",
+        "env",
+    ]
     return pd.DataFrame({c: pd.Series(dtype=float) for c in cols}).astype(
-        {"hazard": int, "method": object, "operator": object})
+        {"hazard": int, "method": object, "operator": object}
+    )

@@ -36,8 +36,9 @@ from prioritise.inputs.resources import budget_by_year, capacity_by_year, team_t
 from prioritise.inputs.scoring import score_hazards
 
 
-def load_problem(path: str | Path, strict: bool = False, *,
-                 ignore_deadline: bool = False) -> Problem:
+def load_problem(
+    path: str | Path, strict: bool = False, *, ignore_deadline: bool = False
+) -> Problem:
     """Read and validate a project TOML and every file it names.
 
     ``ignore_deadline`` loads the project as if it had no ``[plan] deadline_year``: the
@@ -49,12 +50,24 @@ def load_problem(path: str | Path, strict: bool = False, *,
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        report.add(error(path.name, "missing-file", f"Project file {path} does not exist.",
-                         "Give the path of a project TOML."))
+        report.add(
+            error(
+                path.name,
+                "missing-file",
+                f"Project file {path} does not exist.",
+                "Give the path of a project TOML.",
+            )
+        )
         raise ProjectError(report) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        report.add(error(path.name, "toml-syntax", f"The project file is not valid TOML: {exc}.",
-                         "Fix the line named in the message."))
+        report.add(
+            error(
+                path.name,
+                "toml-syntax",
+                f"The project file is not valid TOML: {exc}.",
+                "Fix the line named in the message.",
+            )
+        )
         raise ProjectError(report) from None
     settings, found = parse_settings(doc, path)
     report.extend(found)
@@ -74,26 +87,46 @@ def load_problem(path: str | Path, strict: bool = False, *,
     access = doc.get("access")
     if data.roads is not None:
         deps = _derive_access(settings, hazards, deps, access, report)
-    problem = build_problem(settings, hazards, teams, budget, deps, locks,
-                            provinces if isinstance(provinces, gpd.GeoDataFrame) else None,
-                            report=report, strict=strict)
+    problem = build_problem(
+        settings,
+        hazards,
+        teams,
+        budget,
+        deps,
+        locks,
+        provinces if isinstance(provinces, gpd.GeoDataFrame) else None,
+        report=report,
+        strict=strict,
+    )
     return problem
 
 
-def _read(path: Path | None, report: ValidationReport, layer: str | None = None
-          ) -> pd.DataFrame | None:
+def _read(
+    path: Path | None, report: ValidationReport, layer: str | None = None
+) -> pd.DataFrame | None:
     if path is None:
         return None
     try:
         return read_any(path, layer)
     except Exception as exc:  # any reader failure becomes a finding, never a traceback
-        report.add(error(path.name, "unreadable-file", f"Could not read {path.name}: {exc}",
-                         "Check the file opens in a spreadsheet or GIS program."))
+        report.add(
+            error(
+                path.name,
+                "unreadable-file",
+                f"Could not read {path.name}: {exc}",
+                "Check the file opens in a spreadsheet or GIS program.",
+            )
+        )
         return None
 
 
-def _derive_access(settings: Settings, hazards: pd.DataFrame, explicit: pd.DataFrame | None,
-                   access_table: object, report: ValidationReport) -> pd.DataFrame | None:
+def _derive_access(
+    settings: Settings,
+    hazards: pd.DataFrame,
+    explicit: pd.DataFrame | None,
+    access_table: object,
+    report: ValidationReport,
+) -> pd.DataFrame | None:
     """Dependencies derived from roads and bases, merged with the explicit ones."""
 
     derived = _access_result(settings, hazards, access_table, report)
@@ -122,48 +155,71 @@ def load_access(path: str | Path) -> Any:
     if settings is None or report.errors:
         raise ProjectError(report)
     if settings.data.roads is None:
-        report.add(error(path.name, "access-no-roads", "The project names no road layer.",
-                         'Add [data] roads = "roads.gpkg" (and bases = "bases.geojson").'))
+        report.add(
+            error(
+                path.name,
+                "access-no-roads",
+                "The project names no road layer.",
+                'Add [data] roads = "roads.gpkg" (and bases = "bases.geojson").',
+            )
+        )
         raise ProjectError(report)
     hazards = _read(settings.data.hazards, report, settings.data.hazards_layer)
-    derived = None if hazards is None else _access_result(settings, hazards, doc.get("access"),
-                                                          report)
+    derived = (
+        None if hazards is None else _access_result(settings, hazards, doc.get("access"), report)
+    )
     if derived is None or report.errors:
         raise ProjectError(report)
     return derived[0]
 
 
-def _access_result(settings: Settings, hazards: pd.DataFrame, access_table: object,
-                   report: ValidationReport) -> tuple[Any, pd.DataFrame | None] | None:
+def _access_result(
+    settings: Settings, hazards: pd.DataFrame, access_table: object, report: ValidationReport
+) -> tuple[Any, pd.DataFrame | None] | None:
     """Run the road-network derivation; None (with findings) when it cannot run."""
 
     file = f"{settings.data.hazards.name}"
     access_settings, found = parse_access_settings(
-        access_table if isinstance(access_table, dict) else {}, "project TOML", settings.root)
+        access_table if isinstance(access_table, dict) else {}, "project TOML", settings.root
+    )
     report.extend(found)
     roads = _read(settings.data.roads, report)
     bases = _read(settings.data.bases, report) if settings.data.bases else None
     if not isinstance(hazards, gpd.GeoDataFrame) or not isinstance(roads, gpd.GeoDataFrame):
-        report.add(error(file, "access-geometry", "Deriving access from roads needs hazard "
-                         "polygons and a road line layer.", "Give hazards with geometry, or "
-                         "remove [data] roads."))
+        report.add(
+            error(
+                file,
+                "access-geometry",
+                "Deriving access from roads needs hazard polygons and a road line layer.",
+                "Give hazards with geometry, or remove [data] roads.",
+            )
+        )
         return None
     if report.errors:
         return None
     frame = apply_column_map(hazards, settings.columns, schema.HAZARDS)
-    result = derive_access(frame[["hazard_id", "geometry"]].astype({"hazard_id": str}), roads,
-                           bases if isinstance(bases, gpd.GeoDataFrame) else None,
-                           access_settings)
+    result = derive_access(
+        frame[["hazard_id", "geometry"]].astype({"hazard_id": str}),
+        roads,
+        bases if isinstance(bases, gpd.GeoDataFrame) else None,
+        access_settings,
+    )
     report.extend(result.findings)
     ignore = _read(access_settings.ignore, report) if access_settings.ignore else None
     return result, ignore
 
 
-def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame,
-                  budget: pd.DataFrame, dependencies: pd.DataFrame | None = None,
-                  locks: pd.DataFrame | None = None,
-                  provinces: gpd.GeoDataFrame | None = None,
-                  report: ValidationReport | None = None, strict: bool = False) -> Problem:
+def build_problem(
+    settings: Settings,
+    hazards: pd.DataFrame,
+    teams: pd.DataFrame,
+    budget: pd.DataFrame,
+    dependencies: pd.DataFrame | None = None,
+    locks: pd.DataFrame | None = None,
+    provinces: gpd.GeoDataFrame | None = None,
+    report: ValidationReport | None = None,
+    strict: bool = False,
+) -> Problem:
     """Validate in-memory input tables and derive the problem; raise with every finding."""
     report = report or ValidationReport()
     data = settings.data
@@ -173,17 +229,29 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
     frame = apply_column_map(hazards, settings.columns, schema.HAZARDS)
     geometry, found = _hazard_geometry(frame, settings, h_file)
     report.extend(found)
-    extra_days = [c for c in frame.columns if isinstance(c, str)
-                  and c.startswith(schema.DAYS_PREFIX)]
-    frame, found = coerce_table(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")),
-                                schema.HAZARDS, h_file, id_column="hazard_id")
+    extra_days = [
+        c for c in frame.columns if isinstance(c, str) and c.startswith(schema.DAYS_PREFIX)
+    ]
+    frame, found = coerce_table(
+        pd.DataFrame(frame.drop(columns="geometry", errors="ignore")),
+        schema.HAZARDS,
+        h_file,
+        id_column="hazard_id",
+    )
     report.extend(found)
     for col in extra_days:
         values, bad = coerce_column(frame[col], "float")
         frame[col] = values
         if bad.any():
-            report.add(error(h_file, "bad-value", f"Column '{col}' must be a number of team-days.",
-                             "Correct the listed rows.", row_labels(frame["hazard_id"], bad)))
+            report.add(
+                error(
+                    h_file,
+                    "bad-value",
+                    f"Column '{col}' must be a number of team-days.",
+                    "Correct the listed rows.",
+                    row_labels(frame["hazard_id"], bad),
+                )
+            )
     if report.errors:
         raise ProjectError(report)
     frame = frame.reset_index(drop=True)
@@ -194,9 +262,15 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
         given = frame["area_m2"].notna()
         frame["area_m2"] = frame["area_m2"].where(given, pd.Series(computed, index=frame.index))
         if given.any():
-            report.add(warning(h_file, "area-given", f"{int(given.sum())} hazard(s) carry "
-                               "area_m2 as well as a polygon; the given area is used.",
-                               "Drop area_m2 to use the polygon's area."))
+            report.add(
+                warning(
+                    h_file,
+                    "area-given",
+                    f"{int(given.sum())} hazard(s) carry "
+                    "area_m2 as well as a polygon; the given area is used.",
+                    "Drop area_m2 to use the polygon's area.",
+                )
+            )
     elif frame[["lon", "lat"]].notna().all(axis=1).any():
         pts = frame[["lon", "lat"]].notna().all(axis=1)
         geometry = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
@@ -204,19 +278,30 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
 
     if settings.scoring.criteria:
         if hazards.columns.isin(["impact"]).any() and frame["impact"].notna().any():
-            report.add(warning(h_file, "impact-replaced", "The hazards have an impact column "
-                               "but [scoring] criteria are declared; the criteria are used.",
-                               "Remove [scoring] criteria to use the column."))
+            report.add(
+                warning(
+                    h_file,
+                    "impact-replaced",
+                    "The hazards have an impact column "
+                    "but [scoring] criteria are declared; the criteria are used.",
+                    "Remove [scoring] criteria to use the column.",
+                )
+            )
         impact, contributions, found = score_hazards(frame, settings.scoring, h_file)
         report.extend(found)
         frame["impact"] = impact
     else:
         missing = frame["impact"].isna()
         if missing.any():
-            report.add(error(h_file, "missing-impact", "Hazards have no impact score and no "
-                             "[scoring] criteria are declared.", "Give an impact column or "
-                             "declare [[scoring.criteria]] in the project.",
-                             frame.loc[missing, "hazard_id"]))
+            report.add(
+                error(
+                    h_file,
+                    "missing-impact",
+                    "Hazards have no impact score and no [scoring] criteria are declared.",
+                    "Give an impact column or declare [[scoring.criteria]] in the project.",
+                    frame.loc[missing, "hazard_id"],
+                )
+            )
         contributions = pd.DataFrame({"impact (given)": frame["impact"]})
     contributions.insert(0, "hazard_id", frame["hazard_id"])
 
@@ -244,14 +329,28 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
     report.extend(found)
     no_option = ~frame.index.isin(options["hazard"])
     if no_option.any() and not report.errors:
-        report.add(warning(h_file, "no-eligible-method", "No method can release these hazards "
-                           "(method filters by hazard_type/class, or missing teams); they stay "
-                           "unscheduled.", "Widen the methods' hazard_types/classes.",
-                           frame.loc[no_option, "hazard_id"]))
+        report.add(
+            warning(
+                h_file,
+                "no-eligible-method",
+                "No method can release these hazards "
+                "(method filters by hazard_type/class, or missing teams); they stay "
+                "unscheduled.",
+                "Widen the methods' hazard_types/classes.",
+                frame.loc[no_option, "hazard_id"],
+            )
+        )
     problem = Problem(
-        settings=settings, hazards=frame, contributions=contributions.reset_index(drop=True),
-        options=options, team_types=types, capacity=capacity, budget=budget_series,
-        dependencies=deps, geometry=geometry, provinces=provinces,
+        settings=settings,
+        hazards=frame,
+        contributions=contributions.reset_index(drop=True),
+        options=options,
+        team_types=types,
+        capacity=capacity,
+        budget=budget_series,
+        dependencies=deps,
+        geometry=geometry,
+        provinces=provinces,
         findings=tuple(report.findings),
     )
     if not report.errors:
@@ -261,8 +360,9 @@ def build_problem(settings: Settings, hazards: pd.DataFrame, teams: pd.DataFrame
     return replace(problem, findings=tuple(report.findings))
 
 
-def _hazard_geometry(frame: pd.DataFrame, settings: Settings, file: str) -> tuple[
-        gpd.GeoSeries | None, list[Finding]]:
+def _hazard_geometry(
+    frame: pd.DataFrame, settings: Settings, file: str
+) -> tuple[gpd.GeoSeries | None, list[Finding]]:
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame.columns:
         return None, []
     findings: list[Finding] = []
@@ -270,14 +370,24 @@ def _hazard_geometry(frame: pd.DataFrame, settings: Settings, file: str) -> tupl
     findings.extend(found)
     if gdf is None:
         return None, findings
-    ids = frame["hazard_id"].astype(str) if "hazard_id" in frame.columns else \
-        pd.Series([f"row {i + 2}" for i in range(len(frame))])
+    ids = (
+        frame["hazard_id"].astype(str)
+        if "hazard_id" in frame.columns
+        else pd.Series([f"row {i + 2}" for i in range(len(frame))])
+    )
     geoms, found = repair_polygons(gdf.geometry, ids.reset_index(drop=True), file)
     findings.extend(found)
     missing = geoms.isna() | geoms.is_empty
     if missing.any() and "area_m2" not in frame.columns:
-        findings.append(error(file, "geometry-missing", "Hazards have no geometry and no "
-                              "area_m2.", "Draw the polygons or give area_m2.", ids[missing]))
+        findings.append(
+            error(
+                file,
+                "geometry-missing",
+                "Hazards have no geometry and no area_m2.",
+                "Draw the polygons or give area_m2.",
+                ids[missing],
+            )
+        )
     return geoms.to_crs(WGS84), findings
 
 
@@ -286,53 +396,124 @@ def _check_hazards(frame: pd.DataFrame, file: str) -> list[Finding]:
     ids = frame["hazard_id"]
     missing = ids.isna()
     if missing.any():
-        findings.append(error(file, "missing-id", "Rows have no hazard_id.",
-                              "Give every row a unique id.", row_labels(None, missing)))
+        findings.append(
+            error(
+                file,
+                "missing-id",
+                "Rows have no hazard_id.",
+                "Give every row a unique id.",
+                row_labels(None, missing),
+            )
+        )
     dup = ids.duplicated(keep=False) & ~missing
     if dup.any():
-        findings.append(error(file, "duplicate-id", "hazard_id values are not unique.",
-                              "Give each hazard its own id (merge or rename duplicates).",
-                              sorted(ids[dup].unique())))
+        findings.append(
+            error(
+                file,
+                "duplicate-id",
+                "hazard_id values are not unique.",
+                "Give each hazard its own id (merge or rename duplicates).",
+                sorted(ids[dup].unique()),
+            )
+        )
     no_province = frame["province"].isna()
     if no_province.any():
-        findings.append(error(file, "missing-province", "Hazards have no province.",
-                              "Fill the province column.", ids[no_province]))
-    for col, what in (("area_m2", "area"), ("impact", "impact"), ("cost_usd", "cost_usd"),
-                      ("beneficiaries", "beneficiaries")):
+        findings.append(
+            error(
+                file,
+                "missing-province",
+                "Hazards have no province.",
+                "Fill the province column.",
+                ids[no_province],
+            )
+        )
+    for col, what in (
+        ("area_m2", "area"),
+        ("impact", "impact"),
+        ("cost_usd", "cost_usd"),
+        ("beneficiaries", "beneficiaries"),
+    ):
         negative = frame[col] < 0
         if negative.any():
-            findings.append(error(file, f"negative-{col}", f"Hazards have a negative {what}.",
-                                  f"Correct {col} for the listed hazards.", ids[negative]))
+            findings.append(
+                error(
+                    file,
+                    f"negative-{col}",
+                    f"Hazards have a negative {what}.",
+                    f"Correct {col} for the listed hazards.",
+                    ids[negative],
+                )
+            )
     zero_area = frame["area_m2"] == 0
     if zero_area.any():
-        findings.append(warning(file, "zero-area", "Hazards have an area of 0 m².",
-                                "Check the area or polygon.", ids[zero_area]))
+        findings.append(
+            warning(
+                file,
+                "zero-area",
+                "Hazards have an area of 0 m².",
+                "Check the area or polygon.",
+                ids[zero_area],
+            )
+        )
     for col in ("cancel_fraction", "reduce_fraction", "env_sensitivity"):
         out = (frame[col] < 0) | (frame[col] > 1)
         if out.any():
-            findings.append(error(file, f"range-{col}", f"{col} must lie in 0..1.",
-                                  "Give fractions, e.g. 0.4 for 40%.", ids[out]))
+            findings.append(
+                error(
+                    file,
+                    f"range-{col}",
+                    f"{col} must lie in 0..1.",
+                    "Give fractions, e.g. 0.4 for 40%.",
+                    ids[out],
+                )
+            )
     over = frame["cancel_fraction"] + frame["reduce_fraction"] > 1
     if over.any():
-        findings.append(error(file, "fractions-sum", "cancel_fraction + reduce_fraction exceeds 1.",
-                              "The two shares of one area cannot add to more than 100%.",
-                              ids[over]))
+        findings.append(
+            error(
+                file,
+                "fractions-sum",
+                "cancel_fraction + reduce_fraction exceeds 1.",
+                "The two shares of one area cannot add to more than 100%.",
+                ids[over],
+            )
+        )
     cha_cancel = (frame["hazard_class"].str.upper() == "CHA") & (frame["cancel_fraction"] > 0)
     if cha_cancel.any():
-        findings.append(warning(file, "cha-cancel", "Confirmed hazards (CHA) carry a "
-                                "cancellation fraction; cancellation applies to suspected areas.",
-                                "Check hazard_class or cancel_fraction.", ids[cha_cancel]))
+        findings.append(
+            warning(
+                file,
+                "cha-cancel",
+                "Confirmed hazards (CHA) carry a "
+                "cancellation fraction; cancellation applies to suspected areas.",
+                "Check hazard_class or cancel_fraction.",
+                ids[cha_cancel],
+            )
+        )
     bad_class = ~frame["hazard_class"].str.upper().isin(["SHA", "CHA"])
     if bad_class.any():
-        findings.append(warning(file, "hazard-class", "hazard_class is neither SHA nor CHA.",
-                                "Use SHA or CHA.", ids[bad_class]))
+        findings.append(
+            warning(
+                file,
+                "hazard-class",
+                "hazard_class is neither SHA nor CHA.",
+                "Use SHA or CHA.",
+                ids[bad_class],
+            )
+        )
     return findings
 
 
-def _dependencies(edges: pd.DataFrame | None, ids: pd.Series, data: object,
-                  report: ValidationReport) -> pd.DataFrame:
-    empty = pd.DataFrame({"hazard_id": pd.Series(dtype=object),
-                          "requires": pd.Series(dtype=object), "source": pd.Series(dtype=object)})
+def _dependencies(
+    edges: pd.DataFrame | None, ids: pd.Series, data: object, report: ValidationReport
+) -> pd.DataFrame:
+    empty = pd.DataFrame(
+        {
+            "hazard_id": pd.Series(dtype=object),
+            "requires": pd.Series(dtype=object),
+            "source": pd.Series(dtype=object),
+        }
+    )
     if edges is None:
         return empty
     file = getattr(data, "dependencies", None)
@@ -348,8 +529,9 @@ def _dependencies(edges: pd.DataFrame | None, ids: pd.Series, data: object,
     return usable[["hazard_id", "requires", "source"]]
 
 
-def _apply_locks(frame: pd.DataFrame, locks: pd.DataFrame | None, settings: Settings,
-                 report: ValidationReport) -> pd.DataFrame:
+def _apply_locks(
+    frame: pd.DataFrame, locks: pd.DataFrame | None, settings: Settings, report: ValidationReport
+) -> pd.DataFrame:
     """Merge a locks file into the hazard columns ``lock``/``lock_year`` and check both."""
     h_file = settings.data.hazards.name
     out = frame.copy()
@@ -360,51 +542,102 @@ def _apply_locks(frame: pd.DataFrame, locks: pd.DataFrame | None, settings: Sett
         if not found:
             unknown = ~lk["hazard_id"].isin(out["hazard_id"])
             if unknown.any():
-                report.add(error(l_file, "lock-unknown-id", "Locks name unknown hazards.",
-                                 "Correct the ids.", lk.loc[unknown, "hazard_id"]))
+                report.add(
+                    error(
+                        l_file,
+                        "lock-unknown-id",
+                        "Locks name unknown hazards.",
+                        "Correct the ids.",
+                        lk.loc[unknown, "hazard_id"],
+                    )
+                )
             dup = lk["hazard_id"].duplicated(keep=False)
             if dup.any():
-                report.add(error(l_file, "lock-conflict", "A hazard has more than one lock.",
-                                 "Keep one lock per hazard.", sorted(lk.loc[dup, "hazard_id"])))
+                report.add(
+                    error(
+                        l_file,
+                        "lock-conflict",
+                        "A hazard has more than one lock.",
+                        "Keep one lock per hazard.",
+                        sorted(lk.loc[dup, "hazard_id"]),
+                    )
+                )
             lk = lk[~unknown & ~dup].set_index("hazard_id")
             pos = out["hazard_id"].map(lambda i: i in lk.index)
             existing = out.loc[pos, "lock"].astype(str).str.strip()
-            clash = (existing != "") & (existing.to_numpy() != lk.loc[
-                out.loc[pos, "hazard_id"], "lock"].to_numpy())
+            clash = (existing != "") & (
+                existing.to_numpy() != lk.loc[out.loc[pos, "hazard_id"], "lock"].to_numpy()
+            )
             if clash.any():
-                report.add(error(l_file, "lock-conflict", "The locks file contradicts the "
-                                 "hazards' lock column.", "Keep the lock in one place.",
-                                 out.loc[pos, "hazard_id"][clash]))
+                report.add(
+                    error(
+                        l_file,
+                        "lock-conflict",
+                        "The locks file contradicts the hazards' lock column.",
+                        "Keep the lock in one place.",
+                        out.loc[pos, "hazard_id"][clash],
+                    )
+                )
             out.loc[pos, "lock"] = lk.loc[out.loc[pos, "hazard_id"], "lock"].to_numpy()
             out.loc[pos, "lock_year"] = lk.loc[out.loc[pos, "hazard_id"], "year"].to_numpy()
     out["lock"] = out["lock"].fillna("").astype(str).str.strip().str.lower()
     bad = ~out["lock"].isin(["", "must", "must_not"])
     if bad.any():
-        report.add(error(h_file, "lock-value", "lock must be 'must', 'must_not' or blank.",
-                         "Correct the listed hazards.", out.loc[bad, "hazard_id"]))
+        report.add(
+            error(
+                h_file,
+                "lock-value",
+                "lock must be 'must', 'must_not' or blank.",
+                "Correct the listed hazards.",
+                out.loc[bad, "hazard_id"],
+            )
+        )
     year_without_must = out["lock_year"].notna() & (out["lock"] != "must")
     if year_without_must.any():
-        report.add(error(h_file, "lock-year", "lock_year is set on hazards not locked 'must'.",
-                         "Set lock = must or clear lock_year.",
-                         out.loc[year_without_must, "hazard_id"]))
+        report.add(
+            error(
+                h_file,
+                "lock-year",
+                "lock_year is set on hazards not locked 'must'.",
+                "Set lock = must or clear lock_year.",
+                out.loc[year_without_must, "hazard_id"],
+            )
+        )
     years = settings.plan.horizon
     outside = out["lock_year"].notna() & ~out["lock_year"].isin(years)
     if outside.any():
-        report.add(error(h_file, "lock-year-outside", f"lock_year is outside the horizon "
-                         f"{years[0]}-{years[-1]}.", "Move the lock into the horizon.",
-                         out.loc[outside, "hazard_id"]))
+        report.add(
+            error(
+                h_file,
+                "lock-year-outside",
+                f"lock_year is outside the horizon {years[0]}-{years[-1]}.",
+                "Move the lock into the horizon.",
+                out.loc[outside, "hazard_id"],
+            )
+        )
     deadline = settings.plan.deadline_year
     if deadline is not None:
         late = out["article5"] & out["lock_year"].notna() & (out["lock_year"] > deadline)
         if late.any():
-            report.add(error(h_file, "lock-after-deadline", f"Article 5 hazards are locked to a "
-                             f"year after the deadline {deadline}.", "Move the lock year to "
-                             "the deadline or earlier.", out.loc[late, "hazard_id"]))
+            report.add(
+                error(
+                    h_file,
+                    "lock-after-deadline",
+                    f"Article 5 hazards are locked to a year after the deadline {deadline}.",
+                    "Move the lock year to the deadline or earlier.",
+                    out.loc[late, "hazard_id"],
+                )
+            )
         barred = out["article5"] & (out["lock"] == "must_not")
         if barred.any():
-            report.add(error(h_file, "lock-vs-deadline", "Article 5 hazards are locked "
-                             "must_not, but the deadline requires them.", "Remove the lock or "
-                             "the deadline.", out.loc[barred, "hazard_id"]))
+            report.add(
+                error(
+                    h_file,
+                    "lock-vs-deadline",
+                    "Article 5 hazards are locked must_not, but the deadline requires them.",
+                    "Remove the lock or the deadline.",
+                    out.loc[barred, "hazard_id"],
+                )
+            )
     out["lock_year"] = out["lock_year"].astype("Int64").astype(float)
     return out
-

@@ -37,12 +37,14 @@ def read_any(path: Path, layer: str | None = None) -> pd.DataFrame:
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path, sheet_name=layer or 0, dtype=object)
     # Read as text so that ids like "007" keep their zeros and bad numbers can be reported.
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                       skipinitialspace=True)
+    return pd.read_csv(
+        path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True
+    )
 
 
-def apply_column_map(frame: pd.DataFrame, mapping: Mapping[str, str],
-                     schema: Sequence[Column]) -> pd.DataFrame:
+def apply_column_map(
+    frame: pd.DataFrame, mapping: Mapping[str, str], schema: Sequence[Column]
+) -> pd.DataFrame:
     """Rename columns by the project's [columns] map, then match schema names ignoring case.
 
     Shapefile exports truncate and recapitalise field names (``Province``, ``Hazard_Typ``);
@@ -51,8 +53,11 @@ def apply_column_map(frame: pd.DataFrame, mapping: Mapping[str, str],
     renamed = frame.rename(columns=dict(mapping))
     wanted = {c.name.lower(): c.name for c in schema}
     by_case = {
-        col: wanted[col.lower()] for col in renamed.columns
-        if isinstance(col, str) and col.lower() in wanted and col not in wanted.values()
+        col: wanted[col.lower()]
+        for col in renamed.columns
+        if isinstance(col, str)
+        and col.lower() in wanted
+        and col not in wanted.values()
         and wanted[col.lower()] not in renamed.columns
     }
     renamed = renamed.rename(columns=by_case)
@@ -93,18 +98,23 @@ def _id_text(value: object) -> str:
     return str(value).strip()
 
 
-def coerce_table(frame: pd.DataFrame, schema: Sequence[Column], file: str,
-                 id_column: str | None = None) -> tuple[pd.DataFrame, list[Finding]]:
+def coerce_table(
+    frame: pd.DataFrame, schema: Sequence[Column], file: str, id_column: str | None = None
+) -> tuple[pd.DataFrame, list[Finding]]:
     """Check required columns, fill defaults and coerce types; report every bad cell."""
     findings: list[Finding] = []
     out = frame.copy()
     missing = [c.name for c in schema if c.required and c.name not in out.columns]
     if missing:
-        findings.append(error(
-            file, "missing-column", f"Required column(s) missing: {', '.join(missing)}.",
-            f"Add the column(s), or map your names in the project's [columns] section "
-            f"(found: {', '.join(str(c) for c in frame.columns if c != 'geometry')}).",
-        ))
+        findings.append(
+            error(
+                file,
+                "missing-column",
+                f"Required column(s) missing: {', '.join(missing)}.",
+                f"Add the column(s), or map your names in the project's [columns] section "
+                f"(found: {', '.join(str(c) for c in frame.columns if c != 'geometry')}).",
+            )
+        )
     ids = out[id_column] if id_column and id_column in out.columns else None
     for col in schema:
         if col.name not in out.columns:
@@ -115,12 +125,16 @@ def coerce_table(frame: pd.DataFrame, schema: Sequence[Column], file: str,
         values, bad = coerce_column(out[col.name], col.dtype)
         if bad.any():
             where = row_labels(ids, bad)
-            findings.append(error(
-                file, "bad-value",
-                f"Column '{col.name}' must be {col.dtype} ({col.unit or 'no unit'}); "
-                f"{int(bad.sum())} value(s) are not, e.g. {out.loc[bad, col.name].iloc[0]!r}.",
-                "Correct or blank the listed rows.", where,
-            ))
+            findings.append(
+                error(
+                    file,
+                    "bad-value",
+                    f"Column '{col.name}' must be {col.dtype} ({col.unit or 'no unit'}); "
+                    f"{int(bad.sum())} value(s) are not, e.g. {out.loc[bad, col.name].iloc[0]!r}.",
+                    "Correct or blank the listed rows.",
+                    where,
+                )
+            )
         if col.default is not None and col.dtype != "bool":
             values = values.where(values.notna(), col.default)
             if col.dtype == "str":
@@ -133,6 +147,8 @@ def coerce_table(frame: pd.DataFrame, schema: Sequence[Column], file: str,
 def row_labels(ids: pd.Series | None, mask: pd.Series) -> list[str]:
     """Ids of the masked rows, or 'row N' (1-based, header excluded) when ids are unknown."""
     if ids is not None:
-        return [str(v) if v is not None and str(v) != "nan" else f"row {i + 2}"
-                for i, v in zip(np.flatnonzero(mask.to_numpy()), ids[mask], strict=True)]
+        return [
+            str(v) if v is not None and str(v) != "nan" else f"row {i + 2}"
+            for i, v in zip(np.flatnonzero(mask.to_numpy()), ids[mask], strict=True)
+        ]
     return [f"row {i + 2}" for i in np.flatnonzero(mask.to_numpy())]

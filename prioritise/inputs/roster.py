@@ -41,11 +41,14 @@ def read_roster(problem: Problem, teams: pd.DataFrame | None = None) -> Roster:
     if teams is None:
         path = problem.settings.data.teams
         if not path.exists():
-            raise ValueError(f"Team counts need the teams table, and {path} does not exist; "
-                             "pass the table as teams=.")
+            raise ValueError(
+                f"Team counts need the teams table, and {path} does not exist; "
+                "pass the table as teams=."
+            )
         teams = read_any(path)
-    frame, found = coerce_table(teams, schema.TEAMS, problem.settings.data.teams.name,
-                                id_column="team_type")
+    frame, found = coerce_table(
+        teams, schema.TEAMS, problem.settings.data.teams.name, id_column="team_type"
+    )
     if any(f.severity == "error" for f in found):
         raise ValueError("The teams table is not valid: " + "; ".join(f.message for f in found))
     years = problem.years
@@ -53,8 +56,11 @@ def read_roster(problem: Problem, teams: pd.DataFrame | None = None) -> Roster:
     frame = frame.assign(team_days=frame["teams"] * frame["days_per_year"])
     general = frame[frame["year"].isna()].groupby("team_type")[["teams", "team_days"]].sum()
     dated = frame[frame["year"].notna()].astype({"year": int})
-    dated = dated[dated["year"].isin(years)].groupby(["year", "team_type"])[
-        ["teams", "team_days"]].sum()
+    dated = (
+        dated[dated["year"].isin(years)]
+        .groupby(["year", "team_type"])[["teams", "team_days"]]
+        .sum()
+    )
     count = pd.DataFrame(0.0, index=pd.Index(years, name="year"), columns=types)
     days = count.copy()
     for t in general.index.intersection(types):
@@ -67,6 +73,8 @@ def read_roster(problem: Problem, teams: pd.DataFrame | None = None) -> Roster:
     # Days per team where a year has no team of a type: the type's mean over its rows.
     mean_days = frame.groupby("team_type")["days_per_year"].mean().reindex(types)
     per_team = (days / count.where(count > 0)).fillna(
-        pd.DataFrame(np.broadcast_to(mean_days.to_numpy(), count.shape), index=count.index,
-                     columns=types))
+        pd.DataFrame(
+            np.broadcast_to(mean_days.to_numpy(), count.shape), index=count.index, columns=types
+        )
+    )
     return Roster(count, per_team.fillna(0.0))

@@ -47,14 +47,32 @@ from prioritise.core.finance import SCHEDULES, SHAPES, BudgetProfile, FinancingT
 NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 SCENARIO_KEYS = {
-    "description", "inherits", "budget", "financing", "completion_fund", "earmarks", "teams",
-    "team_multiplier", "productivity", "weights", "deadline_year", "discount_rate",
-    "localisation_min_share", "equity_min_share", "years",
+    "description",
+    "inherits",
+    "budget",
+    "financing",
+    "completion_fund",
+    "earmarks",
+    "teams",
+    "team_multiplier",
+    "productivity",
+    "weights",
+    "deadline_year",
+    "discount_rate",
+    "localisation_min_share",
+    "equity_min_share",
+    "years",
 }
-BUDGET_KEYS = {"per_year", "shape", "total", "decline_rate", "front_years", "front_share",
-               "multiplier"}
-FINANCING_KEYS = {"amount", "draw_years", "draws", "rate", "repay_years", "repay_start",
-                  "schedule"}
+BUDGET_KEYS = {
+    "per_year",
+    "shape",
+    "total",
+    "decline_rate",
+    "front_years",
+    "front_share",
+    "multiplier",
+}
+FINANCING_KEYS = {"amount", "draw_years", "draws", "rate", "repay_years", "repay_start", "schedule"}
 FUND_KEYS = {"amount", "final_years", "per_year", "condition_year"}
 EARMARK_KEYS = {"name", "amount", "per_year", "provinces", "methods", "operators"}
 
@@ -83,10 +101,17 @@ class FinancingSpec:
 
     def terms(self, first_year: int) -> FinancingTerms:
         """The terms with draws placed in the horizon that starts in ``first_year``."""
-        draws = dict(self.draws) or {first_year + i: float(self.amount or 0.0) / self.draw_years
-                                     for i in range(self.draw_years)}
-        return FinancingTerms(draws=draws, rate=self.rate, repay_years=self.repay_years,
-                              repay_start=self.repay_start, schedule=self.schedule)
+        draws = dict(self.draws) or {
+            first_year + i: float(self.amount or 0.0) / self.draw_years
+            for i in range(self.draw_years)
+        }
+        return FinancingTerms(
+            draws=draws,
+            rate=self.rate,
+            repay_years=self.repay_years,
+            repay_start=self.repay_start,
+            schedule=self.schedule,
+        )
 
 
 @dataclass(frozen=True)
@@ -137,8 +162,14 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
         report.add(error(path.name, "missing-file", f"Scenario file {path} does not exist."))
         raise ProjectError(report) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        report.add(error(path.name, "toml-syntax", f"The scenario file is not valid TOML: {exc}.",
-                         "Fix the line named in the message."))
+        report.add(
+            error(
+                path.name,
+                "toml-syntax",
+                f"The scenario file is not valid TOML: {exc}.",
+                "Fix the line named in the message.",
+            )
+        )
         raise ProjectError(report) from None
     scenarios, findings = parse_scenarios(doc, path.name)
     report.extend(findings)
@@ -147,28 +178,48 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     return scenarios
 
 
-def parse_scenarios(doc: Mapping[str, Any], file: str = "scenarios.toml",
-                    ) -> tuple[list[Scenario], list[Finding]]:
+def parse_scenarios(
+    doc: Mapping[str, Any],
+    file: str = "scenarios.toml",
+) -> tuple[list[Scenario], list[Finding]]:
     """Scenarios from a parsed document, in file order, plus every finding about them."""
     findings: list[Finding] = []
     extra = sorted(set(doc) - {"scenarios"})
     if extra:
-        findings.append(error(file, "scenario-unknown-key", f"Unknown top-level key(s): "
-                              f"{', '.join(extra)}.", "Put each scenario under "
-                              "[scenarios.<name>]."))
+        findings.append(
+            error(
+                file,
+                "scenario-unknown-key",
+                f"Unknown top-level key(s): {', '.join(extra)}.",
+                "Put each scenario under [scenarios.<name>].",
+            )
+        )
     tables = doc.get("scenarios", {})
     if not isinstance(tables, dict) or not tables:
-        findings.append(error(file, "scenario-none", "The file declares no scenarios.",
-                              "Add at least one [scenarios.<name>] table."))
+        findings.append(
+            error(
+                file,
+                "scenario-none",
+                "The file declares no scenarios.",
+                "Add at least one [scenarios.<name>] table.",
+            )
+        )
         return [], findings
     for name, table in tables.items():
         if not NAME.match(name):
-            findings.append(error(file, "scenario-name", f"Scenario name {name!r} may only use "
-                                  "letters, digits, '_', '-' and '.' (it names a folder).",
-                                  ids=[name]))
+            findings.append(
+                error(
+                    file,
+                    "scenario-name",
+                    f"Scenario name {name!r} may only use "
+                    "letters, digits, '_', '-' and '.' (it names a folder).",
+                    ids=[name],
+                )
+            )
         if not isinstance(table, dict):
-            findings.append(error(file, "scenario-type", f"scenario '{name}' must be a table.",
-                                  ids=[name]))
+            findings.append(
+                error(file, "scenario-type", f"scenario '{name}' must be a table.", ids=[name])
+            )
     tables = {k: v for k, v in tables.items() if isinstance(v, dict)}
     merged, found = resolve_inheritance(tables, file)
     findings.extend(found)
@@ -182,8 +233,9 @@ def parse_scenarios(doc: Mapping[str, Any], file: str = "scenarios.toml",
     return scenarios, findings
 
 
-def resolve_inheritance(tables: Mapping[str, Mapping[str, Any]], file: str) -> tuple[
-        dict[str, tuple[dict[str, Any], tuple[str, ...]]], list[Finding]]:
+def resolve_inheritance(
+    tables: Mapping[str, Mapping[str, Any]], file: str
+) -> tuple[dict[str, tuple[dict[str, Any], tuple[str, ...]]], list[Finding]]:
     """Each scenario's table merged over its ancestors', with its lineage.
 
     Unknown parents and cycles are errors naming the scenario; scenarios caught in them are
@@ -194,8 +246,14 @@ def resolve_inheritance(tables: Mapping[str, Mapping[str, Any]], file: str) -> t
     for name, table in tables.items():
         p = table.get("inherits")
         if p is not None and not isinstance(p, str):
-            findings.append(error(file, "scenario-type", f"scenario '{name}': inherits = {p!r} "
-                                  "must be the name of another scenario.", ids=[name]))
+            findings.append(
+                error(
+                    file,
+                    "scenario-type",
+                    f"scenario '{name}': inherits = {p!r} must be the name of another scenario.",
+                    ids=[name],
+                )
+            )
             p = None
         parent[name] = p
     resolved: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
@@ -207,17 +265,29 @@ def resolve_inheritance(tables: Mapping[str, Mapping[str, Any]], file: str) -> t
             if p is None:
                 break
             if p not in tables:
-                findings.append(error(file, "scenario-unknown-parent",
-                                      f"scenario '{chain[-1]}': inherits = '{p}', which is not a "
-                                      "scenario in this file.",
-                                      f"Scenarios are: {', '.join(tables)}.", ids=[chain[-1]]))
+                findings.append(
+                    error(
+                        file,
+                        "scenario-unknown-parent",
+                        f"scenario '{chain[-1]}': inherits = '{p}', which is not a "
+                        "scenario in this file.",
+                        f"Scenarios are: {', '.join(tables)}.",
+                        ids=[chain[-1]],
+                    )
+                )
                 broken.update(chain)
                 break
             if p in chain:
-                cycle = [*chain[chain.index(p):], p]
-                findings.append(error(file, "scenario-cycle", f"scenario '{name}': inheritance "
-                                      f"forms a cycle: {' -> '.join(cycle)}.",
-                                      "Remove one 'inherits' from the cycle.", ids=[name]))
+                cycle = [*chain[chain.index(p) :], p]
+                findings.append(
+                    error(
+                        file,
+                        "scenario-cycle",
+                        f"scenario '{name}': inheritance forms a cycle: {' -> '.join(cycle)}.",
+                        "Remove one 'inherits' from the cycle.",
+                        ids=[name],
+                    )
+                )
                 broken.update(chain)
                 break
             chain.append(p)
@@ -258,24 +328,46 @@ class _Checker:
         self.findings = findings
 
     def fail(self, rule: str, key: str, message: str, fix: str = "") -> None:
-        self.findings.append(error(self.file, rule, f"scenario '{self.scenario}': {key} "
-                                   f"{message}", fix, ids=[self.scenario]))
+        self.findings.append(
+            error(
+                self.file,
+                rule,
+                f"scenario '{self.scenario}': {key} {message}",
+                fix,
+                ids=[self.scenario],
+            )
+        )
 
     def unknown(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
         for key in sorted(set(table) - allowed):
-            self.fail("scenario-unknown-key", f"{where}{key}", "is not a known key.",
-                      f"Allowed: {', '.join(sorted(allowed))}.")
+            self.fail(
+                "scenario-unknown-key",
+                f"{where}{key}",
+                "is not a known key.",
+                f"Allowed: {', '.join(sorted(allowed))}.",
+            )
 
-    def number(self, table: Mapping[str, Any], key: str, where: str = "", *,
-               minimum: float | None = 0.0, maximum: float | None = None,
-               positive: bool = False, integer: bool = False) -> Any:
+    def number(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        where: str = "",
+        *,
+        minimum: float | None = 0.0,
+        maximum: float | None = None,
+        positive: bool = False,
+        integer: bool = False,
+    ) -> Any:
         if key not in table:
             return None
         value = table[key]
         kinds = (int,) if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds):
-            self.fail("scenario-type", f"{where}{key}", f"= {value!r} is not "
-                      f"{'an integer' if integer else 'a number'}.")
+            self.fail(
+                "scenario-type",
+                f"{where}{key}",
+                f"= {value!r} is not {'an integer' if integer else 'a number'}.",
+            )
             return None
         if positive and value <= 0:
             self.fail("scenario-value", f"{where}{key}", f"= {value} must be > 0.")
@@ -292,13 +384,19 @@ class _Checker:
     def table(self, parent: Mapping[str, Any], key: str, where: str = "") -> dict[str, Any]:
         value = parent.get(key, {})
         if not isinstance(value, dict):
-            self.fail("scenario-type", f"{where}{key}", "must be a table, e.g. "
-                      f"{key} = {{ ... }}.")
+            self.fail("scenario-type", f"{where}{key}", f"must be a table, e.g. {key} = {{ ... }}.")
             return {}
         return value
 
-    def number_map(self, parent: Mapping[str, Any], key: str, where: str = "", *,
-                   positive: bool = False, years: bool = False) -> dict[Any, float]:
+    def number_map(
+        self,
+        parent: Mapping[str, Any],
+        key: str,
+        where: str = "",
+        *,
+        positive: bool = False,
+        years: bool = False,
+    ) -> dict[Any, float]:
         raw = self.table(parent, key, where)
         out: dict[Any, float] = {}
         for k, _ in raw.items():
@@ -324,8 +422,9 @@ class _Checker:
         return tuple(value)
 
 
-def _scenario(name: str, merged: tuple[dict[str, Any], tuple[str, ...]],
-              file: str) -> tuple[Scenario, list[Finding]]:
+def _scenario(
+    name: str, merged: tuple[dict[str, Any], tuple[str, ...]], file: str
+) -> tuple[Scenario, list[Finding]]:
     table, lineage = merged
     findings: list[Finding] = []
     c = _Checker(name, file, findings)
@@ -335,15 +434,23 @@ def _scenario(name: str, merged: tuple[dict[str, Any], tuple[str, ...]],
         c.fail("scenario-type", "description", "must be text.")
         description = ""
     deadline = table.get("deadline_year")
-    if deadline is not None and not (deadline is False or (
-            isinstance(deadline, int) and not isinstance(deadline, bool))):
-        c.fail("scenario-type", "deadline_year", f"= {deadline!r} must be a year, or false to "
-               "remove the project's deadline.")
+    if deadline is not None and not (
+        deadline is False or (isinstance(deadline, int) and not isinstance(deadline, bool))
+    ):
+        c.fail(
+            "scenario-type",
+            "deadline_year",
+            f"= {deadline!r} must be a year, or false to remove the project's deadline.",
+        )
         deadline = None
     scenario = Scenario(
-        name=name, description=description, lineage=lineage,
-        budget=_budget(c, table), financing=_financing(c, table),
-        completion_fund=_fund(c, table), earmarks=_earmarks(c, table),
+        name=name,
+        description=description,
+        lineage=lineage,
+        budget=_budget(c, table),
+        financing=_financing(c, table),
+        completion_fund=_fund(c, table),
+        earmarks=_earmarks(c, table),
         teams=c.number_map(table, "teams"),
         team_multiplier=c.number_map(table, "team_multiplier"),
         productivity=c.number_map(table, "productivity", positive=True),
@@ -365,8 +472,7 @@ def _budget(c: _Checker, table: Mapping[str, Any]) -> BudgetProfile | None:
     c.unknown(t, BUDGET_KEYS, "budget.")
     shape = t.get("shape")
     if shape is not None and shape not in SHAPES:
-        c.fail("scenario-value", "budget.shape", f"= {shape!r} is not one of "
-               f"{', '.join(SHAPES)}.")
+        c.fail("scenario-value", "budget.shape", f"= {shape!r} is not one of {', '.join(SHAPES)}.")
         shape = None
     multiplier: float | dict[int, float] = 1.0
     if isinstance(t.get("multiplier"), dict):
@@ -379,7 +485,8 @@ def _budget(c: _Checker, table: Mapping[str, Any]) -> BudgetProfile | None:
     front_years = c.number(t, "front_years", "budget.", integer=True, positive=True)
     total = c.number(t, "total", "budget.")
     return BudgetProfile(
-        per_year=c.number_map(t, "per_year", "budget.", years=True), shape=shape,
+        per_year=c.number_map(t, "per_year", "budget.", years=True),
+        shape=shape,
         total=None if total is None else float(total),
         decline_rate=0.1 if decline is None else float(decline),
         front_years=3 if front_years is None else int(front_years),
@@ -397,27 +504,38 @@ def _financing(c: _Checker, table: Mapping[str, Any]) -> FinancingSpec | None:
     amount = c.number(t, "amount", w)
     draws = c.number_map(t, "draws", w, years=True)
     if (amount is None) == (not draws):
-        c.fail("scenario-value", "financing", "needs exactly one of amount (with draw_years) "
-               "or draws = { <year> = <amount> }.")
+        c.fail(
+            "scenario-value",
+            "financing",
+            "needs exactly one of amount (with draw_years) or draws = { <year> = <amount> }.",
+        )
     schedule = t.get("schedule", "annuity")
     if schedule not in SCHEDULES:
-        c.fail("scenario-value", "financing.schedule", f"= {schedule!r} is not one of "
-               f"{', '.join(SCHEDULES)}.")
+        c.fail(
+            "scenario-value",
+            "financing.schedule",
+            f"= {schedule!r} is not one of {', '.join(SCHEDULES)}.",
+        )
         schedule = "annuity"
     draw_years = c.number(t, "draw_years", w, integer=True, positive=True)
     repay_years = c.number(t, "repay_years", w, integer=True, positive=True)
     rate = c.number(t, "rate", w, maximum=1.0)
     repay_start = c.number(t, "repay_start", w, integer=True, positive=True)
     if repay_start is not None and draws and repay_start <= max(draws):
-        c.fail("scenario-value", "financing.repay_start", f"= {repay_start} must come after "
-               f"the last draw ({max(draws)}).")
+        c.fail(
+            "scenario-value",
+            "financing.repay_start",
+            f"= {repay_start} must come after the last draw ({max(draws)}).",
+        )
         repay_start = None
     return FinancingSpec(
         amount=None if amount is None else float(amount),
-        draw_years=1 if draw_years is None else int(draw_years), draws=draws,
+        draw_years=1 if draw_years is None else int(draw_years),
+        draws=draws,
         rate=0.0 if rate is None else float(rate),
         repay_years=5 if repay_years is None else int(repay_years),
-        repay_start=repay_start, schedule=str(schedule),
+        repay_start=repay_start,
+        schedule=str(schedule),
     )
 
 
@@ -430,20 +548,29 @@ def _fund(c: _Checker, table: Mapping[str, Any]) -> FundSpec | None:
     amount = c.number(t, "amount", w)
     per_year = c.number_map(t, "per_year", w, years=True)
     if (amount is None) == (not per_year):
-        c.fail("scenario-value", "completion_fund", "needs exactly one of amount (with "
-               "final_years) or per_year = { <year> = <amount> }.")
+        c.fail(
+            "scenario-value",
+            "completion_fund",
+            "needs exactly one of amount (with final_years) or per_year = { <year> = <amount> }.",
+        )
     final_years = c.number(t, "final_years", w, integer=True, positive=True)
     condition = c.number(t, "condition_year", w, integer=True, positive=True)
-    return FundSpec(amount=None if amount is None else float(amount),
-                    final_years=2 if final_years is None else int(final_years),
-                    per_year=per_year, condition_year=condition)
+    return FundSpec(
+        amount=None if amount is None else float(amount),
+        final_years=2 if final_years is None else int(final_years),
+        per_year=per_year,
+        condition_year=condition,
+    )
 
 
 def _earmarks(c: _Checker, table: Mapping[str, Any]) -> tuple[EarmarkSpec, ...]:
     raw = table.get("earmarks", [])
     if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        c.fail("scenario-type", "earmarks", "must be an array of tables "
-               "([[scenarios.<name>.earmarks]]).")
+        c.fail(
+            "scenario-type",
+            "earmarks",
+            "must be an array of tables ([[scenarios.<name>.earmarks]]).",
+        )
         return ()
     out = []
     for i, t in enumerate(raw):
@@ -453,15 +580,26 @@ def _earmarks(c: _Checker, table: Mapping[str, Any]) -> tuple[EarmarkSpec, ...]:
         amount = c.number(t, "amount", w)
         per_year = c.number_map(t, "per_year", w, years=True)
         if (amount is None) == (not per_year):
-            c.fail("scenario-value", f"earmarks[{name}]", "needs exactly one of amount "
-                   "(every year) or per_year = { <year> = <amount> }.")
-        spec = EarmarkSpec(name=str(name), amount=None if amount is None else float(amount),
-                           per_year=per_year, provinces=c.names(t, "provinces", w),
-                           methods=c.names(t, "methods", w),
-                           operators=c.names(t, "operators", w))
+            c.fail(
+                "scenario-value",
+                f"earmarks[{name}]",
+                "needs exactly one of amount (every year) or per_year = { <year> = <amount> }.",
+            )
+        spec = EarmarkSpec(
+            name=str(name),
+            amount=None if amount is None else float(amount),
+            per_year=per_year,
+            provinces=c.names(t, "provinces", w),
+            methods=c.names(t, "methods", w),
+            operators=c.names(t, "operators", w),
+        )
         if not (spec.provinces or spec.methods or spec.operators):
-            c.fail("scenario-value", f"earmarks[{name}]", "restricts nothing: give provinces, "
-                   "methods or operators (otherwise add the money to the budget).")
+            c.fail(
+                "scenario-value",
+                f"earmarks[{name}]",
+                "restricts nothing: give provinces, "
+                "methods or operators (otherwise add the money to the budget).",
+            )
         out.append(spec)
     names = [e.name for e in out]
     for dup in sorted({n for n in names if names.count(n) > 1}):

@@ -37,22 +37,35 @@ def normalise(values: pd.Series, method: str) -> pd.Series:
     return (x - lo) / (hi - lo)
 
 
-def criterion_scores(frame: pd.DataFrame, c: Criterion, file: str,
-                     ids: pd.Series) -> tuple[pd.Series, list[Finding]]:
+def criterion_scores(
+    frame: pd.DataFrame, c: Criterion, file: str, ids: pd.Series
+) -> tuple[pd.Series, list[Finding]]:
     """Score one criterion for every hazard in [0, 1], with findings on unusable values."""
     findings: list[Finding] = []
     if c.column not in frame.columns:
-        findings.append(error(file, "criterion-column", f"Scoring criterion '{c.name}' reads "
-                              f"column '{c.column}', which the hazards do not have.",
-                              "Add the column or map it in [columns]."))
+        findings.append(
+            error(
+                file,
+                "criterion-column",
+                f"Scoring criterion '{c.name}' reads "
+                f"column '{c.column}', which the hazards do not have.",
+                "Add the column or map it in [columns].",
+            )
+        )
         return pd.Series(0.0, index=frame.index), findings
     raw = frame[c.column]
     if c.kind == "boolean":
         values, bad = coerce_column(raw, "bool")
         if bad.any():
-            findings.append(error(file, "criterion-value", f"Criterion '{c.name}' ({c.column}) "
-                                  "needs true/false values.", "Use true/false, yes/no or 1/0.",
-                                  row_labels(ids, bad)))
+            findings.append(
+                error(
+                    file,
+                    "criterion-value",
+                    f"Criterion '{c.name}' ({c.column}) needs true/false values.",
+                    "Use true/false, yes/no or 1/0.",
+                    row_labels(ids, bad),
+                )
+            )
         s = values.astype(float)
     elif c.kind == "categorical":
         text = raw.astype(str).str.strip()
@@ -61,40 +74,71 @@ def criterion_scores(frame: pd.DataFrame, c: Criterion, file: str,
         unknown = ~known & ~blank
         if unknown.any():
             cats = sorted(text[unknown].unique())
-            findings.append(error(
-                file, "criterion-category", f"Criterion '{c.name}' ({c.column}) has categories "
-                f"without points: {', '.join(cats[:10])}.",
-                f"Add them to the criterion's points table (known: {', '.join(c.points)}).",
-                row_labels(ids, unknown),
-            ))
+            findings.append(
+                error(
+                    file,
+                    "criterion-category",
+                    f"Criterion '{c.name}' ({c.column}) has categories "
+                    f"without points: {', '.join(cats[:10])}.",
+                    f"Add them to the criterion's points table (known: {', '.join(c.points)}).",
+                    row_labels(ids, unknown),
+                )
+            )
         s = text.map(c.points).astype(float).fillna(0.0)
         if blank.any():
-            findings.append(warning(file, "criterion-blank", f"Criterion '{c.name}' is blank for "
-                                    f"{int(blank.sum())} hazard(s); they score 0 on it.",
-                                    "Fill the values if they are known.", row_labels(ids, blank)))
+            findings.append(
+                warning(
+                    file,
+                    "criterion-blank",
+                    f"Criterion '{c.name}' is blank for "
+                    f"{int(blank.sum())} hazard(s); they score 0 on it.",
+                    "Fill the values if they are known.",
+                    row_labels(ids, blank),
+                )
+            )
     else:
         values, bad = coerce_column(raw, "float")
         if bad.any():
-            findings.append(error(file, "criterion-value", f"Criterion '{c.name}' ({c.column}) "
-                                  "needs numbers.", "Correct the listed rows.",
-                                  row_labels(ids, bad)))
+            findings.append(
+                error(
+                    file,
+                    "criterion-value",
+                    f"Criterion '{c.name}' ({c.column}) needs numbers.",
+                    "Correct the listed rows.",
+                    row_labels(ids, bad),
+                )
+            )
         blank = values.isna() & ~bad
         if blank.any():
-            findings.append(warning(file, "criterion-blank", f"Criterion '{c.name}' is blank for "
-                                    f"{int(blank.sum())} hazard(s); they score 0 on it.",
-                                    "Fill the values if they are known.", row_labels(ids, blank)))
+            findings.append(
+                warning(
+                    file,
+                    "criterion-blank",
+                    f"Criterion '{c.name}' is blank for "
+                    f"{int(blank.sum())} hazard(s); they score 0 on it.",
+                    "Fill the values if they are known.",
+                    row_labels(ids, blank),
+                )
+            )
         s = normalise(values, c.normalise).fillna(0.0)
         if c.normalise == "none" and ((values < 0) | (values > 1)).any():
-            findings.append(warning(file, "criterion-range", f"Criterion '{c.name}' uses "
-                                    "normalise = none but has values outside 0..1; clipped.",
-                                    "Choose minmax, log or rank, or rescale the column."))
+            findings.append(
+                warning(
+                    file,
+                    "criterion-range",
+                    f"Criterion '{c.name}' uses "
+                    "normalise = none but has values outside 0..1; clipped.",
+                    "Choose minmax, log or rank, or rescale the column.",
+                )
+            )
     if not c.higher_is_better:
         s = 1.0 - s
     return s, findings
 
 
-def score_hazards(frame: pd.DataFrame, scoring: ScoringSettings, file: str) -> tuple[
-        pd.Series, pd.DataFrame, list[Finding]]:
+def score_hazards(
+    frame: pd.DataFrame, scoring: ScoringSettings, file: str
+) -> tuple[pd.Series, pd.DataFrame, list[Finding]]:
     """Impact per hazard and the contribution of each criterion to it."""
     findings: list[Finding] = []
     ids = frame["hazard_id"]

@@ -38,8 +38,12 @@ def write_access_outputs(result: AccessResult, out_dir: Path) -> list[Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / EDGES_FILE, out_dir / HAZARDS_FILE, out_dir / NETWORK_FILE,
-             out_dir / SUMMARY_FILE]
+    paths = [
+        out_dir / EDGES_FILE,
+        out_dir / HAZARDS_FILE,
+        out_dir / NETWORK_FILE,
+        out_dir / SUMMARY_FILE,
+    ]
 
     _atomic(paths[0], lambda f: result.edges.to_csv(f, index=False, lineterminator="\n"))
     _atomic(paths[1], lambda f: result.hazards.to_csv(f, index=False, lineterminator="\n"))

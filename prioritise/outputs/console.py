@@ -34,8 +34,9 @@ def render_plan_summary(summary: dict[str, Any]) -> str:
         f"   best bound {number(summary['best_bound'], 2)}",
         f"  ranking baseline         {number(base['objective'], 2)}"
         f"   uplift {number(summary['uplift_impact_years'], 2)}"
-        + (f" ({summary['uplift_percent']:+.1f}%)" if summary["uplift_percent"] is not None
-           else ""),
+        + (
+            f" ({summary['uplift_percent']:+.1f}%)" if summary["uplift_percent"] is not None else ""
+        ),
         f"  hazards scheduled {summary['hazards']['scheduled']} of {summary['hazards']['total']};"
         f" released {area(summary['totals']['released_m2'])} of"
         f" {area(summary['totals']['area_m2'])}; cost {money(summary['totals']['cost_usd'])}"
@@ -44,17 +45,24 @@ def render_plan_summary(summary: dict[str, Any]) -> str:
     if a5["hazards"]:
         deadline = f" (deadline {a5['deadline_year']})" if a5["deadline_year"] else ""
         if a5["completion_year"]:
-            lines.append(f"  Article 5 hazards: all {a5['hazards']} completed by "
-                         f"{a5['completion_year']}{deadline}")
+            lines.append(
+                f"  Article 5 hazards: all {a5['hazards']} completed by "
+                f"{a5['completion_year']}{deadline}"
+            )
         else:
-            lines.append(f"  Article 5 hazards: {a5['scheduled']} of {a5['hazards']} completed "
-                         f"within the horizon{deadline}")
+            lines.append(
+                f"  Article 5 hazards: {a5['scheduled']} of {a5['hazards']} completed "
+                f"within the horizon{deadline}"
+            )
     lines.append("")
-    lines.append(f"  {'year':>6} {'hazards':>8} {'released':>14} {'cost':>12} {'budget':>12}"
-                 f" {'remaining':>14}")
+    lines.append(
+        f"  {'year':>6} {'hazards':>8} {'released':>14} {'cost':>12} {'budget':>12}"
+        f" {'remaining':>14}"
+    )
     for row in summary["per_year"]:
         lines.append(
             f"  {row['year']:>6} {row['hazards']:>8} {area(row['released_m2']):>14}"
             f" {money(row['cost_usd']):>12} {money(row['budget_usd']):>12}"
-            f" {area(row['remaining_area_m2']):>14}")
+            f" {area(row['remaining_area_m2']):>14}"
+        )
     return "\n".join(lines)

@@ -69,5 +69,7 @@ def check_output_dir(out_dir: Path, inputs: list[Path]) -> None:
     out = out_dir.resolve()
     for path in inputs:
         if path.resolve().parent == out:
-            raise ValueError(f"The output folder {out_dir} holds the input file {path.name}; "
-                             "choose another --out folder so inputs are never overwritten.")
+            raise ValueError(
+                f"The output folder {out_dir} holds the input file {path.name}; "
+                "choose another --out folder so inputs are never overwritten."
+            )

@@ -35,22 +35,38 @@ def write_plan_outputs(result: PlanResult, report: ReportData, out_dir: Path) ->
     """
     problem = result.problem
     data = problem.settings.data
-    check_output_dir(out_dir, [p for p in (data.hazards, data.teams, data.budget,
-                                           data.dependencies, data.locks) if p is not None])
+    check_output_dir(
+        out_dir,
+        [
+            p
+            for p in (data.hazards, data.teams, data.budget, data.dependencies, data.locks)
+            if p is not None
+        ],
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [
         write_csv(out_dir / "workplan.csv", result.workplan),
-        write_json(out_dir / "summary.json",
-                   {**result.summary, "marginal_values": report.relaxation}),
+        write_json(
+            out_dir / "summary.json", {**result.summary, "marginal_values": report.relaxation}
+        ),
         write_csv(out_dir / "explanations.csv", report.explanations),
     ]
     gdf = plan_geojson(result)
     if gdf is not None:
-        written.append(write_atomic(out_dir / "plan.geojson",
-                                    lambda p: gdf.to_file(p, driver="GeoJSON", engine="pyogrio")))
-        written.append(write_atomic(out_dir / "plan.gpkg", lambda p: gdf.to_file(
-            p, driver="GPKG", layer="workplan", engine="pyogrio")))
-    written.append(write_atomic(out_dir / "workplan.xlsx",
-                                lambda p: write_workbook(result, p, report)))
+        written.append(
+            write_atomic(
+                out_dir / "plan.geojson",
+                lambda p: gdf.to_file(p, driver="GeoJSON", engine="pyogrio"),
+            )
+        )
+        written.append(
+            write_atomic(
+                out_dir / "plan.gpkg",
+                lambda p: gdf.to_file(p, driver="GPKG", layer="workplan", engine="pyogrio"),
+            )
+        )
+    written.append(
+        write_atomic(out_dir / "workplan.xlsx", lambda p: write_workbook(result, p, report))
+    )
     written.append(write_report(result, out_dir / "report.html", report))
     return written

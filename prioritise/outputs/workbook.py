@@ -31,11 +31,25 @@ TOTAL_FONT = Font(bold=True)
 
 # First match wins, so specific keys come before the generic ones they contain.
 FORMATS = {
-    "per_m2": "#,##0.00", "per_team_day": "#,##0.00", "per_usd": "0.000", "marginal": "0.000000",
-    "share": "0.0%", "utilisation": "0.0%", "gap": "0.00%",
-    "cost": "#,##0", "usd": "#,##0", "budget": "#,##0", "m2": "#,##0", "area": "#,##0",
-    "days": "#,##0.0", "available": "#,##0.0", "used": "#,##0.0", "impact": "0.00",
-    "env": "0.000", "beneficiaries": "#,##0", "force_cost": "0.00",
+    "per_m2": "#,##0.00",
+    "per_team_day": "#,##0.00",
+    "per_usd": "0.000",
+    "marginal": "0.000000",
+    "share": "0.0%",
+    "utilisation": "0.0%",
+    "gap": "0.00%",
+    "cost": "#,##0",
+    "usd": "#,##0",
+    "budget": "#,##0",
+    "m2": "#,##0",
+    "area": "#,##0",
+    "days": "#,##0.0",
+    "available": "#,##0.0",
+    "used": "#,##0.0",
+    "impact": "0.00",
+    "env": "0.000",
+    "beneficiaries": "#,##0",
+    "force_cost": "0.00",
 }
 WIDE_TEXT = {"explanation", "why", "reason", "contributions", "binding", "value"}
 
@@ -47,8 +61,9 @@ def _number_format(column: str) -> str | None:
     return None
 
 
-def add_sheet(wb: Workbook, title: str, frame: pd.DataFrame,
-              total_row: list[str] | None = None) -> Worksheet:
+def add_sheet(
+    wb: Workbook, title: str, frame: pd.DataFrame, total_row: list[str] | None = None
+) -> Worksheet:
     """A sheet with a styled, frozen header, formatted numbers and sized columns."""
     ws = wb.create_sheet(_title(title))
     columns = [str(c) for c in frame.columns]
@@ -57,8 +72,11 @@ def add_sheet(wb: Workbook, title: str, frame: pd.DataFrame,
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    text_cols = [i + 1 for i, c in enumerate(frame.columns) if frame[c].dtype == object
-                 or pd.api.types.is_string_dtype(frame[c])]
+    text_cols = [
+        i + 1
+        for i, c in enumerate(frame.columns)
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
     for row in frame.itertuples(index=False):
         ws.append([_cell(v) for v in row])
     for j in text_cols:  # input text that looks like a formula stays text
@@ -126,35 +144,86 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     summary = result.summary
     scheduled = wp[wp["status"] == "scheduled"].sort_values(["year", "province", "hazard_id"])
     days = [c for c in wp.columns if c.startswith("days_")]
-    add_sheet(wb, "Plan by year", scheduled.drop(columns=["status", "reason"]),
-              total_row=["cost_usd", "released_m2", "cleared_m2", "cancelled_m2", "reduced_m2",
-                         "impact_years", "beneficiaries", *days])
-    add_sheet(wb, "By province", data.by_year_province,
-              total_row=["hazards", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2",
-                         "cost_usd", "beneficiaries"])
-    add_sheet(wb, "By method and operator", data.by_year_method,
-              total_row=["hazards", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2",
-                         "cost_usd", "team_days"])
+    add_sheet(
+        wb,
+        "Plan by year",
+        scheduled.drop(columns=["status", "reason"]),
+        total_row=[
+            "cost_usd",
+            "released_m2",
+            "cleared_m2",
+            "cancelled_m2",
+            "reduced_m2",
+            "impact_years",
+            "beneficiaries",
+            *days,
+        ],
+    )
+    add_sheet(
+        wb,
+        "By province",
+        data.by_year_province,
+        total_row=[
+            "hazards",
+            "cancelled_m2",
+            "reduced_m2",
+            "cleared_m2",
+            "released_m2",
+            "cost_usd",
+            "beneficiaries",
+        ],
+    )
+    add_sheet(
+        wb,
+        "By method and operator",
+        data.by_year_method,
+        total_row=[
+            "hazards",
+            "cancelled_m2",
+            "reduced_m2",
+            "cleared_m2",
+            "released_m2",
+            "cost_usd",
+            "team_days",
+        ],
+    )
     unscheduled = wp[wp["status"] == "unscheduled"][
-        ["hazard_id", "name", "province", "hazard_class", "article5", "area_m2", "impact",
-         "reason"]]
+        ["hazard_id", "name", "province", "hazard_class", "article5", "area_m2", "impact", "reason"]
+    ]
     if "why" in data.explanations:
         ex = data.explanations.set_index("hazard_id")
         unscheduled = unscheduled.assign(
             why=unscheduled["hazard_id"].map(ex["why"]),
-            force_cost_lp_estimate=unscheduled["hazard_id"].map(ex["force_cost_lp_estimate"]))
-    add_sheet(wb, "Unscheduled", unscheduled.sort_values("impact", ascending=False),
-              total_row=["area_m2"])
-    kpi_totals = ["hazards", "cancelled_m2", "reduced_m2", "cleared_m2", "released_m2",
-                  "cost_usd", "budget_usd", "beneficiaries", "beneficiaries_women",
-                  "beneficiaries_men", "beneficiaries_girls", "beneficiaries_boys",
-                  "environmental_score", "impact_years"]
+            force_cost_lp_estimate=unscheduled["hazard_id"].map(ex["force_cost_lp_estimate"]),
+        )
+    add_sheet(
+        wb, "Unscheduled", unscheduled.sort_values("impact", ascending=False), total_row=["area_m2"]
+    )
+    kpi_totals = [
+        "hazards",
+        "cancelled_m2",
+        "reduced_m2",
+        "cleared_m2",
+        "released_m2",
+        "cost_usd",
+        "budget_usd",
+        "beneficiaries",
+        "beneficiaries_women",
+        "beneficiaries_men",
+        "beneficiaries_girls",
+        "beneficiaries_boys",
+        "environmental_score",
+        "impact_years",
+    ]
     for name, frame in data.kpis.items():
-        add_sheet(wb, f"KPIs ({'plan' if name == 'optimised' else name})", frame,
-                  total_row=[c for c in kpi_totals if c in frame])
+        add_sheet(
+            wb,
+            f"KPIs ({'plan' if name == 'optimised' else name})",
+            frame,
+            total_row=[c for c in kpi_totals if c in frame],
+        )
     team = data.team_days
-    add_sheet(wb, "Team-days", team, total_row=["available", "used_optimised",
-                                                "used_baseline"])
+    add_sheet(wb, "Team-days", team, total_row=["available", "used_optimised", "used_baseline"])
     v = data.vfm
     add_sheet(wb, "VfM economy", v.economy)
     add_sheet(wb, "VfM efficiency", v.efficiency)
@@ -165,11 +234,23 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     add_sheet(wb, "Marginal values", _marginal(data))
     if len(data.explanations):
         add_sheet(wb, "Explanations", data.explanations.drop(columns=["explanation"]))
-    years = pd.DataFrame([{k: v for k, v in row.items() if not isinstance(v, dict)}
-                          for row in summary["per_year"]])
-    add_sheet(wb, "Totals by year", years,
-              total_row=["hazards", "released_m2", "cleared_m2", "reduced_m2", "cancelled_m2",
-                         "cost_usd", "budget_usd"])
+    years = pd.DataFrame(
+        [{k: v for k, v in row.items() if not isinstance(v, dict)} for row in summary["per_year"]]
+    )
+    add_sheet(
+        wb,
+        "Totals by year",
+        years,
+        total_row=[
+            "hazards",
+            "released_m2",
+            "cleared_m2",
+            "reduced_m2",
+            "cancelled_m2",
+            "cost_usd",
+            "budget_usd",
+        ],
+    )
     add_sheet(wb, "Summary", _summary_rows(summary, data))
     add_sheet(wb, "Assumptions", _assumptions(result))
     wb.save(path)
@@ -178,17 +259,21 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
 def _marginal(data: ReportData) -> pd.DataFrame:
     m = data.marginal.copy()
     m["marginal_per_1000"] = m["marginal_value"] * 1000
-    m["note"] = (f"LP relaxation ({data.relaxation.get('status')}): impact-years one more "
-                 "unit would add; marginal_per_1000 = per 1,000 units (USD or team-days)")
+    m["note"] = (
+        f"LP relaxation ({data.relaxation.get('status')}): impact-years one more "
+        "unit would add; marginal_per_1000 = per 1,000 units (USD or team-days)"
+    )
     return m
 
 
 def _summary_rows(summary: dict[str, Any], data: ReportData) -> pd.DataFrame:
     h = data.headline
     rows: list[tuple[str, Any]] = [
-        ("Status", summary["status"]), ("Objective (impact-years)", summary["objective"]),
+        ("Status", summary["status"]),
+        ("Objective (impact-years)", summary["objective"]),
         ("Impact-years (without environmental term)", summary["impact_years"]),
-        ("Best bound", summary["best_bound"]), ("Gap", summary["gap"]),
+        ("Best bound", summary["best_bound"]),
+        ("Gap", summary["gap"]),
         ("Baseline objective", summary["baseline"]["objective"]),
         ("Uplift over baseline (impact-years)", summary["uplift_impact_years"]),
         ("Uplift over baseline (%)", summary["uplift_percent"]),
@@ -213,7 +298,8 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
     p = result.problem
     s = p.settings
     rows: list[tuple[str, str, Any]] = [
-        ("plan", "start_year", s.plan.start_year), ("plan", "years", s.plan.years),
+        ("plan", "start_year", s.plan.start_year),
+        ("plan", "years", s.plan.years),
         ("plan", "discount_rate", s.plan.discount_rate),
         ("plan", "carry_over", s.plan.carry_over),
         ("plan", "deadline_year", s.plan.deadline_year),
@@ -234,18 +320,43 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
         for year, value in p.capacity[team].items():
             rows.append((f"team_days[{team}]", str(year), float(value)))
     for _, t in p.team_types.iterrows():
-        rows.append(("team_type", t["team_type"],
-                     f"kind={t['kind']}, operator={t['operator']}, cost/day={t['cost_per_day']}"))
+        rows.append(
+            (
+                "team_type",
+                t["team_type"],
+                f"kind={t['kind']}, operator={t['operator']}, cost/day={t['cost_per_day']}",
+            )
+        )
     for m in s.methods:
-        rows.append(("method", m.name, f"{m.label}; productivity={dict(m.productivity)}; "
-                     f"survey={dict(m.survey_productivity)}; cost/m²={m.cost_per_m2}; "
-                     f"disturbance={m.disturbance}"))
+        rows.append(
+            (
+                "method",
+                m.name,
+                f"{m.label}; productivity={dict(m.productivity)}; "
+                f"survey={dict(m.survey_productivity)}; cost/m²={m.cost_per_m2}; "
+                f"disturbance={m.disturbance}",
+            )
+        )
     for c in s.scoring.criteria:
-        rows.append(("criterion", c.name, f"column={c.column}, weight={c.weight}, type={c.kind},"
-                     f" normalise={c.normalise}, higher_is_better={c.higher_is_better}"))
+        rows.append(
+            (
+                "criterion",
+                c.name,
+                f"column={c.column}, weight={c.weight}, type={c.kind},"
+                f" normalise={c.normalise}, higher_is_better={c.higher_is_better}",
+            )
+        )
     data = s.data
-    for key in ("hazards", "teams", "budget", "dependencies", "locks", "provinces", "roads",
-                "bases"):
+    for key in (
+        "hazards",
+        "teams",
+        "budget",
+        "dependencies",
+        "locks",
+        "provinces",
+        "roads",
+        "bases",
+    ):
         path = getattr(data, key, None)
         if path is not None:
             rows.append(("input file", key, str(Path(path).name)))

@@ -66,8 +66,9 @@ class TerminalProgress:
         self.every = every
         self.last = -math.inf
 
-    def __call__(self, elapsed: float, best: float | None, bound: float | None,
-                 gap: float | None) -> None:
+    def __call__(
+        self, elapsed: float, best: float | None, bound: float | None, gap: float | None
+    ) -> None:
         if elapsed < self.first_after or elapsed - self.last < self.every:
             return
         self.last = elapsed
@@ -86,11 +87,19 @@ def solver_options(problem: Problem, **overrides: Any) -> SolverOptions:
     return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def plan(problem: Problem, *, solver: str | None = None, time_limit: float | None = None,
-         gap: float | None = None, threads: int | None = None, precedence: str | None = None,
-         progress: ProgressFn | None = None, warm_start: bool = True,
-         extend: Callable[[BuiltModel], Any] | None = None,
-         start_from: Problem | None = None) -> PlanResult:
+def plan(
+    problem: Problem,
+    *,
+    solver: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    threads: int | None = None,
+    precedence: str | None = None,
+    progress: ProgressFn | None = None,
+    warm_start: bool = True,
+    extend: Callable[[BuiltModel], Any] | None = None,
+    start_from: Problem | None = None,
+) -> PlanResult:
     """Optimise the workplan and compare it with the ranking baseline.
 
     The solver starts from a constructive plan that keeps every rule (models.heuristic), so
@@ -100,8 +109,7 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
     unless ``start_from`` names a problem with the same eligibility every plan of which
     keeps the added rows (e.g. the general budget without earmarked money).
     """
-    options = solver_options(problem, name=solver, time_limit=time_limit, gap=gap,
-                             threads=threads)
+    options = solver_options(problem, name=solver, time_limit=time_limit, gap=gap, threads=threads)
     started = time.perf_counter()
     built = build_model(problem, precedence)
     extension = extend(built) if extend is not None else None
@@ -112,38 +120,69 @@ def plan(problem: Problem, *, solver: str | None = None, time_limit: float | Non
     safe_start = extend is None or start_from is not None
     lp_bound = relaxation.objective if relaxation.ok else None
     if relaxation.status == "infeasible":
-        raw = RawResult(SolveStatus.INFEASIBLE, None, None, None, None, relaxation.seconds,
-                        options.name, "the LP relaxation is infeasible")
-    elif greedy is not None and safe_start and options.name == "highs" and _proven(
-            built, greedy, lp_bound, options.gap):
+        raw = RawResult(
+            SolveStatus.INFEASIBLE,
+            None,
+            None,
+            None,
+            None,
+            relaxation.seconds,
+            options.name,
+            "the LP relaxation is infeasible",
+        )
+    elif (
+        greedy is not None
+        and safe_start
+        and options.name == "highs"
+        and _proven(built, greedy, lp_bound, options.gap)
+    ):
         # The constructive plan is already within the requested gap of the LP bound:
         # branch-and-bound could only confirm it.
-        raw = constructive_result(built, RawResult(
-            SolveStatus.NO_SOLUTION, None, None, lp_bound, None, 0.0, "highs",
-            "not needed"), greedy)
-        raw = replace(raw, status=_gap_status(raw.gap), message=(
-            "the LP-guided plan is within the requested gap of the LP relaxation's bound, "
-            "so no branch-and-bound was needed"))
+        raw = constructive_result(
+            built,
+            RawResult(
+                SolveStatus.NO_SOLUTION, None, None, lp_bound, None, 0.0, "highs", "not needed"
+            ),
+            greedy,
+        )
+        raw = replace(
+            raw,
+            status=_gap_status(raw.gap),
+            message=(
+                "the LP-guided plan is within the requested gap of the LP relaxation's bound, "
+                "so no branch-and-bound was needed"
+            ),
+        )
     else:
         start = (built.x, greedy.astype(float)) if greedy is not None else None
         # The relaxation and the constructive plan count against the time limit.
         left = max(5.0, options.time_limit - (time.perf_counter() - started))
         raw = solve(built.model, replace(options, time_limit=left), progress, start)
-        if not raw.status.has_plan and greedy is not None and safe_start and \
-                raw.status != SolveStatus.INFEASIBLE:
+        if (
+            not raw.status.has_plan
+            and greedy is not None
+            and safe_start
+            and raw.status != SolveStatus.INFEASIBLE
+        ):
             raw = constructive_result(built, raw, greedy)
         raw = _tighten(raw, lp_bound, options.gap)
     if raw.status == SolveStatus.INFEASIBLE:
-        raise InfeasibleError("No plan meets every lock, the deadline and the shares with these "
-                              "budgets and teams.", infeasibility_hints(problem))
+        raise InfeasibleError(
+            "No plan meets every lock, the deadline and the shares with these budgets and teams.",
+            infeasibility_hints(problem),
+        )
     solution = read_solution(built, raw)
     baseline = ranking_baseline(problem)
     workplan = build_workplan(problem, solution, baseline)
     summary = build_summary(problem, solution, baseline, options, built)
-    summary["lp_relaxation"] = {"status": relaxation.status, "objective": relaxation.objective,
-                                "seconds": round(relaxation.seconds, 3)}
-    return PlanResult(problem, solution, baseline, workplan, summary, built, relaxation,
-                      raw.x, extension)
+    summary["lp_relaxation"] = {
+        "status": relaxation.status,
+        "objective": relaxation.objective,
+        "seconds": round(relaxation.seconds, 3),
+    }
+    return PlanResult(
+        problem, solution, baseline, workplan, summary, built, relaxation, raw.x, extension
+    )
 
 
 def _proven(built: BuiltModel, mask: np.ndarray, bound: float | None, gap: float) -> bool:
@@ -160,16 +199,18 @@ def _tighten(raw: RawResult, lp_bound: float | None, gap: float) -> RawResult:
     bound = lp_bound if raw.best_bound is None else min(raw.best_bound, lp_bound)
     achieved = relative_gap(raw.objective, bound)
     status = raw.status
-    if status in (SolveStatus.TIME_LIMIT, SolveStatus.GAP_LIMIT) and achieved is not None \
-            and achieved <= gap:
+    if (
+        status in (SolveStatus.TIME_LIMIT, SolveStatus.GAP_LIMIT)
+        and achieved is not None
+        and achieved <= gap
+    ):
         status = _gap_status(achieved)
     return replace(raw, best_bound=bound, gap=achieved, status=status)
 
 
 def _gap_status(gap: float | None) -> SolveStatus:
     """'optimal' only for a proven gap below OPTIMAL_GAP, else a gap stop."""
-    return SolveStatus.OPTIMAL if gap is not None and gap <= OPTIMAL_GAP else \
-        SolveStatus.GAP_LIMIT
+    return SolveStatus.OPTIMAL if gap is not None and gap <= OPTIMAL_GAP else SolveStatus.GAP_LIMIT
 
 
 def infeasibility_hints(problem: Problem) -> list[str]:
@@ -177,15 +218,37 @@ def infeasibility_hints(problem: Problem) -> list[str]:
     s = problem.settings
     trials: list[tuple[str, Problem]] = []
     if s.plan.deadline_year is not None:
-        trials.append(("the Article 5 deadline", problem.replace(
-            settings=replace(s, plan=replace(s.plan, deadline_year=None)))))
+        trials.append(
+            (
+                "the Article 5 deadline",
+                problem.replace(settings=replace(s, plan=replace(s.plan, deadline_year=None))),
+            )
+        )
     if s.constraints.equity_min_share or s.constraints.equity_default_share:
-        trials.append(("the province equity shares", problem.replace(settings=replace(
-            s, constraints=replace(s.constraints, equity_min_share={},
-                                   equity_default_share=0.0)))))
+        trials.append(
+            (
+                "the province equity shares",
+                problem.replace(
+                    settings=replace(
+                        s,
+                        constraints=replace(
+                            s.constraints, equity_min_share={}, equity_default_share=0.0
+                        ),
+                    )
+                ),
+            )
+        )
     if s.constraints.localisation_min_share:
-        trials.append(("the localisation share", problem.replace(settings=replace(
-            s, constraints=replace(s.constraints, localisation_min_share=0.0)))))
+        trials.append(
+            (
+                "the localisation share",
+                problem.replace(
+                    settings=replace(
+                        s, constraints=replace(s.constraints, localisation_min_share=0.0)
+                    )
+                ),
+            )
+        )
     h = problem.hazards
     if (h["lock"] == "must").any():
         unlocked = h.assign(lock=h["lock"].replace("must", ""), lock_year=np.nan)
@@ -207,20 +270,22 @@ def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame)
     s = solution.schedule.set_index("hazard")
     idx = pd.RangeIndex(len(h))
     days = [c for c in s.columns if isinstance(c, str) and c.startswith(DAYS_PREFIX)]
-    out = pd.DataFrame({
-        "hazard_id": h["hazard_id"],
-        "name": h["name"],
-        "province": h["province"],
-        "district": h["district"],
-        "hazard_class": h["hazard_class"],
-        "hazard_type": h["hazard_type"],
-        "article5": h["article5"],
-        "status": np.where(idx.isin(s.index), "scheduled", "unscheduled"),
-        "year": s["year"].reindex(idx).astype("Int64"),
-        "method": s["method"].reindex(idx),
-        "operator": s["operator"].reindex(idx),
-        "cost_usd": s["cost"].reindex(idx).round(2),
-    })
+    out = pd.DataFrame(
+        {
+            "hazard_id": h["hazard_id"],
+            "name": h["name"],
+            "province": h["province"],
+            "district": h["district"],
+            "hazard_class": h["hazard_class"],
+            "hazard_type": h["hazard_type"],
+            "article5": h["article5"],
+            "status": np.where(idx.isin(s.index), "scheduled", "unscheduled"),
+            "year": s["year"].reindex(idx).astype("Int64"),
+            "method": s["method"].reindex(idx),
+            "operator": s["operator"].reindex(idx),
+            "cost_usd": s["cost"].reindex(idx).round(2),
+        }
+    )
     for c in days:
         out[c] = s[c].reindex(idx).round(2)
     out["area_m2"] = h["area_m2"].round(1)
@@ -229,8 +294,9 @@ def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame)
     out["cancelled_m2"] = s["cancelled_m2"].reindex(idx).round(1)
     out["reduced_m2"] = s["reduced_m2"].reindex(idx).round(1)
     out["impact"] = h["impact"].round(4)
-    out["impact_years"] = (s["value"] + problem.settings.plan.environment_weight
-                           * s["env"]).reindex(idx).round(4)
+    out["impact_years"] = (
+        (s["value"] + problem.settings.plan.environment_weight * s["env"]).reindex(idx).round(4)
+    )
     out["env_score"] = s["env"].reindex(idx).round(4)
     out["beneficiaries"] = h["beneficiaries"]
     out["baseline_year"] = baseline.set_index("hazard")["year"].reindex(idx).astype("Int64")
@@ -261,9 +327,11 @@ def _article5(problem: Problem, schedule: pd.DataFrame) -> dict[str, Any]:
         "area_m2": float(h.loc[a5, "area_m2"].sum()),
         "completion_year": completion,
         "deadline_year": deadline,
-        "meets_deadline": (None if deadline is None or not len(a5)
-                           else bool(complete and completion is not None
-                                     and completion <= deadline)),
+        "meets_deadline": (
+            None
+            if deadline is None or not len(a5)
+            else bool(complete and completion is not None and completion <= deadline)
+        ),
     }
 
 
@@ -284,10 +352,14 @@ def per_year_totals(problem: Problem, schedule: pd.DataFrame) -> list[dict[str, 
             "cost_usd": round(float(s["cost"].sum()), 2),
             "budget_usd": round(float(problem.budget[year]), 2),
             "remaining_area_m2": round(max(remaining, 0.0), 1),
-            "team_days": {t: round(float(s[DAYS_PREFIX + t].sum()), 1)
-                          for t in problem.capacity.columns if DAYS_PREFIX + t in s},
-            "team_days_available": {t: round(float(problem.capacity.loc[year, t]), 1)
-                                    for t in problem.capacity.columns},
+            "team_days": {
+                t: round(float(s[DAYS_PREFIX + t].sum()), 1)
+                for t in problem.capacity.columns
+                if DAYS_PREFIX + t in s
+            },
+            "team_days_available": {
+                t: round(float(problem.capacity.loc[year, t]), 1) for t in problem.capacity.columns
+            },
         }
         rows.append(row)
     return rows
@@ -297,8 +369,13 @@ def _finite(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
-def build_summary(problem: Problem, solution: Solution, baseline: pd.DataFrame,
-                  options: SolverOptions, built: BuiltModel) -> dict[str, Any]:
+def build_summary(
+    problem: Problem,
+    solution: Solution,
+    baseline: pd.DataFrame,
+    options: SolverOptions,
+    built: BuiltModel,
+) -> dict[str, Any]:
     s = solution.schedule
     env_w = problem.settings.plan.environment_weight
     base_value = float(baseline["value"].sum())
@@ -319,16 +396,18 @@ def build_summary(problem: Problem, solution: Solution, baseline: pd.DataFrame,
         "time_limit": options.time_limit,
         "gap_target": options.gap,
         "formulation": built.formulation,
-        "model": {"variables": solution.n_variables, "constraints": solution.n_constraints,
-                  "nonzeros": solution.n_nonzeros},
+        "model": {
+            "variables": solution.n_variables,
+            "constraints": solution.n_constraints,
+            "nonzeros": solution.n_nonzeros,
+        },
         "impact_years": round(impact_years(problem, s), 6),
         "environmental_score": round(float(s["env"].sum()), 6),
         "environment_weight": env_w,
         "discount_rate": problem.settings.plan.discount_rate,
         "start_year": problem.years[0],
         "end_year": problem.years[-1],
-        "hazards": {"total": len(h), "scheduled": len(s),
-                    "unscheduled": int(len(h) - len(s))},
+        "hazards": {"total": len(h), "scheduled": len(s), "unscheduled": int(len(h) - len(s))},
         "totals": {
             "area_m2": round(total_area, 1),
             "released_m2": round(released, 1),
@@ -336,15 +415,17 @@ def build_summary(problem: Problem, solution: Solution, baseline: pd.DataFrame,
             "cost_usd": round(float(s["cost"].sum()), 2),
             "budget_usd": round(float(problem.budget.sum()), 2),
             "beneficiaries": float(h["beneficiaries"].to_numpy()[s["hazard"]].sum()),
-            "national_share_of_cost": (round(float(s.loc[s["operator"] == "national", "cost"]
-                                                   .sum() / s["cost"].sum()), 4)
-                                       if s["cost"].sum() > 0 else None),
+            "national_share_of_cost": (
+                round(float(s.loc[s["operator"] == "national", "cost"].sum() / s["cost"].sum()), 4)
+                if s["cost"].sum() > 0
+                else None
+            ),
         },
         "article5": _article5(problem, s),
         "per_year": per_year_totals(problem, s),
         "baseline": {
             "method": "rank by impact, fill each year's budget and capacity in order, "
-                      "respecting access and locks",
+            "respecting access and locks",
             "objective": round(base_value, 6),
             "impact_years": round(impact_years(problem, baseline), 6),
             "scheduled": len(baseline),
@@ -354,9 +435,13 @@ def build_summary(problem: Problem, solution: Solution, baseline: pd.DataFrame,
             "rule_violations": check_schedule(problem, baseline)[:20],
             "per_year": per_year_totals(problem, baseline),
         },
-        "uplift_impact_years": (round(objective - base_value, 6)
-                                if objective is not None else None),
-        "uplift_percent": (round(100 * (objective - base_value) / base_value, 3)
-                           if objective is not None and base_value > 0 else None),
+        "uplift_impact_years": (
+            round(objective - base_value, 6) if objective is not None else None
+        ),
+        "uplift_percent": (
+            round(100 * (objective - base_value) / base_value, 3)
+            if objective is not None and base_value > 0
+            else None
+        ),
         "warnings": [f.render() for f in problem.findings if f.severity == "warning"],
     }

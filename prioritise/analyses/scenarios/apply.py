@@ -81,8 +81,11 @@ def extend_horizon(problem: Problem, years: int) -> Problem:
     return problem.replace(settings=settings, budget=budget, capacity=capacity)
 
 
-def scenario_findings(problem: Problem, scenario: Scenario, file: str = "scenarios.toml",
-                      ) -> list[Finding]:
+def scenario_findings(
+    problem: Problem,
+    scenario: Scenario,
+    file: str = "scenarios.toml",
+) -> list[Finding]:
     """Everything about ``scenario`` that only the project can tell (names, years, money)."""
     out: list[Finding] = []
     name = scenario.name
@@ -95,23 +98,38 @@ def scenario_findings(problem: Problem, scenario: Scenario, file: str = "scenari
     for key in ("teams", "team_multiplier"):
         for t in getattr(scenario, key):
             if t not in types:
-                fail("scenario-unknown-team-type", f"{key}.{t}", "is not a team type of the "
-                     "project.", f"Team types: {', '.join(types)}.")
+                fail(
+                    "scenario-unknown-team-type",
+                    f"{key}.{t}",
+                    "is not a team type of the project.",
+                    f"Team types: {', '.join(types)}.",
+                )
     for t in scenario.productivity:
         if t not in types and t not in kinds:
-            fail("scenario-unknown-team-type", f"productivity.{t}", "is neither a team type "
-                 "nor a kind of team.", f"Team types: {', '.join(types)}; kinds: "
-                 f"{', '.join(kinds)}.")
+            fail(
+                "scenario-unknown-team-type",
+                f"productivity.{t}",
+                "is neither a team type nor a kind of team.",
+                f"Team types: {', '.join(types)}; kinds: {', '.join(kinds)}.",
+            )
     criteria = problem.settings.scoring.criteria
     known = {c.name for c in criteria} | {c.column for c in criteria}
     for w in scenario.weights:
         if not criteria:
-            fail("scenario-weights", f"weights.{w}", "cannot apply: the project gives impact "
-                 "directly and declares no [scoring] criteria.")
+            fail(
+                "scenario-weights",
+                f"weights.{w}",
+                "cannot apply: the project gives impact "
+                "directly and declares no [scoring] criteria.",
+            )
             break
         if w not in known:
-            fail("scenario-unknown-criterion", f"weights.{w}", "is not a criterion of the "
-                 "project.", f"Criteria: {', '.join(c.name for c in criteria)}.")
+            fail(
+                "scenario-unknown-criterion",
+                f"weights.{w}",
+                "is not a criterion of the project.",
+                f"Criteria: {', '.join(c.name for c in criteria)}.",
+            )
     n_years = scenario.years or problem.settings.plan.years
     start = problem.settings.plan.start_year
     horizon = range(start, start + n_years)
@@ -137,24 +155,36 @@ def scenario_findings(problem: Problem, scenario: Scenario, file: str = "scenari
     methods = set(problem.options["method"])
     for e in scenario.earmarks:
         years_in(f"earmarks[{e.name}].per_year", e.per_year)
-        for key, values, allowed in (("provinces", e.provinces, provinces),
-                                     ("methods", e.methods, methods),
-                                     ("operators", e.operators, set(OPERATORS))):
+        for key, values, allowed in (
+            ("provinces", e.provinces, provinces),
+            ("methods", e.methods, methods),
+            ("operators", e.operators, set(OPERATORS)),
+        ):
             for v in values:
                 if v not in allowed:
-                    fail("scenario-unknown-name", f"earmarks[{e.name}].{key}", f"names "
-                         f"'{v}', which the project does not have.",
-                         f"Known: {', '.join(sorted(map(str, allowed)))}.")
+                    fail(
+                        "scenario-unknown-name",
+                        f"earmarks[{e.name}].{key}",
+                        f"names '{v}', which the project does not have.",
+                        f"Known: {', '.join(sorted(map(str, allowed)))}.",
+                    )
     d = scenario.deadline_year
     if d is not None and d is not False and d not in horizon:
-        fail("scenario-year", "deadline_year", f"= {d} " + in_horizon + ".",
-             "Extend the horizon with years = ... or move the deadline.")
+        fail(
+            "scenario-year",
+            "deadline_year",
+            f"= {d} " + in_horizon + ".",
+            "Extend the horizon with years = ... or move the deadline.",
+        )
     if scenario.years is not None:
         locks = problem.hazards["lock_year"].dropna()
         late = locks[~locks.isin(list(horizon))]
         if len(late):
-            fail("scenario-year", "years", f"= {scenario.years} leaves {len(late)} lock year(s) "
-                 "outside the horizon.")
+            fail(
+                "scenario-year",
+                "years",
+                f"= {scenario.years} leaves {len(late)} lock year(s) outside the horizon.",
+            )
     if not out:
         try:
             _, _, found = budget_table(problem, scenario)
@@ -164,8 +194,9 @@ def scenario_findings(problem: Problem, scenario: Scenario, file: str = "scenari
     return out
 
 
-def budget_table(problem: Problem, scenario: Scenario) -> tuple[
-        pd.DataFrame, pd.DataFrame | None, list[Finding]]:
+def budget_table(
+    problem: Problem, scenario: Scenario
+) -> tuple[pd.DataFrame, pd.DataFrame | None, list[Finding]]:
     """Per horizon year: the project's budget and each scenario adjustment, and the totals.
 
     Columns ``base``, ``general`` (after the profile), ``financing_draw``,
@@ -192,16 +223,23 @@ def budget_table(problem: Problem, scenario: Scenario) -> tuple[
         table["financing_repayment"] = schedule["repayment"].reindex(years, fill_value=0.0)
         outside = schedule.loc[schedule.index > years[-1], "repayment"].sum()
         if outside > 0:
-            findings.append(warning(
-                "scenarios.toml", "scenario-repay-beyond-horizon",
-                f"scenario '{scenario.name}': {outside:,.0f} of financing repayments fall after "
-                f"{years[-1]} and are not charged to this plan.",
-                "Extend the horizon (years = ...) to see their effect.", ids=[scenario.name]))
+            findings.append(
+                warning(
+                    "scenarios.toml",
+                    "scenario-repay-beyond-horizon",
+                    f"scenario '{scenario.name}': {outside:,.0f} of financing repayments fall "
+                    "after "
+                    f"{years[-1]} and are not charged to this plan.",
+                    "Extend the horizon (years = ...) to see their effect.",
+                    ids=[scenario.name],
+                )
+            )
     fund = scenario.completion_fund
     fund_amounts: dict[int, float] = {}
     if fund is not None:
         fund_amounts = dict(fund.per_year) or completion_fund_amounts(
-            float(fund.amount or 0.0), fund.final_years, problem.years)
+            float(fund.amount or 0.0), fund.final_years, problem.years
+        )
     fund_series = pd.Series(fund_amounts, dtype=float).reindex(years, fill_value=0.0)
     conditional = fund is not None and fund.condition_year is not None
     table["completion_fund"] = 0.0 if conditional else fund_series
@@ -209,33 +247,48 @@ def budget_table(problem: Problem, scenario: Scenario) -> tuple[
     table["earmarked"] = 0.0
     for e in scenario.earmarks:
         table["earmarked"] += earmark_amounts(e.amount, e.per_year, years)
-    table["total"] = (table["general"] + table["financing_draw"] - table["financing_repayment"]
-                      + table["completion_fund"] + table["conditional_top_up"]
-                      + table["earmarked"])
-    unrestricted = (table["general"] + table["financing_draw"] - table["financing_repayment"]
-                    + table["completion_fund"])
+    table["total"] = (
+        table["general"]
+        + table["financing_draw"]
+        - table["financing_repayment"]
+        + table["completion_fund"]
+        + table["conditional_top_up"]
+        + table["earmarked"]
+    )
+    unrestricted = (
+        table["general"]
+        + table["financing_draw"]
+        - table["financing_repayment"]
+        + table["completion_fund"]
+    )
     short = (unrestricted.cumsum() if problem.settings.plan.carry_over else unrestricted) < -1e-6
     if short.any():
         what = "cumulative budget" if problem.settings.plan.carry_over else "budget"
-        findings.append(error(
-            "scenarios.toml", "scenario-negative-budget",
-            f"scenario '{scenario.name}': financing repayments exceed the {what} in "
-            f"{', '.join(str(y) for y in short.index[short])}.",
-            "Borrow less, repay over more years, or raise the later budgets.",
-            ids=[scenario.name]))
+        findings.append(
+            error(
+                "scenarios.toml",
+                "scenario-negative-budget",
+                f"scenario '{scenario.name}': financing repayments exceed the {what} in "
+                f"{', '.join(str(y) for y in short.index[short])}.",
+                "Borrow less, repay over more years, or raise the later budgets.",
+                ids=[scenario.name],
+            )
+        )
     return table, schedule, findings
 
 
-def earmark_amounts(amount: float | None, per_year: Mapping[int, float],
-                    years: list[int]) -> pd.Series:
+def earmark_amounts(
+    amount: float | None, per_year: Mapping[int, float], years: list[int]
+) -> pd.Series:
     """An earmark's money per horizon year (``amount`` every year, or ``per_year``)."""
     if amount is not None:
         return pd.Series(float(amount), index=pd.Index(years, name="year"))
     return pd.Series(per_year, dtype=float).reindex(years, fill_value=0.0)
 
 
-def apply_scenario(problem: Problem, scenario: Scenario, roster: Roster | None = None,
-                   file: str = "scenarios.toml") -> PreparedScenario:
+def apply_scenario(
+    problem: Problem, scenario: Scenario, roster: Roster | None = None, file: str = "scenarios.toml"
+) -> PreparedScenario:
     """A new problem with the scenario's overrides; raises ProjectError if any is invalid."""
     findings = scenario_findings(problem, scenario, file)
     report = ValidationReport(findings)
@@ -244,12 +297,22 @@ def apply_scenario(problem: Problem, scenario: Scenario, roster: Roster | None =
     notes = [f.render() for f in report.warnings]
     p = extend_horizon(problem, scenario.years or problem.settings.plan.years)
     if scenario.years and scenario.years > problem.settings.plan.years:
-        notes.append(f"horizon extended to {scenario.years} years; years after "
-                     f"{problem.years[-1]} repeat its budget and teams")
+        notes.append(
+            f"horizon extended to {scenario.years} years; years after "
+            f"{problem.years[-1]} repeat its budget and teams"
+        )
     table, schedule, _ = budget_table(problem, scenario)
     years = p.years
-    earmarks = tuple(Earmark(e.name, earmark_amounts(e.amount, e.per_year, years).to_dict(),
-                             e.provinces, e.methods, e.operators) for e in scenario.earmarks)
+    earmarks = tuple(
+        Earmark(
+            e.name,
+            earmark_amounts(e.amount, e.per_year, years).to_dict(),
+            e.provinces,
+            e.methods,
+            e.operators,
+        )
+        for e in scenario.earmarks
+    )
     fund = scenario.completion_fund
     top_up = None
     if fund is not None and fund.condition_year is not None:
@@ -268,20 +331,31 @@ def apply_scenario(problem: Problem, scenario: Scenario, roster: Roster | None =
         plan = replace(plan, discount_rate=float(scenario.discount_rate))
     constraints = s.constraints
     if scenario.localisation_min_share is not None:
-        constraints = replace(constraints,
-                              localisation_min_share=float(scenario.localisation_min_share))
+        constraints = replace(
+            constraints, localisation_min_share=float(scenario.localisation_min_share)
+        )
     if scenario.equity_min_share is not None:
         constraints = replace(constraints, equity_default_share=float(scenario.equity_min_share))
     settings = replace(s, plan=plan, constraints=constraints, scoring=scoring)
-    new = p.replace(settings=settings, budget=budget, capacity=capacity, options=options,
-                    hazards=hazards, contributions=contributions)
+    new = p.replace(
+        settings=settings,
+        budget=budget,
+        capacity=capacity,
+        options=options,
+        hazards=hazards,
+        contributions=contributions,
+    )
     _raise_on_check_errors(new, scenario, file)
     return PreparedScenario(scenario, new, earmarks, top_up, table, schedule, tuple(notes))
 
 
 # Loader checks whose failure proves that no plan exists (rather than a mistyped input).
-RESOURCE_RULES = {"deadline-over-budget", "deadline-no-method", "lock-over-budget",
-                  "lock-no-method"}
+RESOURCE_RULES = {
+    "deadline-over-budget",
+    "deadline-no-method",
+    "lock-over-budget",
+    "lock-no-method",
+}
 
 
 def _raise_on_check_errors(problem: Problem, scenario: Scenario, file: str) -> None:
@@ -292,13 +366,18 @@ def _raise_on_check_errors(problem: Problem, scenario: Scenario, file: str) -> N
     errors = [f for f in check_problem(problem) if f.severity == "error"]
     invalid = [f for f in errors if f.rule not in RESOURCE_RULES]
     if invalid:
-        report = ValidationReport([replace(f, file=file, message=f"scenario "
-                                           f"'{scenario.name}': {f.message}") for f in invalid])
+        report = ValidationReport(
+            [
+                replace(f, file=file, message=f"scenario '{scenario.name}': {f.message}")
+                for f in invalid
+            ]
+        )
         raise ProjectError(report)
     if errors:
-        raise InfeasibleError(f"scenario '{scenario.name}': "
-                              + " ".join(f.message for f in errors),
-                              [f.fix for f in errors if f.fix])
+        raise InfeasibleError(
+            f"scenario '{scenario.name}': " + " ".join(f.message for f in errors),
+            [f.fix for f in errors if f.fix],
+        )
 
 
 def _capacity(problem: Problem, scenario: Scenario, roster: Roster | None) -> pd.DataFrame:
@@ -330,8 +409,11 @@ def _productivity(problem: Problem, scenario: Scenario) -> pd.DataFrame:
     return scale_option_days(problem, problem.options, factor)
 
 
-def scale_option_days(problem: Problem, options: pd.DataFrame, factor: pd.Series,
-                      ) -> pd.DataFrame:
+def scale_option_days(
+    problem: Problem,
+    options: pd.DataFrame,
+    factor: pd.Series,
+) -> pd.DataFrame:
     """Options with ``days_<type>`` divided by ``factor[type]`` and their cost adjusted by
     the team-days saved (or added) at that type's cost per team-day."""
     out = options.copy()
@@ -345,22 +427,34 @@ def scale_option_days(problem: Problem, options: pd.DataFrame, factor: pd.Series
     return out
 
 
-def _rescore(problem: Problem, scenario: Scenario) -> tuple[
-        pd.DataFrame, pd.DataFrame, ScoringSettings]:
+def _rescore(
+    problem: Problem, scenario: Scenario
+) -> tuple[pd.DataFrame, pd.DataFrame, ScoringSettings]:
     scoring = problem.settings.scoring
     if not scenario.weights:
         return problem.hazards, problem.contributions, scoring
     criteria = tuple(
-        replace(c, weight=float(scenario.weights.get(c.name, scenario.weights.get(
-            c.column, c.weight)))) for c in scoring.criteria)
+        replace(
+            c, weight=float(scenario.weights.get(c.name, scenario.weights.get(c.column, c.weight)))
+        )
+        for c in scoring.criteria
+    )
     if sum(c.weight for c in criteria) <= 0:
-        report = ValidationReport([error("scenarios.toml", "scenario-weights",
-                                         f"scenario '{scenario.name}': weights are all zero.",
-                                         ids=[scenario.name])])
+        report = ValidationReport(
+            [
+                error(
+                    "scenarios.toml",
+                    "scenario-weights",
+                    f"scenario '{scenario.name}': weights are all zero.",
+                    ids=[scenario.name],
+                )
+            ]
+        )
         raise ProjectError(report)
     scoring = replace(scoring, criteria=criteria)
-    impact, contributions, _ = score_hazards(problem.hazards, scoring,
-                                             problem.settings.data.hazards.name)
+    impact, contributions, _ = score_hazards(
+        problem.hazards, scoring, problem.settings.data.hazards.name
+    )
     hazards = problem.hazards.assign(impact=impact.to_numpy())
     contributions.insert(0, "hazard_id", hazards["hazard_id"].to_numpy())
     return hazards, contributions.reset_index(drop=True), scoring

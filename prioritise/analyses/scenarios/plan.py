@@ -28,24 +28,33 @@ from prioritise.planning.planner import PlanResult, plan, solver_options
 NOT_WITHIN = "not within horizon"
 
 
-def plan_prepared(prep: PreparedScenario, *, time_limit: float | None = None,
-                  gap: float | None = None, threads: int | None = None,
-                  solver: str | None = None) -> PlanResult:
+def plan_prepared(
+    prep: PreparedScenario,
+    *,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    threads: int | None = None,
+    solver: str | None = None,
+) -> PlanResult:
     """The optimised plan of a prepared scenario, its summary carrying the scenario record."""
     problem = prep.problem
     funding: dict[str, Any] = {}
     if not prep.earmarks and prep.top_up is None:
         result = plan(problem, solver=solver, time_limit=time_limit, gap=gap, threads=threads)
     else:
-        result, funding = _plan_with_funding(prep, solver_options(
-            problem, name=solver, time_limit=time_limit, gap=gap, threads=threads))
+        result, funding = _plan_with_funding(
+            prep,
+            solver_options(problem, name=solver, time_limit=time_limit, gap=gap, threads=threads),
+        )
     record = scenario_record(prep)
     record["funding_use"] = funding
     return replace(result, summary={**result.summary, "scenario": record})
 
 
-def _plan_with_funding(prep: PreparedScenario, options: SolverOptions,
-                       ) -> tuple[PlanResult, dict[str, Any]]:
+def _plan_with_funding(
+    prep: PreparedScenario,
+    options: SolverOptions,
+) -> tuple[PlanResult, dict[str, Any]]:
     """As :func:`prioritise.planning.planner.plan`, with the funding families added to the model.
 
     The warm start is the constructive plan of the *general* money only: spending no
@@ -63,12 +72,21 @@ def _plan_with_funding(prep: PreparedScenario, options: SolverOptions,
     restricted = restricted_per_year(problem.years, prep.earmarks, prep.top_up)
     general = problem.replace(budget=problem.budget - restricted.to_numpy())
     try:
-        result = plan(problem, solver=options.name, time_limit=options.time_limit,
-                      gap=options.gap, threads=options.threads, extend=add_funding,
-                      start_from=general)
+        result = plan(
+            problem,
+            solver=options.name,
+            time_limit=options.time_limit,
+            gap=options.gap,
+            threads=options.threads,
+            extend=add_funding,
+            start_from=general,
+        )
     except InfeasibleError as exc:
-        raise InfeasibleError("No plan meets the rules with this scenario's money and teams "
-                              "(earmarks and top-up conditions included).", exc.hints) from None
+        raise InfeasibleError(
+            "No plan meets the rules with this scenario's money and teams "
+            "(earmarks and top-up conditions included).",
+            exc.hints,
+        ) from None
     # A constructive fallback spends general money only: its u = 0 and z = 0 are exact.
     return result, funding_use(result.built, result.extension, result.x, prep.earmarks)
 
@@ -78,11 +96,17 @@ def scenario_record(prep: PreparedScenario) -> dict[str, Any]:
     s = prep.scenario
     table = prep.budget_table.reset_index()
     return {
-        "name": s.name, "description": s.description, "inherits": list(s.lineage),
-        "overrides": dict(s.raw), "notes": list(prep.notes),
+        "name": s.name,
+        "description": s.description,
+        "inherits": list(s.lineage),
+        "overrides": dict(s.raw),
+        "notes": list(prep.notes),
         "budget": table.to_dict(orient="records"),
-        "financing": (prep.financing.reset_index().to_dict(orient="records")
-                      if prep.financing is not None else None),
+        "financing": (
+            prep.financing.reset_index().to_dict(orient="records")
+            if prep.financing is not None
+            else None
+        ),
     }
 
 
@@ -90,13 +114,18 @@ def released_by_year_method(result: PlanResult) -> pd.DataFrame:
     """Long table: year, method, hazards, released/cleared/reduced/cancelled m², cost."""
     wp = result.workplan[result.workplan["status"] == "scheduled"]
     return wp.groupby(["year", "method"], as_index=False).agg(
-        hazards=("hazard_id", "count"), released_m2=("released_m2", "sum"),
-        cleared_m2=("cleared_m2", "sum"), reduced_m2=("reduced_m2", "sum"),
-        cancelled_m2=("cancelled_m2", "sum"), cost_usd=("cost_usd", "sum"))
+        hazards=("hazard_id", "count"),
+        released_m2=("released_m2", "sum"),
+        cleared_m2=("cleared_m2", "sum"),
+        reduced_m2=("reduced_m2", "sum"),
+        cancelled_m2=("cancelled_m2", "sum"),
+        cost_usd=("cost_usd", "sum"),
+    )
 
 
-def comparison_row(prep: PreparedScenario, result: PlanResult,
-                   outlook: tuple[int | None, str] | None = None) -> dict[str, Any]:
+def comparison_row(
+    prep: PreparedScenario, result: PlanResult, outlook: tuple[int | None, str] | None = None
+) -> dict[str, Any]:
     """One scenario's figures, flat, for comparison.csv."""
     s = result.summary
     totals = s["totals"]
@@ -128,8 +157,9 @@ def comparison_row(prep: PreparedScenario, result: PlanResult,
         "completion_method": method,
         "financing_drawn_usd": round(float(table["financing_draw"].sum()), 2),
         "financing_repaid_in_horizon_usd": round(float(table["financing_repayment"].sum()), 2),
-        "completion_fund_usd": round(float(table["completion_fund"].sum()
-                                           + table["conditional_top_up"].sum()), 2),
+        "completion_fund_usd": round(
+            float(table["completion_fund"].sum() + table["conditional_top_up"].sum()), 2
+        ),
         "top_up_released": s.get("scenario", {}).get("funding_use", {}).get("top_up_released"),
         "earmarked_usd": round(float(table["earmarked"].sum()), 2),
         "solve_seconds": s["solve_seconds"],

@@ -19,18 +19,42 @@ from prioritise.outputs.report.fmt import esc
 from prioritise.outputs.report.page import how, page, table_html
 from prioritise.outputs.report.svg import CATEGORICAL, Series, bar_chart, hbar_chart, line_chart
 
-REQUIRED = ("scenario", "status", "objective", "cost_usd", "article5_completion_year",
-            "remaining_area_m2")
+REQUIRED = (
+    "scenario",
+    "status",
+    "objective",
+    "cost_usd",
+    "article5_completion_year",
+    "remaining_area_m2",
+)
 # Shown first, when present; the whole table follows in a collapsed section.
-KEY_COLUMNS = ("scenario", "status", "impact_years", "objective", "gap", "cost_usd",
-               "budget_usd", "released_m2", "remaining_area_m2", "beneficiaries",
-               "national_share_of_cost", "article5_completion_year", "meets_deadline",
-               "completion_year")
-LABELS = {"impact_years": "impact-years", "cost_usd": "cost", "budget_usd": "budget",
-          "released_m2": "released", "remaining_area_m2": "remaining area",
-          "national_share_of_cost": "national share of cost",
-          "article5_completion_year": "Article 5 completion",
-          "meets_deadline": "meets deadline", "completion_year": "all released (outlook)"}
+KEY_COLUMNS = (
+    "scenario",
+    "status",
+    "impact_years",
+    "objective",
+    "gap",
+    "cost_usd",
+    "budget_usd",
+    "released_m2",
+    "remaining_area_m2",
+    "beneficiaries",
+    "national_share_of_cost",
+    "article5_completion_year",
+    "meets_deadline",
+    "completion_year",
+)
+LABELS = {
+    "impact_years": "impact-years",
+    "cost_usd": "cost",
+    "budget_usd": "budget",
+    "released_m2": "released",
+    "remaining_area_m2": "remaining area",
+    "national_share_of_cost": "national share of cost",
+    "article5_completion_year": "Article 5 completion",
+    "meets_deadline": "meets deadline",
+    "completion_year": "all released (outlook)",
+}
 
 
 def _num(x: Any) -> float:
@@ -71,16 +95,31 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
     cost = [_num(v) for v in comp["cost_usd"]]
     remaining = [_num(v) for v in comp["remaining_area_m2"]]
     years = sorted({y for n in names for y in _per_year(summ[n], "remaining_area_m2")})
-    start_area = max((_num((summ[n].get("totals") or {}).get("area_m2")) for n in names),
-                     default=math.nan)
+    start_area = max(
+        (_num((summ[n].get("totals") or {}).get("area_m2")) for n in names), default=math.nan
+    )
 
     charts = []
-    charts.append("<figure><figcaption>Impact-years by scenario</figcaption>" + hbar_chart(
-        names, [Series("impact-years", impact, CATEGORICAL[0])],
-        title="Impact-years by scenario", x_fmt=fmt.smart) + "</figure>")
-    charts.append("<figure><figcaption>Total cost by scenario</figcaption>" + hbar_chart(
-        names, [Series("cost", cost, CATEGORICAL[1])], title="Total cost by scenario",
-        x_fmt=fmt.money) + "</figure>")
+    charts.append(
+        "<figure><figcaption>Impact-years by scenario</figcaption>"
+        + hbar_chart(
+            names,
+            [Series("impact-years", impact, CATEGORICAL[0])],
+            title="Impact-years by scenario",
+            x_fmt=fmt.smart,
+        )
+        + "</figure>"
+    )
+    charts.append(
+        "<figure><figcaption>Total cost by scenario</figcaption>"
+        + hbar_chart(
+            names,
+            [Series("cost", cost, CATEGORICAL[1])],
+            title="Total cost by scenario",
+            x_fmt=fmt.money,
+        )
+        + "</figure>"
+    )
     if years:
         series = []
         for i, n in enumerate(names):
@@ -90,68 +129,123 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
                 values = [start_area, *values]
             series.append(Series(n, values, colours[n], dashed=i % 2 == 1))
         x = (["start"] if not math.isnan(start_area) else []) + [str(y) for y in years]
-        charts.append("<figure><figcaption>Remaining contaminated area by year"
-                      "</figcaption>" + line_chart(
-                          x, series, title="Remaining contaminated area by year per scenario",
-                          y_fmt=fmt.area_tick, y_label="remaining area at year end") + "</figure>")
-        spend = [Series(n, [_per_year(summ[n], "cost_usd").get(y, math.nan) for y in years],
-                        colours[n]) for n in names]
-        charts.append("<figure><figcaption>Spending by year</figcaption>" + bar_chart(
-            [str(y) for y in years], spend, title="Spending by year per scenario",
-            y_fmt=fmt.money, y_label="USD") + "</figure>")
+        charts.append(
+            "<figure><figcaption>Remaining contaminated area by year"
+            "</figcaption>"
+            + line_chart(
+                x,
+                series,
+                title="Remaining contaminated area by year per scenario",
+                y_fmt=fmt.area_tick,
+                y_label="remaining area at year end",
+            )
+            + "</figure>"
+        )
+        spend = [
+            Series(n, [_per_year(summ[n], "cost_usd").get(y, math.nan) for y in years], colours[n])
+            for n in names
+        ]
+        charts.append(
+            "<figure><figcaption>Spending by year</figcaption>"
+            + bar_chart(
+                [str(y) for y in years],
+                spend,
+                title="Spending by year per scenario",
+                y_fmt=fmt.money,
+                y_label="USD",
+            )
+            + "</figure>"
+        )
     else:
-        charts.append("<figure><figcaption>Remaining area at the end</figcaption>"
-                      + hbar_chart(names, [Series("remaining area", remaining,
-                                                  CATEGORICAL[2])],
-                                   title="Remaining area at the end", x_fmt=fmt.area_tick)
-                      + "</figure>")
+        charts.append(
+            "<figure><figcaption>Remaining area at the end</figcaption>"
+            + hbar_chart(
+                names,
+                [Series("remaining area", remaining, CATEGORICAL[2])],
+                title="Remaining area at the end",
+                x_fmt=fmt.area_tick,
+            )
+            + "</figure>"
+        )
 
     # Article 5 completion: a year, or "not within the plan".
     a5_rows = []
-    deadline = next((d for n in names
-                     if (d := (summ[n].get("article5") or {}).get("deadline_year"))), None)
-    outlook = (comp["completion_year"] if "completion_year" in comp
-               else pd.Series([None] * len(comp)))
+    deadline = next(
+        (d for n in names if (d := (summ[n].get("article5") or {}).get("deadline_year"))), None
+    )
+    outlook = (
+        comp["completion_year"] if "completion_year" in comp else pd.Series([None] * len(comp))
+    )
     for n, year, later in zip(names, comp["article5_completion_year"], outlook, strict=True):
         y = _num(year)
         text = "not within the plan" if math.isnan(y) else f"{int(y)}"
         cls = "" if deadline is None else ("bad" if math.isnan(y) or y > deadline else "good")
-        a5_rows.append(f'<tr><td>{esc(n)}</td><td class="n {cls}">{esc(text)}</td>'
-                       f'<td class="n">{esc(fmt.by_column("completion_year", later))}</td>'
-                       "</tr>")
-    a5 = ('<div class="tablewrap"><table><thead><tr><th>scenario</th><th class="n">Article 5 '
-          'hazards all done</th><th class="n">all hazards released (outlook)</th></tr>'
-          "</thead><tbody>" + "".join(a5_rows) + "</tbody></table></div>"
-          + (f'<p class="note">Deadline {deadline}.</p>' if deadline else
-             '<p class="note">No Article 5 deadline is set in these scenarios.</p>'))
+        a5_rows.append(
+            f'<tr><td>{esc(n)}</td><td class="n {cls}">{esc(text)}</td>'
+            f'<td class="n">{esc(fmt.by_column("completion_year", later))}</td>'
+            "</tr>"
+        )
+    a5 = (
+        '<div class="tablewrap"><table><thead><tr><th>scenario</th><th class="n">Article 5 '
+        'hazards all done</th><th class="n">all hazards released (outlook)</th></tr>'
+        "</thead><tbody>"
+        + "".join(a5_rows)
+        + "</tbody></table></div>"
+        + (
+            f'<p class="note">Deadline {deadline}.</p>'
+            if deadline
+            else '<p class="note">No Article 5 deadline is set in these scenarios.</p>'
+        )
+    )
     key = comp[[c for c in KEY_COLUMNS if c in comp.columns]]
     more = [c for c in comp.columns if c not in key.columns]
 
     best = int(pd.Series(impact).idxmax()) if any(not math.isnan(v) for v in impact) else None
-    lead = (f"<p>Highest impact-years: <b>{esc(names[best])}</b> "
-            f"({fmt.number(impact[best], 1)}).</p>" if best is not None else "")
+    lead = (
+        f"<p>Highest impact-years: <b>{esc(names[best])}</b> ({fmt.number(impact[best], 1)}).</p>"
+        if best is not None
+        else ""
+    )
     body = (
         '<section id="overview"><h2>Scenarios side by side</h2>'
-        + how("Each scenario is the same inventory planned under different assumptions "
-              "(budgets, teams, weights, rules). Compare <b>impact-years</b> (higher is "
-              "better: important land back in use sooner), the <b>Article 5 completion "
-              "year</b>, how fast the <b>remaining contaminated area</b> falls, and the "
-              "<b>cost</b>. A scenario whose status is not optimal stopped early and may "
-              "understate what it could achieve.")
-        + lead + table_html(key, labels=LABELS)
-        + ("<details><summary>All columns</summary>"
-           + table_html(comp[["scenario", *more]]) + "</details>" if more else "")
+        + how(
+            "Each scenario is the same inventory planned under different assumptions "
+            "(budgets, teams, weights, rules). Compare <b>impact-years</b> (higher is "
+            "better: important land back in use sooner), the <b>Article 5 completion "
+            "year</b>, how fast the <b>remaining contaminated area</b> falls, and the "
+            "<b>cost</b>. A scenario whose status is not optimal stopped early and may "
+            "understate what it could achieve."
+        )
+        + lead
+        + table_html(key, labels=LABELS)
+        + (
+            "<details><summary>All columns</summary>"
+            + table_html(comp[["scenario", *more]])
+            + "</details>"
+            if more
+            else ""
+        )
         + "</section>"
-        + '<section id="charts"><h2>Charts</h2><div class="charts">' + "".join(charts)
+        + '<section id="charts"><h2>Charts</h2><div class="charts">'
+        + "".join(charts)
         + "</div></section>"
-        + '<section id="article5"><h2>Article 5 completion</h2>' + a5 + "</section>")
+        + '<section id="article5"><h2>Article 5 completion</h2>'
+        + a5
+        + "</section>"
+    )
     nav = [("overview", "Overview"), ("charts", "Charts"), ("article5", "Article 5")]
-    return page("Scenario comparison", f"{len(names)} scenarios", nav, body,
-                footer="Generated by prioritise from the scenarios' summaries.")
+    return page(
+        "Scenario comparison",
+        f"{len(names)} scenarios",
+        nav,
+        body,
+        footer="Generated by prioritise from the scenarios' summaries.",
+    )
 
 
-def write_comparison_report(comparison: pd.DataFrame, summaries: dict[str, dict[str, Any]],
-                            path: Path) -> Path:
+def write_comparison_report(
+    comparison: pd.DataFrame, summaries: dict[str, dict[str, Any]], path: Path
+) -> Path:
     """Write the comparison page to ``path`` atomically and return the path."""
 
     text = render_comparison(comparison, summaries)

@@ -88,8 +88,7 @@ def path_strings(geoms: np.ndarray, proj: Projection) -> list[str]:
     first = np.zeros(len(xy), bool)
     first[starts] = True
     keep = first | (delta != 0).any(axis=1)
-    text = np.where(first, [f"M{x} {y}" for x, y in xy],
-                    [f"{dx} {dy}" for dx, dy in delta])
+    text = np.where(first, [f"M{x} {y}" for x, y in xy], [f"{dx} {dy}" for dx, dy in delta])
     pieces: dict[int, list[str]] = {}
     ring_geom = idx[part_of[all_part]]
     bounds = np.r_[starts, len(xy)]
@@ -110,8 +109,11 @@ def _province_names(provinces: gpd.GeoDataFrame) -> pd.Series:
     for col in ("province", "name", "NAME", "Province", "admin1", "ADM1_EN"):
         if col in provinces.columns:
             return provinces[col].astype(str)
-    text = [c for c in provinces.columns if c != provinces.geometry.name
-            and provinces[c].dtype == object]
+    text = [
+        c
+        for c in provinces.columns
+        if c != provinces.geometry.name and provinces[c].dtype == object
+    ]
     return provinces[text[0]].astype(str) if text else pd.Series([""] * len(provinces))
 
 
@@ -132,22 +134,30 @@ def map_css(years: list[int]) -> str:
 
 def legend_html(years: list[int], n_deps: pd.Series) -> str:
     colours = sequential(len(years))
-    items = [f'<button type="button" class="lgi" data-toggle="y{i}" aria-pressed="true">'
-             f'<span class="sw" style="background:{c}"></span>{y}</button>'
-             for i, (y, c) in enumerate(zip(years, colours, strict=True))]
-    items.append(f'<button type="button" class="lgi" data-toggle="un" aria-pressed="true">'
-                 f'<span class="sw" style="background:{UNSCHEDULED}"></span>unscheduled'
-                 f'</button>')
+    items = [
+        f'<button type="button" class="lgi" data-toggle="y{i}" aria-pressed="true">'
+        f'<span class="sw" style="background:{c}"></span>{y}</button>'
+        for i, (y, c) in enumerate(zip(years, colours, strict=True))
+    ]
+    items.append(
+        f'<button type="button" class="lgi" data-toggle="un" aria-pressed="true">'
+        f'<span class="sw" style="background:{UNSCHEDULED}"></span>unscheduled'
+        f"</button>"
+    )
     for kind, count in n_deps.items():
-        items.append(f'<button type="button" class="lgi" data-toggle="deps" '
-                     f'aria-pressed="true"><span class="ln {esc(kind)}"></span>'
-                     f'{esc(_dep_label(str(kind)))} ({int(count)})</button>')
+        items.append(
+            f'<button type="button" class="lgi" data-toggle="deps" '
+            f'aria-pressed="true"><span class="ln {esc(kind)}"></span>'
+            f"{esc(_dep_label(str(kind)))} ({int(count)})</button>"
+        )
     return '<div class="legend" id="map-legend">' + "".join(items) + "</div>"
 
 
 def _dep_label(kind: str) -> str:
-    return {"dep-road": "access derived from roads",
-            "dep-explicit": "access dependency (given)"}.get(kind, "access dependency")
+    return {
+        "dep-road": "access derived from roads",
+        "dep-explicit": "access dependency (given)",
+    }.get(kind, "access dependency")
 
 
 def dependency_kind(deps: pd.DataFrame) -> pd.Series:
@@ -156,7 +166,8 @@ def dependency_kind(deps: pd.DataFrame) -> pd.Series:
         return pd.Series("dep-explicit", index=deps.index)
     src = deps["source"].astype(str).str.lower()
     road = src.str.contains("road|derived|network|access", regex=True) & ~src.str.contains(
-        "explicit|given|file", regex=True)
+        "explicit|given|file", regex=True
+    )
     return pd.Series(np.where(road, "dep-road", "dep-explicit"), index=deps.index)
 
 
@@ -183,8 +194,7 @@ def plan_map(problem: Problem, workplan: pd.DataFrame) -> MapResult | None:
     if provinces is not None and len(provinces):
         if provinces.crs is not None and not provinces.crs.equals("EPSG:4326"):
             provinces = provinces.to_crs(4326)
-        bounds = np.array(shapely.total_bounds(np.r_[geoms[present],
-                                                     provinces.geometry.array]))
+        bounds = np.array(shapely.total_bounds(np.r_[geoms[present], provinces.geometry.array]))
     else:
         bounds = np.array(shapely.total_bounds(geoms[present]))
     proj = projection(bounds)
@@ -221,17 +231,21 @@ def plan_map(problem: Problem, workplan: pd.DataFrame) -> MapResult | None:
     prov_svg, labels = "", ""
     if provinces is not None and len(provinces):
         parr = np.asarray(provinces.geometry.array, dtype=object)
-        pd_ = path_strings(shapely.simplify(parr, 1.0 * deg_per_unit, preserve_topology=True),
-                           proj)
+        pd_ = path_strings(shapely.simplify(parr, 1.0 * deg_per_unit, preserve_topology=True), proj)
         names = _province_names(provinces)
-        prov_svg = "".join(f'<path d="{p}"><title>{esc(n)}</title></path>'
-                           for p, n in zip(pd_, names, strict=True) if p)
+        prov_svg = "".join(
+            f'<path d="{p}"><title>{esc(n)}</title></path>'
+            for p, n in zip(pd_, names, strict=True)
+            if p
+        )
         rp = shapely.point_on_surface(parr)
         ok = ~shapely.is_empty(rp)
         if ok.any():
             pts = proj(shapely.get_coordinates(rp[ok]))
-            labels = "".join(f'<text x="{x:.0f}" y="{y:.0f}">{esc(n)}</text>'
-                             for (x, y), n in zip(pts, names[ok], strict=True))
+            labels = "".join(
+                f'<text x="{x:.0f}" y="{y:.0f}">{esc(n)}</text>'
+                for (x, y), n in zip(pts, names[ok], strict=True)
+            )
 
     deps = problem.dependencies
     dep_svg = ""
@@ -249,25 +263,37 @@ def plan_map(problem: Problem, workplan: pd.DataFrame) -> MapResult | None:
             if np.isnan([x1, y1, x2, y2]).any():
                 continue
             counts[k] = counts.get(k, 0) + 1
-            lines.append(f'<line class="{k}" x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" '
-                         f'y2="{y2:.0f}"><title>{esc(ids[ai])} requires {esc(ids[bi])}'
-                         f'</title></line>')
+            lines.append(
+                f'<line class="{k}" x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" '
+                f'y2="{y2:.0f}"><title>{esc(ids[ai])} requires {esc(ids[bi])}'
+                f"</title></line>"
+            )
         dep_svg = "".join(lines)
         kinds = pd.Series(counts, dtype=int).sort_index()
 
-    svg = (f'<svg id="plan-map" class="map" viewBox="0 0 {proj.width} {proj.height}" '
-           f'data-w="{proj.width}" data-h="{proj.height}" data-marker-r="{MARKER_R}" '
-           f'role="img" aria-label="Map of hazards by planned year" '
-           f'preserveAspectRatio="xMidYMid meet">'
-           '<defs>' + "".join(
-               f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="10" refY="5" '
-               'markerWidth="4.5" markerHeight="4.5" orient="auto">'
-               f'<path d="M0 1L10 5L0 9z" class="ah-{k}"/></marker>'
-               for k in ("dep-road", "dep-explicit")) + '</defs>'
-           f'<g class="prov">{prov_svg}</g>'
-           f'<g class="hz">{"".join(shapes)}</g>'
-           f'<g class="hz mk">{"".join(markers)}</g>'
-           f'<g class="deps">{dep_svg}</g>'
-           f'<g class="prov-labels">{labels}</g></svg>')
-    return MapResult(svg=svg, legend=legend_html(years, kinds), css=map_css(years),
-                     drawn=int(present.sum()), missing=int((~present).sum()))
+    svg = (
+        f'<svg id="plan-map" class="map" viewBox="0 0 {proj.width} {proj.height}" '
+        f'data-w="{proj.width}" data-h="{proj.height}" data-marker-r="{MARKER_R}" '
+        f'role="img" aria-label="Map of hazards by planned year" '
+        f'preserveAspectRatio="xMidYMid meet">'
+        "<defs>"
+        + "".join(
+            f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="10" refY="5" '
+            'markerWidth="4.5" markerHeight="4.5" orient="auto">'
+            f'<path d="M0 1L10 5L0 9z" class="ah-{k}"/></marker>'
+            for k in ("dep-road", "dep-explicit")
+        )
+        + "</defs>"
+        f'<g class="prov">{prov_svg}</g>'
+        f'<g class="hz">{"".join(shapes)}</g>'
+        f'<g class="hz mk">{"".join(markers)}</g>'
+        f'<g class="deps">{dep_svg}</g>'
+        f'<g class="prov-labels">{labels}</g></svg>'
+    )
+    return MapResult(
+        svg=svg,
+        legend=legend_html(years, kinds),
+        css=map_css(years),
+        drawn=int(present.sum()),
+        missing=int((~present).sum()),
+    )

@@ -70,14 +70,19 @@ footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);paddin
 
 
 def cell_class(value: Any) -> str:
-    return ' class="n"' if isinstance(value, (int, float)) and not isinstance(value, bool) \
-        else ""
+    return ' class="n"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
 
-def table_html(frame: pd.DataFrame, *, labels: dict[str, str] | None = None,
-               formats: dict[str, Callable[[Any], str]] | None = None,
-               total: Sequence[str] = (), caption: str = "", max_rows: int | None = None,
-               attrs: str = "") -> str:
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    total: Sequence[str] = (),
+    caption: str = "",
+    max_rows: int | None = None,
+    attrs: str = "",
+) -> str:
     """A table; numbers right-aligned, values formatted from their column names."""
     labels = labels or {}
     formats = formats or {}
@@ -85,7 +90,9 @@ def table_html(frame: pd.DataFrame, *, labels: dict[str, str] | None = None,
     numeric = ' class="n"'
     head = "".join(
         f'<th scope="col"{numeric if pd.api.types.is_numeric_dtype(frame[c]) else ""}>'
-        f"{esc(labels.get(c, c.replace('_', ' ')))}</th>" for c in cols)
+        f"{esc(labels.get(c, c.replace('_', ' ')))}</th>"
+        for c in cols
+    )
     rows = []
     shown = frame if max_rows is None else frame.iloc[:max_rows]
     for rec in shown.itertuples(index=False):
@@ -106,11 +113,17 @@ def table_html(frame: pd.DataFrame, *, labels: dict[str, str] | None = None,
         rows.append('<tr class="total">' + "".join(tds) + "</tr>")
     more = ""
     if max_rows is not None and len(frame) > max_rows:
-        more = (f'<p class="note">Showing {max_rows} of {len(frame)} rows; the CSV/Excel '
-                "outputs hold them all.</p>")
+        more = (
+            f'<p class="note">Showing {max_rows} of {len(frame)} rows; the CSV/Excel '
+            "outputs hold them all.</p>"
+        )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="tablewrap"><table{attrs}>{cap}<thead><tr>{head}</tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table></div>" + more)
+    return (
+        f'<div class="tablewrap"><table{attrs}>{cap}<thead><tr>{head}</tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table></div>"
+        + more
+    )
 
 
 def how(text: str) -> str:
@@ -120,8 +133,9 @@ def how(text: str) -> str:
 
 def script_json(element_id: str, data: Any) -> str:
     """Data for the page script, safe inside <script>: '<', '>' and '&' are escaped."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_json_default)
+    text = json.dumps(
+        data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default
+    )
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f'<script type="application/json" id="{esc(element_id)}">{text}</script>'
@@ -149,16 +163,25 @@ def clean(value: Any) -> Any:
     return value
 
 
-def page(title: str, subtitle: str, nav: Sequence[tuple[str, str]], body: str, *,
-         extra_css: str = "", script: str = "", footer: str = "") -> str:
+def page(
+    title: str,
+    subtitle: str,
+    nav: Sequence[tuple[str, str]],
+    body: str,
+    *,
+    extra_css: str = "",
+    script: str = "",
+    footer: str = "",
+) -> str:
     """The whole document: no external resource of any kind."""
     links = "".join(f'<a href="#{esc(anchor)}">{esc(label)}</a>' for anchor, label in nav)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}\n{extra_css}</style></head>"
         f'<body><header class="top"><h1>{esc(title)}</h1><p>{esc(subtitle)}</p></header>'
         f'<nav class="toc">{links}</nav><main>{body}</main>'
         f"<footer>{footer}</footer>"
         + (f"<script>{script}</script>" if script else "")
-        + "</body></html>\n")
+        + "</body></html>\n"
+    )
