@@ -6,7 +6,7 @@ The Python API mirrors the command line::
     problem = load_problem("sample_data/province/project.toml")
     result = plan(problem)
     result.workplan   # pandas DataFrame, one row per input hazard
-    result.summary    # dict: status, objective, best_bound, gap, per-year totals, baseline
+    result.summary    # PlanSummary: status, objective, best_bound, gap, per year, baseline
 
     from prioritise import load_scenarios, run_scenarios
     batch = run_scenarios(problem, load_scenarios("sample_data/province/scenarios.toml"))

@@ -109,10 +109,10 @@ def test_solver_matches_brute_force(seed: int) -> None:
     expected = brute_force_optimum(problem)
     for precedence in ("by", "cumulative", "aggregated"):
         result = plan(problem, gap=0.0, precedence=precedence)
-        assert result.summary["objective"] == pytest.approx(expected, abs=1e-6), precedence
-        assert result.summary["status"] == "optimal"
+        assert result.summary.objective == pytest.approx(expected, abs=1e-6), precedence
+        assert result.summary.status == "optimal"
     # The baseline is a feasible plan too, so it can never beat the optimum.
-    assert result.summary["baseline"]["objective"] <= expected + 1e-6
+    assert result.summary.baseline.objective <= expected + 1e-6
 
 
 def test_random_instances_are_not_trivial() -> None:

@@ -117,14 +117,14 @@ def test_forcing_an_unscheduled_hazard_costs_what_it_displaces() -> None:
         result.solution.schedule,
         "E",
         year=None,
-        objective=result.summary["objective"],
-        gap=result.summary["gap"],
+        objective=result.summary.objective,
+        gap=result.summary.gap,
     )
     assert forced.method == "MILP re-solve"
     assert forced.cost == pytest.approx(9.0)
     assert forced.dropped == ["A"]
     text, _ = explain_hazard(
-        p, result.solution.schedule, "E", objective=result.summary["objective"], gap=0.0
+        p, result.solution.schedule, "E", objective=result.summary.objective, gap=0.0
     )
     assert "a cost of 9.00" in text
     assert "drops 1: A" in text
@@ -135,7 +135,7 @@ def test_moving_a_scheduled_hazard_one_year_earlier() -> None:
     p = make_problem([hazard("A", 10, 100, 1), hazard("B", 8, 100, 1)], years=2, budget=[100, 100])
     result = plan(p, gap=0.0)
     text, info = explain_hazard(
-        p, result.solution.schedule, "B", objective=result.summary["objective"], gap=0.0
+        p, result.solution.schedule, "B", objective=result.summary.objective, gap=0.0
     )
     assert info["force"].what == "B moved to 2027"
     assert info["force"].cost == pytest.approx(2.0)

@@ -125,11 +125,11 @@ def test_earmarked_money_only_pays_for_matching_work() -> None:
     problem = _earmark_problem(100.0)
     s = _one_scenario({"earmarks": [{"name": "north", "amount": 200.0, "provinces": ["North"]}]})
     result = plan_prepared(apply_scenario(problem, s), gap=0.0)  # type: ignore[arg-type]
-    assert result.summary["objective"] == pytest.approx(18.0)
+    assert result.summary.objective == pytest.approx(18.0)
     assert set(result.schedule["hazard_id"]) == {"A", "B"}
-    assert result.summary["scenario"]["funding_use"]["earmarks"]["north"] == {2027: 100.0}
+    assert result.summary.scenario["funding_use"]["earmarks"]["north"] == {2027: 100.0}
     free = plan(_earmark_problem(300.0), gap=0.0)  # type: ignore[arg-type]
-    assert free.summary["objective"] == pytest.approx(24.0)
+    assert free.summary.objective == pytest.approx(24.0)
 
 
 def test_overlapping_earmarks_cannot_double_pay() -> None:
@@ -166,7 +166,7 @@ def test_overlapping_earmarks_cannot_double_pay() -> None:
         }
     )
     result = plan_prepared(apply_scenario(problem, s), gap=0.0)  # type: ignore[arg-type]
-    assert result.summary["objective"] == pytest.approx(10.0)
+    assert result.summary.objective == pytest.approx(10.0)
     assert set(result.schedule["hazard_id"]) == {"A"}
 
 
@@ -193,9 +193,9 @@ def test_conditional_top_up_is_paid_only_when_article5_is_done() -> None:
     assert prep.problem.budget.tolist() == [100.0, 400.0]  # B_t is the total money
     result = plan_prepared(prep, gap=0.0)
     years = dict(zip(result.schedule["hazard_id"], result.schedule["year"], strict=True))
-    assert result.summary["scenario"]["funding_use"]["top_up_released"] is True
+    assert result.summary.scenario["funding_use"]["top_up_released"] is True
     assert years == {"A": 2027, "B": 2028, "C": 2028, "D": 2028, "E": 2028}
-    assert result.summary["objective"] == pytest.approx(25.0)
+    assert result.summary.objective == pytest.approx(25.0)
 
 
 def test_conditional_top_up_withheld_when_the_condition_fails() -> None:
@@ -214,8 +214,8 @@ def test_conditional_top_up_withheld_when_the_condition_fails() -> None:
     )
     s = _one_scenario({"completion_fund": {"per_year": {"2028": 300.0}, "condition_year": 2027}})
     result = plan_prepared(apply_scenario(problem, s), gap=0.0)  # type: ignore[arg-type]
-    assert result.summary["scenario"]["funding_use"]["top_up_released"] is False
-    assert result.summary["objective"] == pytest.approx(18.0)
+    assert result.summary.scenario["funding_use"]["top_up_released"] is False
+    assert result.summary.objective == pytest.approx(18.0)
 
 
 def test_longer_horizon_keeps_the_profile_and_sees_later_repayments() -> None:

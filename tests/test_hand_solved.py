@@ -13,7 +13,7 @@ from tests.conftest import hazard, make_problem
 def years_of(problem: Problem, **kwargs: object) -> tuple[float, dict[str, int]]:
     result = plan(problem, gap=0.0, **kwargs)  # type: ignore[arg-type]
     s = result.schedule
-    return result.summary["objective"], dict(zip(s["hazard_id"], s["year"], strict=True))
+    return result.summary.objective, dict(zip(s["hazard_id"], s["year"], strict=True))
 
 
 @pytest.mark.parametrize("precedence", ["by", "cumulative", "aggregated"])
@@ -32,8 +32,8 @@ def test_baseline_and_uplift_of_worked_example(four_hazards: Problem) -> None:
     """Ranking D, A, B, C: D waits for C; A and B fill 2027 (30 + 24); C in 2028 (12);
     D never fits 2029's 100. Baseline 66, uplift 30."""
     result = plan(four_hazards, gap=0.0)
-    assert result.summary["baseline"]["objective"] == pytest.approx(66.0)
-    assert result.summary["uplift_impact_years"] == pytest.approx(30.0)
+    assert result.summary.baseline.objective == pytest.approx(66.0)
+    assert result.summary.uplift_impact_years == pytest.approx(30.0)
     assert dict(zip(result.baseline["hazard_id"], result.baseline["year"], strict=True)) == {
         "A": 2027,
         "B": 2027,
@@ -76,7 +76,7 @@ def test_locked_out_hazard_blocks_its_dependants() -> None:
         deps=[("D", "C")],
     )
     result = plan(problem, gap=0.0)
-    assert result.summary["objective"] == pytest.approx(54.0)
+    assert result.summary.objective == pytest.approx(54.0)
     reasons = result.workplan.set_index("hazard_id")["reason"]
     assert reasons["C"] == "locked out (must_not)"
     assert "requires C" in reasons["D"]
@@ -98,7 +98,7 @@ def test_deadline_forces_article5_hazards_early() -> None:
     objective, years = years_of(problem)
     assert objective == pytest.approx(92.0)
     assert years["B"] == 2027
-    assert plan(problem).summary["article5"]["meets_deadline"] is True
+    assert plan(problem).summary.article5.meets_deadline is True
 
 
 def test_carry_over_lets_unspent_money_build_up() -> None:
@@ -162,10 +162,10 @@ def test_localisation_moves_work_to_national_teams() -> None:
         toml={**MANUAL_ONLY, "constraints": {"localisation": {"min_national_share": 0.5}}},
     )
     r = plan(local, gap=0.0)
-    assert r.summary["objective"] == pytest.approx(10.0)
+    assert r.summary.objective == pytest.approx(10.0)
     assert list(r.schedule["operator"]) == ["national"]
-    assert r.summary["totals"]["national_share_of_cost"] == pytest.approx(1.0)
-    assert plan(base, gap=0.0).summary["objective"] == pytest.approx(10.0)
+    assert r.summary.totals.national_share_of_cost == pytest.approx(1.0)
+    assert plan(base, gap=0.0).summary.objective == pytest.approx(10.0)
 
 
 def test_survey_releases_a_suspected_area_cheaply() -> None:
@@ -202,7 +202,7 @@ def test_survey_releases_a_suspected_area_cheaply() -> None:
     assert (row["cleared_m2"], row["cancelled_m2"], row["reduced_m2"]) == pytest.approx(
         (2000.0, 6000.0, 2000.0)
     )
-    assert r.summary["totals"]["released_m2"] == pytest.approx(10_000.0)
+    assert r.summary.totals.released_m2 == pytest.approx(10_000.0)
 
 
 def test_environment_weight_changes_the_method() -> None:
@@ -224,7 +224,7 @@ def test_environment_weight_changes_the_method() -> None:
         make_problem(rows, years=2, budget=[150, 300], teams=teams, toml={"methods": methods}),
         gap=0.0,
     )
-    assert (r0.schedule.iloc[0]["method"], r0.summary["objective"]) == ("mechanical", 20.0)
+    assert (r0.schedule.iloc[0]["method"], r0.summary.objective) == ("mechanical", 20.0)
     r1 = plan(
         make_problem(
             rows,
@@ -237,8 +237,8 @@ def test_environment_weight_changes_the_method() -> None:
     )
     assert r1.schedule.iloc[0]["method"] == "manual"
     assert r1.schedule.iloc[0]["year"] == 2028
-    assert r1.summary["objective"] == pytest.approx(6.0)
-    assert r1.summary["impact_years"] == pytest.approx(10.0)
+    assert r1.summary.objective == pytest.approx(6.0)
+    assert r1.summary.impact_years == pytest.approx(10.0)
 
 
 def test_infeasible_plan_says_which_rule_to_relax() -> None:
@@ -254,7 +254,7 @@ def test_infeasible_plan_says_which_rule_to_relax() -> None:
 
 def test_objective_is_impact_years_without_environmental_data(four_hazards: Problem) -> None:
     result = plan(four_hazards, gap=0.0)
-    assert result.summary["objective"] == pytest.approx(result.summary["impact_years"])
+    assert result.summary.objective == pytest.approx(result.summary.impact_years)
     assert result.workplan["impact_years"].sum() == pytest.approx(96.0)
 
 

@@ -151,7 +151,7 @@ def test_inputs_are_never_modified_and_plans_repeat(tmp_path: Path) -> None:
     second = plan(load_problem(path), gap=0.0)
     assert digest(tmp_path) == before
     pd.testing.assert_frame_equal(first.workplan, second.workplan)
-    assert first.summary["objective"] == second.summary["objective"]
+    assert first.summary.objective == second.summary.objective
     problem = load_problem(path)
     hazards_before = problem.hazards.copy()
     plan(problem)

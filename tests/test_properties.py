@@ -83,4 +83,4 @@ def test_plans_respect_every_dependency_of_random_dags(data: st.DataObject) -> N
     result = plan(problem, gap=0.0)
     assert check_schedule(problem, result.schedule) == []
     assert check_schedule(problem, result.baseline, rules="resources") == []
-    assert result.summary["objective"] >= result.summary["baseline"]["objective"] - 1e-6
+    assert result.summary.objective >= result.summary.baseline.objective - 1e-6

@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 
 from prioritise import InfeasibleError, ProjectError, plan
-from prioritise.analyses.outlook import completion_from_summary
+from prioritise.analyses.outlook import completion_outlook
 from prioritise.analyses.scenarios.apply import apply_scenario, scenario_findings
 from prioritise.analyses.uncertainty import UncertaintySettings, simulate
 from prioritise.core.problem import Problem
 from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
 from prioritise.inputs.roster import read_roster
 from prioritise.inputs.scenarios import Scenario, load_scenarios, parse_scenarios
+from prioritise.planning.summary import YearTotals
 from tests.conftest import hazard, make_problem
 
 CRITERIA = {
@@ -275,18 +276,16 @@ def test_batch_reports_failures_in_their_rows_and_finishes_the_rest(tmp_path: Pa
 def test_extrapolated_completion_by_hand() -> None:
     """100 m² left after 2029; the last three years released 10, 20, 30 (mean 20): 5 more
     years, so 2034."""
-    summary = {
-        "per_year": [
-            {"year": 2027, "released_m2": 10.0, "remaining_area_m2": 150.0},
-            {"year": 2028, "released_m2": 20.0, "remaining_area_m2": 130.0},
-            {"year": 2029, "released_m2": 30.0, "remaining_area_m2": 100.0},
-        ]
-    }
-    year, method = completion_from_summary(summary)
-    assert year == 2034
+
+    def year(y: int, released: float, remaining: float) -> YearTotals:
+        return YearTotals(y, 1, released, released, 0.0, 0.0, 0.0, 0.0, remaining, {}, {})
+
+    per_year = [year(2027, 10.0, 150.0), year(2028, 20.0, 130.0), year(2029, 30.0, 100.0)]
+    year_done, method = completion_outlook(per_year)
+    assert year_done == 2034
     assert method.startswith("extrapolated")
-    summary["per_year"][-1]["remaining_area_m2"] = 0.0
-    assert completion_from_summary(summary) == (2029, "within the horizon")
+    per_year[-1] = year(2029, 30.0, 0.0)
+    assert completion_outlook(per_year) == (2029, "within the horizon")
 
 
 def survey_problem() -> Problem:
@@ -335,7 +334,7 @@ def test_monte_carlo_is_reproducible_and_exact_without_noise() -> None:
         UncertaintySettings(samples=3, seed=0, concentration=float("inf"), productivity_sigma=0.0),
     )
     assert exact.samples["impact_years"].tolist() == pytest.approx(
-        [result.summary["impact_years"]] * 3
+        [result.summary.impact_years] * 3
     )
     assert exact.samples["slipped"].tolist() == [0, 0, 0]
     assert exact.headline()["p_deadline_met"] == 1.0
@@ -353,7 +352,7 @@ def test_monte_carlo_slips_work_that_no_longer_fits() -> None:
         UncertaintySettings(samples=5, seed=1, concentration=float("inf"), productivity_sigma=0.0),
     )
     assert (sim.samples["slipped"] > 0).all()
-    assert (sim.samples["impact_years"] < result.summary["impact_years"]).all()
+    assert (sim.samples["impact_years"] < result.summary.impact_years).all()
 
 
 def test_cli_scenarios_writes_everything_and_flags_failures(

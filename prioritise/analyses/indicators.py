@@ -360,7 +360,7 @@ def value_for_money(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame
 def headline(result: PlanResult) -> dict[str, Any]:
     """The headline figures, read from the summary so the report and summary.json agree."""
     s = result.summary
-    a5 = s["article5"]
+    a5 = s.article5
     problem = result.problem
     sched = result.solution.schedule
     groups: dict[str, float] = {}
@@ -369,30 +369,30 @@ def headline(result: PlanResult) -> dict[str, Any]:
             problem.hazards[c].to_numpy(float)[sched["hazard"].to_numpy(int)].sum()
         )
     return {
-        "project": s["project"],
-        "status": s["status"],
-        "gap": s["gap"],
-        "objective": s["objective"],
-        "impact_years": s["impact_years"],
-        "released_m2": s["totals"]["released_m2"],
-        "area_m2": s["totals"]["area_m2"],
-        "remaining_area_m2": s["totals"]["remaining_area_m2"],
-        "cost_usd": s["totals"]["cost_usd"],
-        "budget_usd": s["totals"]["budget_usd"],
-        "beneficiaries": s["totals"]["beneficiaries"],
+        "project": s.project,
+        "status": s.status,
+        "gap": s.gap,
+        "objective": s.objective,
+        "impact_years": s.impact_years,
+        "released_m2": s.totals.released_m2,
+        "area_m2": s.totals.area_m2,
+        "remaining_area_m2": s.totals.remaining_area_m2,
+        "cost_usd": s.totals.cost_usd,
+        "budget_usd": s.totals.budget_usd,
+        "beneficiaries": s.totals.beneficiaries,
         "beneficiary_groups": groups,
-        "article5_hazards": a5["hazards"],
-        "article5_completion_year": a5["completion_year"],
-        "article5_deadline_year": a5["deadline_year"],
-        "article5_meets_deadline": a5["meets_deadline"],
-        "baseline_objective": s["baseline"]["objective"],
-        "baseline_impact_years": s["baseline"]["impact_years"],
-        "uplift_impact_years": s["uplift_impact_years"],
-        "uplift_percent": s["uplift_percent"],
-        "hazards_scheduled": s["hazards"]["scheduled"],
-        "hazards_total": s["hazards"]["total"],
-        "solver": s["solver"],
-        "solve_seconds": s["solve_seconds"],
+        "article5_hazards": a5.hazards,
+        "article5_completion_year": a5.completion_year,
+        "article5_deadline_year": a5.deadline_year,
+        "article5_meets_deadline": a5.meets_deadline,
+        "baseline_objective": s.baseline.objective,
+        "baseline_impact_years": s.baseline.impact_years,
+        "uplift_impact_years": s.uplift_impact_years,
+        "uplift_percent": s.uplift_percent,
+        "hazards_scheduled": s.hazards.scheduled,
+        "hazards_total": s.hazards.total,
+        "solver": s.solver,
+        "solve_seconds": s.solve_seconds,
     }
 
 

@@ -17,23 +17,31 @@ in its last years), which is why extrapolation is the default.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+
+from prioritise.planning.summary import PlanSummary, YearTotals
 
 LAST_YEARS = 3
 TOLERANCE_M2 = 1.0
 
 
 def completion_from_summary(
-    summary: dict[str, Any], last_years: int = LAST_YEARS, prefix: str = ""
+    summary: PlanSummary, last_years: int = LAST_YEARS, prefix: str = ""
 ) -> tuple[int | None, str]:
     """(completion year, method) from a plan summary; None when it never completes."""
-    per_year = summary["per_year"]
-    done = [row["year"] for row in per_year if row["remaining_area_m2"] <= TOLERANCE_M2]
+    return completion_outlook(summary.per_year, last_years, prefix)
+
+
+def completion_outlook(
+    per_year: Sequence[YearTotals], last_years: int = LAST_YEARS, prefix: str = ""
+) -> tuple[int | None, str]:
+    """(completion year, method) from a plan's years; None when it never completes."""
+    done = [row.year for row in per_year if row.remaining_area_m2 <= TOLERANCE_M2]
     if done:
         return int(done[0]), prefix + "within the horizon"
-    remaining = float(per_year[-1]["remaining_area_m2"])
+    remaining = float(per_year[-1].remaining_area_m2)
     tail = per_year[-last_years:]
-    rate = sum(float(r["released_m2"]) for r in tail) / len(tail)
+    rate = sum(float(r.released_m2) for r in tail) / len(tail)
     if rate <= 0:
         return None, (
             prefix + f"not at this rate: nothing released in the last {len(tail)} "
@@ -42,7 +50,7 @@ def completion_from_summary(
             "environmental score)"
         )
     years = math.ceil(remaining / rate)
-    return int(per_year[-1]["year"]) + years, (
+    return int(per_year[-1].year) + years, (
         prefix + f"extrapolated: {remaining / 1e6:,.2f} km² left / {rate / 1e6:,.3f} km² a "
         f"year (mean of the last {len(tail)} years)"
     )

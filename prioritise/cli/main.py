@@ -193,7 +193,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             progress=None if args.quiet else TerminalProgress(),
         )
         schedule, unscheduled = result.solution.schedule, result.solution.unscheduled
-        objective, gap = result.summary["objective"], result.summary["gap"]
+        objective, gap = result.summary.objective, result.summary.gap
     text, _ = explain_hazard(
         problem,
         schedule,

@@ -24,7 +24,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.plan import write_plan_outputs
 from prioritise.outputs.report.comparison import write_comparison_report
 from prioritise.outputs.workbook import add_sheet
+from prioritise.planning.summary import PlanSummary
 
 ProgressFn = Callable[["ScenarioOutcome", int, int], None]
 
@@ -96,7 +97,7 @@ class ScenarioOutcome:
     ok: bool
     row: dict[str, Any]
     released: pd.DataFrame
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: PlanSummary | None = None
     elapsed: float = 0.0
     error: str = ""
 
@@ -122,8 +123,8 @@ class ScenarioBatch:
         return out[["scenario", *[c for c in out.columns if c != "scenario"]]]
 
     @property
-    def summaries(self) -> dict[str, dict[str, Any]]:
-        return {o.name: o.summary for o in self.outcomes if o.summary}
+    def summaries(self) -> dict[str, PlanSummary]:
+        return {o.name: o.summary for o in self.outcomes if o.summary is not None}
 
     @property
     def failed(self) -> list[str]:
@@ -257,12 +258,12 @@ def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
             UncertaintySettings(samples=options.samples, seed=(options.seed, index)),
         )
         row.update(sim.headline())
-        summary = {**summary, "uncertainty": sim.headline()}
+        summary = replace(summary, uncertainty=sim.headline())
     released = released_by_year_method(result)
     if out_dir is not None:
         folder = out_dir / scenario.name
         write_plan_outputs(result, prepare_report(result), folder)
-        write_json(folder / "scenario.json", summary["scenario"])
+        write_json(folder / "scenario.json", summary.scenario)
     elapsed = time.perf_counter() - start
     row["elapsed_seconds"] = round(elapsed, 2)
     return ScenarioOutcome(
@@ -299,7 +300,7 @@ def _failure(
         error=message,
         elapsed_seconds=round(elapsed, 2),
     )
-    return ScenarioOutcome(scenario.name, index, False, row, pd.DataFrame(), {}, elapsed, message)
+    return ScenarioOutcome(scenario.name, index, False, row, pd.DataFrame(), None, elapsed, message)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -327,7 +328,11 @@ def write_comparison(batch: ScenarioBatch, out_dir: Path) -> list[Path]:
     written = [write_csv(out_dir / "comparison.csv", comparison)]
     written.append(write_atomic(out_dir / "comparison.xlsx", lambda p: _write_workbook(batch, p)))
     written.append(
-        write_comparison_report(comparison, batch.summaries, out_dir / "comparison.html")
+        write_comparison_report(
+            comparison,
+            {name: s.to_dict() for name, s in batch.summaries.items()},
+            out_dir / "comparison.html",
+        )
     )
     return written
 
@@ -344,9 +349,9 @@ def _write_workbook(batch: ScenarioBatch, path: Path) -> None:
         ).reset_index()
         add_sheet(wb, "Released m2 by year", pivot)
     budgets = [
-        pd.DataFrame(s["scenario"]["budget"]).assign(scenario=name)
+        pd.DataFrame(s.scenario["budget"]).assign(scenario=name)
         for name, s in batch.summaries.items()
-        if "scenario" in s
+        if s.scenario is not None
     ]
     if budgets:
         frame = pd.concat(budgets, ignore_index=True)
@@ -354,9 +359,9 @@ def _write_workbook(batch: ScenarioBatch, path: Path) -> None:
             wb, "Budgets", frame[["scenario", *[c for c in frame.columns if c != "scenario"]]]
         )
     financing = [
-        pd.DataFrame(s["scenario"]["financing"]).assign(scenario=name)
+        pd.DataFrame(s.scenario["financing"]).assign(scenario=name)
         for name, s in batch.summaries.items()
-        if s.get("scenario", {}).get("financing")
+        if s.scenario is not None and s.scenario.get("financing")
     ]
     if financing:
         frame = pd.concat(financing, ignore_index=True)

@@ -47,7 +47,8 @@ def write_plan_outputs(result: PlanResult, report: ReportData, out_dir: Path) ->
     written = [
         write_csv(out_dir / "workplan.csv", result.workplan),
         write_json(
-            out_dir / "summary.json", {**result.summary, "marginal_values": report.relaxation}
+            out_dir / "summary.json",
+            {**result.summary.to_dict(), "marginal_values": report.relaxation},
         ),
         write_csv(out_dir / "explanations.csv", report.explanations),
     ]

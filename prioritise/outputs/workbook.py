@@ -11,6 +11,7 @@ in Excel and LibreOffice.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 if TYPE_CHECKING:
     from prioritise.analyses.indicators import ReportData
     from prioritise.planning.planner import PlanResult
+    from prioritise.planning.summary import PlanSummary
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -235,7 +237,10 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     if len(data.explanations):
         add_sheet(wb, "Explanations", data.explanations.drop(columns=["explanation"]))
     years = pd.DataFrame(
-        [{k: v for k, v in row.items() if not isinstance(v, dict)} for row in summary["per_year"]]
+        [
+            {k: v for k, v in asdict(row).items() if not isinstance(v, dict)}
+            for row in summary.per_year
+        ]
     )
     add_sheet(
         wb,
@@ -266,30 +271,30 @@ def _marginal(data: ReportData) -> pd.DataFrame:
     return m
 
 
-def _summary_rows(summary: dict[str, Any], data: ReportData) -> pd.DataFrame:
+def _summary_rows(summary: PlanSummary, data: ReportData) -> pd.DataFrame:
     h = data.headline
     rows: list[tuple[str, Any]] = [
-        ("Status", summary["status"]),
-        ("Objective (impact-years)", summary["objective"]),
-        ("Impact-years (without environmental term)", summary["impact_years"]),
-        ("Best bound", summary["best_bound"]),
-        ("Gap", summary["gap"]),
-        ("Baseline objective", summary["baseline"]["objective"]),
-        ("Uplift over baseline (impact-years)", summary["uplift_impact_years"]),
-        ("Uplift over baseline (%)", summary["uplift_percent"]),
-        ("Hazards scheduled", summary["hazards"]["scheduled"]),
-        ("Hazards unscheduled", summary["hazards"]["unscheduled"]),
-        ("Area released (m²)", summary["totals"]["released_m2"]),
-        ("Remaining area at end (m²)", summary["totals"]["remaining_area_m2"]),
-        ("Cost (USD)", summary["totals"]["cost_usd"]),
-        ("Budget (USD)", summary["totals"]["budget_usd"]),
-        ("Beneficiaries", summary["totals"]["beneficiaries"]),
+        ("Status", summary.status),
+        ("Objective (impact-years)", summary.objective),
+        ("Impact-years (without environmental term)", summary.impact_years),
+        ("Best bound", summary.best_bound),
+        ("Gap", summary.gap),
+        ("Baseline objective", summary.baseline.objective),
+        ("Uplift over baseline (impact-years)", summary.uplift_impact_years),
+        ("Uplift over baseline (%)", summary.uplift_percent),
+        ("Hazards scheduled", summary.hazards.scheduled),
+        ("Hazards unscheduled", summary.hazards.unscheduled),
+        ("Area released (m²)", summary.totals.released_m2),
+        ("Remaining area at end (m²)", summary.totals.remaining_area_m2),
+        ("Cost (USD)", summary.totals.cost_usd),
+        ("Budget (USD)", summary.totals.budget_usd),
+        ("Beneficiaries", summary.totals.beneficiaries),
     ]
     rows += [(f"Beneficiaries: {g}", v) for g, v in h["beneficiary_groups"].items()]
     rows += [
-        ("Article 5 completion year", summary["article5"]["completion_year"]),
-        ("Article 5 deadline", summary["article5"]["deadline_year"]),
-        ("Solve seconds", summary["solve_seconds"]),
+        ("Article 5 completion year", summary.article5.completion_year),
+        ("Article 5 deadline", summary.article5.deadline_year),
+        ("Solve seconds", summary.solve_seconds),
     ]
     return pd.DataFrame(rows, columns=["item", "value"])
 
@@ -304,10 +309,10 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
         ("plan", "carry_over", s.plan.carry_over),
         ("plan", "deadline_year", s.plan.deadline_year),
         ("plan", "environment_weight", s.plan.environment_weight),
-        ("solver", "name", result.summary["solver"]),
-        ("solver", "time_limit_s", result.summary["time_limit"]),
-        ("solver", "gap_target", result.summary["gap_target"]),
-        ("solver", "formulation", result.summary["formulation"]),
+        ("solver", "name", result.summary.solver),
+        ("solver", "time_limit_s", result.summary.time_limit),
+        ("solver", "gap_target", result.summary.gap_target),
+        ("solver", "formulation", result.summary.formulation),
         ("constraints", "equity_min_share", s.constraints.equity_default_share),
         ("constraints", "localisation_min_national_share", s.constraints.localisation_min_share),
         ("scoring", "scale", s.scoring.scale),

@@ -5,7 +5,8 @@ This is the Python entry point the CLI, the scenario runner and the reports shar
     problem = load_problem("sample_data/province/project.toml")
     result = plan(problem)
     result.workplan      # one row per input hazard
-    result.summary       # status, objective, bound, gap, per-year totals, baseline
+    result.summary       # PlanSummary: status, objective, bound, gap, per year, baseline
+    result.summary.to_dict()  # summary.json
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ import pandas as pd
 
 from models.baseline import ranking_baseline
 from models.duals import Relaxation, marginal_values
-from models.eligibility import year_weights
 from models.heuristic import constructive_result, greedy_plan
-from models.solution import Solution, check_schedule, read_solution
+from models.solution import Solution, read_solution
 from models.solvers import (
     OPTIMAL_GAP,
     ProgressFn,
@@ -37,7 +37,18 @@ from models.solvers import (
 from models.workplan import BuiltModel, build_model
 from prioritise.core.errors import InfeasibleError
 from prioritise.core.problem import Problem
-from prioritise.core.schema import DAYS_PREFIX
+from prioritise.planning.summary import LpRelaxation, PlanSummary, build_summary
+from prioritise.planning.workplan import build_workplan
+
+__all__ = [
+    "PlanResult",
+    "TerminalProgress",
+    "build_summary",
+    "build_workplan",
+    "infeasibility_hints",
+    "plan",
+    "solver_options",
+]
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class PlanResult:
     solution: Solution
     baseline: pd.DataFrame
     workplan: pd.DataFrame
-    summary: dict[str, Any]
+    summary: PlanSummary
     built: BuiltModel
     relaxation: Relaxation | None = None  # LP relaxation: bound, duals, and the plan's guide
     x: np.ndarray | None = None  # column values (a constructive plan sets only the integers)
@@ -174,12 +185,12 @@ def plan(
     solution = read_solution(built, raw)
     baseline = ranking_baseline(problem)
     workplan = build_workplan(problem, solution, baseline)
-    summary = build_summary(problem, solution, baseline, options, built)
-    summary["lp_relaxation"] = {
-        "status": relaxation.status,
-        "objective": relaxation.objective,
-        "seconds": round(relaxation.seconds, 3),
-    }
+    summary = replace(
+        build_summary(problem, solution, baseline, options, built),
+        lp_relaxation=LpRelaxation(
+            relaxation.status, relaxation.objective, round(relaxation.seconds, 3)
+        ),
+    )
     return PlanResult(
         problem, solution, baseline, workplan, summary, built, relaxation, raw.x, extension
     )
@@ -262,186 +273,3 @@ def infeasibility_hints(problem: Problem) -> list[str]:
     if not hints:
         hints.append("no single rule explains it; several together exceed the resources")
     return hints
-
-
-def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame) -> pd.DataFrame:
-    """One row per input hazard, in input order, scheduled or not."""
-    h = problem.hazards
-    s = solution.schedule.set_index("hazard")
-    idx = pd.RangeIndex(len(h))
-    days = [c for c in s.columns if isinstance(c, str) and c.startswith(DAYS_PREFIX)]
-    out = pd.DataFrame(
-        {
-            "hazard_id": h["hazard_id"],
-            "name": h["name"],
-            "province": h["province"],
-            "district": h["district"],
-            "hazard_class": h["hazard_class"],
-            "hazard_type": h["hazard_type"],
-            "article5": h["article5"],
-            "status": np.where(idx.isin(s.index), "scheduled", "unscheduled"),
-            "year": s["year"].reindex(idx).astype("Int64"),
-            "method": s["method"].reindex(idx),
-            "operator": s["operator"].reindex(idx),
-            "cost_usd": s["cost"].reindex(idx).round(2),
-        }
-    )
-    for c in days:
-        out[c] = s[c].reindex(idx).round(2)
-    out["area_m2"] = h["area_m2"].round(1)
-    out["released_m2"] = s["released_m2"].reindex(idx).round(1)
-    out["cleared_m2"] = s["cleared_m2"].reindex(idx).round(1)
-    out["cancelled_m2"] = s["cancelled_m2"].reindex(idx).round(1)
-    out["reduced_m2"] = s["reduced_m2"].reindex(idx).round(1)
-    out["impact"] = h["impact"].round(4)
-    out["impact_years"] = (
-        (s["value"] + problem.settings.plan.environment_weight * s["env"]).reindex(idx).round(4)
-    )
-    out["env_score"] = s["env"].reindex(idx).round(4)
-    out["beneficiaries"] = h["beneficiaries"]
-    out["baseline_year"] = baseline.set_index("hazard")["year"].reindex(idx).astype("Int64")
-    reasons = solution.unscheduled.set_index("hazard_id")["reason"]
-    out["reason"] = [reasons.get(i, "") for i in h["hazard_id"]]
-    return out
-
-
-def impact_years(problem: Problem, schedule: pd.DataFrame) -> float:
-    """Sum of I_h w_t over a schedule (the objective without the environmental term)."""
-
-    w = year_weights(len(problem.years), problem.settings.plan.discount_rate)
-    t = schedule["year"].to_numpy(int) - problem.years[0]
-    return float((problem.hazards["impact"].to_numpy(float)[schedule["hazard"]] * w[t]).sum())
-
-
-def _article5(problem: Problem, schedule: pd.DataFrame) -> dict[str, Any]:
-    h = problem.hazards
-    a5 = h.index[h["article5"]]
-    deadline = problem.settings.plan.deadline_year
-    year_of = schedule.set_index("hazard")["year"]
-    done = year_of.reindex(a5)
-    complete = len(a5) > 0 and done.notna().all()
-    completion = int(done.max()) if complete else None
-    return {
-        "hazards": len(a5),
-        "scheduled": int(done.notna().sum()),
-        "area_m2": float(h.loc[a5, "area_m2"].sum()),
-        "completion_year": completion,
-        "deadline_year": deadline,
-        "meets_deadline": (
-            None
-            if deadline is None or not len(a5)
-            else bool(complete and completion is not None and completion <= deadline)
-        ),
-    }
-
-
-def per_year_totals(problem: Problem, schedule: pd.DataFrame) -> list[dict[str, Any]]:
-    """Area, cost and team-days by year, with the budget and capacity beside them."""
-    rows = []
-    remaining = float(problem.hazards["area_m2"].fillna(0).sum())
-    for year in problem.years:
-        s = schedule[schedule["year"] == year]
-        remaining -= float(s["released_m2"].sum())
-        row: dict[str, Any] = {
-            "year": year,
-            "hazards": len(s),
-            "released_m2": round(float(s["released_m2"].sum()), 1),
-            "cleared_m2": round(float(s["cleared_m2"].sum()), 1),
-            "reduced_m2": round(float(s["reduced_m2"].sum()), 1),
-            "cancelled_m2": round(float(s["cancelled_m2"].sum()), 1),
-            "cost_usd": round(float(s["cost"].sum()), 2),
-            "budget_usd": round(float(problem.budget[year]), 2),
-            "remaining_area_m2": round(max(remaining, 0.0), 1),
-            "team_days": {
-                t: round(float(s[DAYS_PREFIX + t].sum()), 1)
-                for t in problem.capacity.columns
-                if DAYS_PREFIX + t in s
-            },
-            "team_days_available": {
-                t: round(float(problem.capacity.loc[year, t]), 1) for t in problem.capacity.columns
-            },
-        }
-        rows.append(row)
-    return rows
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else float(x)
-
-
-def build_summary(
-    problem: Problem,
-    solution: Solution,
-    baseline: pd.DataFrame,
-    options: SolverOptions,
-    built: BuiltModel,
-) -> dict[str, Any]:
-    s = solution.schedule
-    env_w = problem.settings.plan.environment_weight
-    base_value = float(baseline["value"].sum())
-    objective = _finite(solution.objective)
-    h = problem.hazards
-    total_area = float(h["area_m2"].fillna(0).sum())
-    released = float(s["released_m2"].sum())
-    return {
-        "project": problem.settings.name,
-        "status": str(solution.status),
-        "objective": objective,
-        "best_bound": _finite(solution.best_bound),
-        "gap": _finite(solution.gap),
-        "solve_seconds": round(solution.solve_seconds, 3),
-        "build_seconds": round(solution.build_seconds, 3),
-        "solver": solution.solver,
-        "solver_message": solution.message,
-        "time_limit": options.time_limit,
-        "gap_target": options.gap,
-        "formulation": built.formulation,
-        "model": {
-            "variables": solution.n_variables,
-            "constraints": solution.n_constraints,
-            "nonzeros": solution.n_nonzeros,
-        },
-        "impact_years": round(impact_years(problem, s), 6),
-        "environmental_score": round(float(s["env"].sum()), 6),
-        "environment_weight": env_w,
-        "discount_rate": problem.settings.plan.discount_rate,
-        "start_year": problem.years[0],
-        "end_year": problem.years[-1],
-        "hazards": {"total": len(h), "scheduled": len(s), "unscheduled": int(len(h) - len(s))},
-        "totals": {
-            "area_m2": round(total_area, 1),
-            "released_m2": round(released, 1),
-            "remaining_area_m2": round(max(total_area - released, 0.0), 1),
-            "cost_usd": round(float(s["cost"].sum()), 2),
-            "budget_usd": round(float(problem.budget.sum()), 2),
-            "beneficiaries": float(h["beneficiaries"].to_numpy()[s["hazard"]].sum()),
-            "national_share_of_cost": (
-                round(float(s.loc[s["operator"] == "national", "cost"].sum() / s["cost"].sum()), 4)
-                if s["cost"].sum() > 0
-                else None
-            ),
-        },
-        "article5": _article5(problem, s),
-        "per_year": per_year_totals(problem, s),
-        "baseline": {
-            "method": "rank by impact, fill each year's budget and capacity in order, "
-            "respecting access and locks",
-            "objective": round(base_value, 6),
-            "impact_years": round(impact_years(problem, baseline), 6),
-            "scheduled": len(baseline),
-            "cost_usd": round(float(baseline["cost"].sum()), 2),
-            "released_m2": round(float(baseline["released_m2"].sum()), 1),
-            "article5": _article5(problem, baseline),
-            "rule_violations": check_schedule(problem, baseline)[:20],
-            "per_year": per_year_totals(problem, baseline),
-        },
-        "uplift_impact_years": (
-            round(objective - base_value, 6) if objective is not None else None
-        ),
-        "uplift_percent": (
-            round(100 * (objective - base_value) / base_value, 3)
-            if objective is not None and base_value > 0
-            else None
-        ),
-        "warnings": [f.render() for f in problem.findings if f.severity == "warning"],
-    }

@@ -48,7 +48,7 @@ def plan_prepared(
         )
     record = scenario_record(prep)
     record["funding_use"] = funding
-    return replace(result, summary={**result.summary, "scenario": record})
+    return replace(result, summary=replace(result.summary, scenario=record))
 
 
 def _plan_with_funding(
@@ -128,31 +128,31 @@ def comparison_row(
 ) -> dict[str, Any]:
     """One scenario's figures, flat, for comparison.csv."""
     s = result.summary
-    totals = s["totals"]
-    a5 = s["article5"]
+    totals = s.totals
+    a5 = s.article5
     table = prep.budget_table
     year, method = outlook or completion_from_summary(s)
     row: dict[str, Any] = {
         "scenario": prep.name,
         "description": prep.scenario.description,
         "inherits": " < ".join(prep.scenario.lineage),
-        "status": s["status"],
+        "status": s.status,
         "error": "",
-        "objective": s["objective"],
-        "impact_years": s["impact_years"],
-        "best_bound": s["best_bound"],
-        "gap": s["gap"],
-        "hazards_scheduled": s["hazards"]["scheduled"],
-        "released_m2": totals["released_m2"],
-        "remaining_area_m2": totals["remaining_area_m2"],
-        "cost_usd": totals["cost_usd"],
-        "budget_usd": totals["budget_usd"],
-        "beneficiaries": totals["beneficiaries"],
-        "national_share_of_cost": totals["national_share_of_cost"],
-        "environmental_score": s["environmental_score"],
-        "deadline_year": a5["deadline_year"],
-        "article5_completion_year": a5["completion_year"] or NOT_WITHIN,
-        "meets_deadline": a5["meets_deadline"],
+        "objective": s.objective,
+        "impact_years": s.impact_years,
+        "best_bound": s.best_bound,
+        "gap": s.gap,
+        "hazards_scheduled": s.hazards.scheduled,
+        "released_m2": totals.released_m2,
+        "remaining_area_m2": totals.remaining_area_m2,
+        "cost_usd": totals.cost_usd,
+        "budget_usd": totals.budget_usd,
+        "beneficiaries": totals.beneficiaries,
+        "national_share_of_cost": totals.national_share_of_cost,
+        "environmental_score": s.environmental_score,
+        "deadline_year": a5.deadline_year,
+        "article5_completion_year": a5.completion_year or NOT_WITHIN,
+        "meets_deadline": a5.meets_deadline,
         "completion_year": year if year is not None else "never at this rate",
         "completion_method": method,
         "financing_drawn_usd": round(float(table["financing_draw"].sum()), 2),
@@ -160,12 +160,12 @@ def comparison_row(
         "completion_fund_usd": round(
             float(table["completion_fund"].sum() + table["conditional_top_up"].sum()), 2
         ),
-        "top_up_released": s.get("scenario", {}).get("funding_use", {}).get("top_up_released"),
+        "top_up_released": (s.scenario or {}).get("funding_use", {}).get("top_up_released"),
         "earmarked_usd": round(float(table["earmarked"].sum()), 2),
-        "solve_seconds": s["solve_seconds"],
+        "solve_seconds": s.solve_seconds,
     }
-    for y in s["per_year"]:
-        row[f"released_m2_{y['year']}"] = y["released_m2"]
+    for y in s.per_year:
+        row[f"released_m2_{y.year}"] = y.released_m2
     by_method = result.workplan.groupby("method")["released_m2"].sum()
     for m, v in by_method.items():
         row[f"released_m2_{m}"] = round(float(v), 1)

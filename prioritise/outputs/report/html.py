@@ -702,9 +702,9 @@ def assumptions_section(result: PlanResult) -> str:
         ("Default province equity share", fmt.share(s.constraints.equity_default_share)),
         (
             "Solver",
-            f"{result.summary['solver']}, time limit "
-            f"{result.summary['time_limit']:g} s, gap target "
-            f"{result.summary['gap_target']:g}",
+            f"{result.summary.solver}, time limit "
+            f"{result.summary.time_limit:g} s, gap target "
+            f"{result.summary.gap_target:g}",
         ),
     ]
     basic = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
@@ -725,7 +725,7 @@ def assumptions_section(result: PlanResult) -> str:
     teams["team_days_first_year"] = [
         float(p.capacity.loc[p.years[0], t]) for t in teams["team_type"]
     ]
-    warnings = result.summary.get("warnings", [])
+    warnings = result.summary.warnings
     return (
         '<section id="assumptions"><h2>Assumptions and inputs</h2>'
         + how(
@@ -775,7 +775,7 @@ def render_report(result: PlanResult, data: ReportData) -> str:
         ("why", "Explanations"),
         ("assumptions", "Assumptions"),
     ]
-    status = STATUS_TEXT.get(result.summary["status"], result.summary["status"])
+    status = STATUS_TEXT.get(result.summary.status, result.summary.status)
     subtitle = (
         f"Clearance workplan {problem.years[0]}-{problem.years[-1]} · "
         f"{len(problem.hazards):,} hazards · plan {status}"
