@@ -32,7 +32,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from models.deadline import add_budget_scale, add_extra_teams, zero_objective
+from models.deadline import (
+    add_budget_scale,
+    add_extra_money,
+    add_extra_teams,
+    zero_objective,
+)
 from models.eligibility import excluded_hazards
 from models.heuristic import greedy_plan
 from models.solution import check_schedule, schedule_from_rows
@@ -47,6 +52,7 @@ from prioritise.inputs.roster import Roster, read_roster
 from prioritise.planning.planner import plan
 
 ALPHA_ROUNDING = 1e-6  # alpha is rounded up to this, so the extra budget is never short
+MONEY_TOLERANCE = 1e-6  # solver noise ignored when rounding extra money up to the dollar
 
 
 @dataclass(frozen=True)
@@ -62,14 +68,16 @@ class Check:
 class Requirement:
     """The least extra resource that makes the deadline reachable, from one solve."""
 
-    kind: str  # "budget" or "teams"
+    kind: str  # "budget", "uniform budget", "teams" or "budget and teams"
     status: str
-    value: float | None  # alpha, or the objective (teams or their cost)
-    bound: float | None
-    extra: pd.DataFrame | None  # extra budget per year, or extra teams per type
+    # budget: extra USD in total; uniform budget: alpha; teams: team-years or their cost
+    value: float | None
+    bound: float | None  # the solver's proven bound on value (a lower bound)
+    extra: pd.DataFrame | None  # budget: per year (budget, extra, new); teams: per type/year
     problem: Problem | None = None  # the problem with the extra resources
     schedule: pd.DataFrame | None = None  # the solve's own (feasible) schedule
-    budget_by_year: pd.DataFrame | None = None  # with both: the extra budget per year
+    budget_by_year: pd.DataFrame | None = None  # with both: the extra money per year
+    money: float | None = None  # with both: the extra money in total (USD)
 
     @property
     def found(self) -> bool:
@@ -90,6 +98,7 @@ class DeadlineAnswer:
     tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     extra_both: Requirement | None = None  # only when neither (a) nor (b) works alone
+    uniform: Requirement | None = None  # the same percentage on every year up to the deadline
 
 
 def with_deadline(problem: Problem, year: int) -> Problem:
@@ -222,31 +231,128 @@ def _chosen_schedule(built: BuiltModel, x: np.ndarray, problem: Problem) -> pd.D
 
 
 def min_extra_budget(problem: Problem, time_limit: float) -> Requirement:
-    """(a) The smallest alpha such that budgets (1 + alpha) B_t meet the deadline."""
-    return _core_then_whole(problem, lambda part: _min_budget(problem, part, time_limit))
+    """(a) The least extra money, year by year up to the deadline, that meets it."""
+    return _core_then_whole(problem, lambda part: _min_money(problem, part, time_limit))
 
 
-def _min_budget(problem: Problem, core: Problem, time_limit: float) -> Requirement:
+def _min_money(
+    problem: Problem, core: Problem, time_limit: float, days: pd.DataFrame | None = None
+) -> Requirement:
+    """Least total e_t (t <= Y) on ``core``, placed as late as the solve's plan allows.
+    With ``days`` (days per team by year), extra teams are free (for the both-together
+    answer)."""
+    year = _deadline(problem)
     built = build_model(core)
     zero_objective(built.model)
-    alpha_col = add_budget_scale(built.model)
+    add_extra_money(built.model, year)
+    if days is not None:
+        add_extra_teams(built.model, days, pd.Series(0.0, index=days.columns), year)
+    raw = solve(built.model, _options(time_limit))
+    if raw.x is None or raw.objective is None:
+        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
+    x = raw.x
+    extra = _money_frame(problem, latest_money(core, built, x, year))
+    bigger = _with_extra_money(problem, extra)
+    schedule = _chosen_schedule(built, x, core.replace(budget=bigger.budget))
+    return Requirement(
+        "budget",
+        str(raw.status),
+        float(extra["extra_usd"].sum()),
+        _neg(raw.best_bound),
+        extra,
+        bigger,
+        schedule,
+    )
+
+
+def _deadline(problem: Problem) -> int:
+    year = problem.settings.plan.deadline_year
+    if year is None:
+        raise ValueError("the deadline analysis needs a problem with a deadline year")
+    return int(year)
+
+
+def latest_money(core: Problem, built: BuiltModel, x: np.ndarray, last_year: int) -> pd.Series:
+    """For the plan chosen by ``x``, the extra money per year up to ``last_year``, placed as
+    late as it can arrive and rounded up to the dollar (so it is never short).
+
+    With carry-over, the extra money received by year t must cover the largest overspend so
+    far, D_t = max(0, max_{s<=t} sum_{u<=s} (S_u - B_u)), so e_t = D_t - D_{t-1}; without
+    it, e_t = max(0, S_t - B_t). Either way the total is the least money for that plan, so
+    for the least-money solve's plan it is the solve's minimum.
+    """
+    f = built.eligibility.frame
+    chosen = x[built.x] > 0.5
+    spend = (
+        pd.Series(f["cost"].to_numpy(float)[chosen])
+        .groupby(f["year"].to_numpy()[chosen])
+        .sum()
+        .reindex(core.years, fill_value=0.0)
+    )
+    over = spend.to_numpy() - core.budget.reindex(core.years).to_numpy(float)
+    if core.settings.plan.carry_over:
+        needed = np.maximum.accumulate(np.maximum(np.cumsum(over), 0.0))
+        extra = np.diff(needed, prepend=0.0)
+    else:
+        extra = np.maximum(over, 0.0)
+    usd = np.maximum(np.ceil(extra - MONEY_TOLERANCE), 0.0)
+    usd[np.asarray(core.years) > last_year] = 0.0
+    return pd.Series(usd, index=pd.Index(core.years, name="year"))
+
+
+def _money_frame(problem: Problem, extra: pd.Series) -> pd.DataFrame:
+    added = extra.reindex(problem.years, fill_value=0.0).to_numpy(float)
+    frame = pd.DataFrame(
+        {
+            "budget_usd": problem.budget.to_numpy(float),
+            "extra_usd": added,
+            "new_budget_usd": problem.budget.to_numpy(float) + added,
+        },
+        index=pd.Index(problem.years, name="year"),
+    )
+    return frame
+
+
+def _with_extra_money(problem: Problem, extra: pd.DataFrame) -> Problem:
+    budget = pd.Series(
+        extra["new_budget_usd"].to_numpy(float),
+        index=problem.budget.index,
+        name=problem.budget.name,
+    )
+    return problem.replace(budget=budget)
+
+
+def uniform_budget(problem: Problem, time_limit: float) -> Requirement:
+    """The secondary view: the same percentage on every year's budget up to the deadline."""
+    return _core_then_whole(problem, lambda part: _min_scale(problem, part, time_limit))
+
+
+def _min_scale(problem: Problem, core: Problem, time_limit: float) -> Requirement:
+    year = _deadline(problem)
+    built = build_model(core)
+    zero_objective(built.model)
+    alpha_col = add_budget_scale(built.model, year)
     raw = solve(built.model, _options(time_limit))
     if raw.x is None:
-        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
+        return Requirement("uniform budget", str(raw.status), None, _neg(raw.best_bound), None)
     alpha = _round_up(float(raw.x[alpha_col]))
-    budget = problem.budget * (1.0 + alpha)
-    extra = _budget_frame(problem, alpha)
-    bigger = problem.replace(budget=budget.rename(problem.budget.name))
-    schedule = _chosen_schedule(built, raw.x, core.replace(budget=budget))
+    extra = _budget_frame(problem, alpha, year)
     return Requirement(
-        "budget", str(raw.status), alpha, _neg(raw.best_bound), extra, bigger, schedule
+        "uniform budget",
+        str(raw.status),
+        alpha,
+        _neg(raw.best_bound),
+        extra,
+        _with_extra_money(problem, extra),
+        _chosen_schedule(built, raw.x, core.replace(budget=problem.budget)),
     )
 
 
 def min_extra_teams(
     problem: Problem, roster: Roster, time_limit: float, objective: str = "count"
 ) -> Requirement:
-    """(b) The fewest extra teams (or least costly) that meet the deadline with the budget."""
+    """(b) The fewest extra team-years (or least costly), year by year up to the deadline,
+    that meet it with the budget as it is."""
     return _core_then_whole(
         problem, lambda part: _min_teams(problem, part, roster, time_limit, objective)
     )
@@ -259,24 +365,16 @@ def _min_teams(
     zero_objective(built.model)
     days = roster.extend(problem.years).days_per_team
     rate = problem.team_types.set_index("team_type")["cost_per_day"].fillna(0.0)
-    cost = (days.sum() * rate.reindex(days.columns).fillna(0.0)) if objective == "cost" else None
-    cols, types = add_extra_teams(built.model, days, cost)
+    cols, keys = add_extra_teams(
+        built.model, days, rate if objective == "cost" else None, _deadline(problem)
+    )
     raw = solve(built.model, _options(time_limit))
     if raw.x is None or not len(cols):
         return Requirement("teams", str(raw.status), None, _neg(raw.best_bound), None)
-    n = np.round(raw.x[cols]).astype(int)
-    extra = pd.DataFrame(
-        {
-            "team_type": types,
-            "extra_teams": n,
-            "days_per_team": days[types].mean().to_numpy(),
-            "cost_per_team_day": rate.reindex(types).to_numpy(),
-        }
-    )
-    extra["extra_team_days_per_year"] = extra["extra_teams"] * extra["days_per_team"]
+    extra = _teams_frame(keys, np.round(raw.x[cols]).astype(int), days, rate)
     capacity = problem.capacity.copy()
-    for t, k in zip(types, n, strict=True):
-        capacity[t] = capacity[t] + k * days[t]
+    for r in extra.itertuples():
+        capacity.loc[r.year, r.team_type] += r.extra_team_days
     bigger = problem.replace(capacity=capacity)
     schedule = _chosen_schedule(built, raw.x, core.replace(capacity=capacity))
     return Requirement(
@@ -290,44 +388,44 @@ def _min_teams(
     )
 
 
+def _teams_frame(
+    keys: pd.DataFrame, n: np.ndarray, days: pd.DataFrame, rate: pd.Series
+) -> pd.DataFrame:
+    """Extra teams per team type and year (only where some are added)."""
+    year_pos = pd.Index(days.index).get_indexer(keys["year"])
+    per_team = np.array(
+        [days[t].to_numpy(float)[i] for t, i in zip(keys["team_type"], year_pos, strict=True)]
+    )
+    extra = keys.assign(
+        extra_teams=n,
+        days_per_team=per_team,
+        extra_team_days=n * per_team,
+        cost_per_team_day=rate.reindex(keys["team_type"]).to_numpy(float),
+    )
+    extra["extra_cost_usd"] = extra["extra_team_days"] * extra["cost_per_team_day"].fillna(0.0)
+    return extra[extra["extra_teams"] > 0].reset_index(drop=True)
+
+
 def min_extra_both(
     problem: Problem, roster: Roster, time_limit: float, objective: str = "count"
 ) -> Requirement:
-    """(a+b) When neither alone works: the least uniform budget increase with any number of
-    extra teams, then the fewest extra teams (or least costly) at that budget. Lexicographic,
-    so both figures are minimal in that order."""
+    """(a+b) When neither alone works: the least extra money up to the deadline with any
+    number of extra teams, then the fewest extra team-years (or least costly) with that
+    money. Lexicographic, so both figures are minimal in that order."""
     days = roster.extend(problem.years).days_per_team
-    first = _core_then_whole(
-        problem, lambda part: _min_budget_free_teams(problem, part, days, time_limit)
-    )
-    if not first.found or first.value is None:
+    first = _core_then_whole(problem, lambda part: _min_money(problem, part, time_limit, days=days))
+    if not first.found or first.extra is None:
         return replace(first, kind="budget and teams")
-    funded = problem.replace(budget=problem.budget * (1.0 + first.value))
+    funded = _with_extra_money(problem, first.extra)
     teams = min_extra_teams(funded, roster, time_limit, objective)
     if not teams.found:
         return replace(teams, kind="budget and teams")
     return replace(
         teams,
         kind="budget and teams",
-        value=first.value,
         status=f"budget {first.status}; teams {teams.status}",
-        budget_by_year=_budget_frame(problem, first.value),
-    )
-
-
-def _min_budget_free_teams(
-    problem: Problem, core: Problem, days: pd.DataFrame, time_limit: float
-) -> Requirement:
-    built = build_model(core)
-    zero_objective(built.model)
-    alpha_col = add_budget_scale(built.model)
-    add_extra_teams(built.model, days, pd.Series(0.0, index=days.columns))  # free teams
-    raw = solve(built.model, _options(time_limit))
-    if raw.x is None:
-        return Requirement("budget", str(raw.status), None, _neg(raw.best_bound), None)
-    alpha = _round_up(float(raw.x[alpha_col]))
-    return Requirement(
-        "budget", str(raw.status), alpha, _neg(raw.best_bound), _budget_frame(problem, alpha)
+        budget_by_year=first.extra,
+        money=first.value,
     )
 
 
@@ -335,16 +433,13 @@ def _round_up(alpha: float) -> float:
     return math.ceil(alpha / ALPHA_ROUNDING - 1e-9) * ALPHA_ROUNDING
 
 
-def _budget_frame(problem: Problem, alpha: float) -> pd.DataFrame:
-    extra = pd.DataFrame(
-        {
-            "budget_usd": problem.budget,
-            "extra_usd": problem.budget * alpha,
-            "new_budget_usd": problem.budget * (1.0 + alpha),
-        }
+def _budget_frame(problem: Problem, alpha: float, last_year: int) -> pd.DataFrame:
+    scaled = np.asarray(problem.years) <= last_year
+    extra = pd.Series(
+        np.where(scaled, problem.budget.to_numpy(float) * alpha, 0.0),
+        index=pd.Index(problem.years, name="year"),
     )
-    extra.index.name = "year"
-    return extra
+    return _money_frame(problem, np.ceil(extra * 100 - MONEY_TOLERANCE) / 100)
 
 
 def _neg(x: float | None) -> float | None:
@@ -409,6 +504,30 @@ def analyse_deadline(
     a5 = h["article5"].to_numpy(bool)
     excluded = excluded_hazards(target).index
     blocked = tuple(h.loc[np.intersect1d(np.flatnonzero(a5), excluded), "hazard_id"])
+    current = check_feasible(target, time_limit)
+    roster = (roster or read_roster(problem)).extend(target.years)
+    needs = _needs(target, current, roster, time_limit, teams_objective, bool(blocked))
+    known = {year: current} if year <= problem.years[-1] + max_extension else {}
+    first, note = earliest_year(problem, time_limit, max_extension, known)
+    answer = DeadlineAnswer(
+        year,
+        int(a5.sum()),
+        float(h.loc[a5, "area_m2"].sum()),
+        blocked,
+        current,
+        needs["budget"],
+        needs["teams"],
+        first,
+        note,
+        {},
+        tuple(_notes(problem, year, blocked)),
+        needs["both"],
+        needs["uniform"],
+    )
+    return _with_tables(answer, target, roster, time_limit) if plan_tables else answer
+
+
+def _notes(problem: Problem, year: int, blocked: tuple[str, ...]) -> list[str]:
     notes: list[str] = []
     if year > problem.years[-1]:
         notes.append(
@@ -421,66 +540,60 @@ def analyse_deadline(
             "release them (or are locked out): no budget or team count completes "
             "them"
         )
-    current = check_feasible(target, time_limit)
-    budget_req = teams_req = None
-    if current.feasible is not True:
-        budget_req = min_extra_budget(target, time_limit)
-        roster = roster or read_roster(problem)
-        teams_req = min_extra_teams(
-            target, roster.extend(target.years), time_limit, teams_objective
-        )
-    both_req = None
-    if (
-        budget_req is not None
-        and budget_req.status == "infeasible"
-        and teams_req is not None
-        and teams_req.status == "infeasible"
-        and not blocked
-    ):
-        both_req = min_extra_both(
-            target,
-            (roster or read_roster(problem)).extend(target.years),
-            time_limit,
-            teams_objective,
-        )
-    known = {year: current} if year <= problem.years[-1] + max_extension else {}
-    first, note = earliest_year(problem, time_limit, max_extension, known)
-    answer = DeadlineAnswer(
-        year,
-        int(a5.sum()),
-        float(h.loc[a5, "area_m2"].sum()),
-        blocked,
-        current,
-        budget_req,
-        teams_req,
-        first,
-        note,
-        {},
-        tuple(notes),
-        both_req,
-    )
-    if not plan_tables:
-        return answer
-    roster = roster or read_roster(problem)
+    return notes
+
+
+def _needs(
+    target: Problem,
+    current: Check,
+    roster: Roster,
+    time_limit: float,
+    teams_objective: str,
+    blocked: bool,
+) -> dict[str, Requirement | None]:
+    """The least extra money, the uniform view, the fewest extra teams and, when neither
+    alone works, both together (nothing when the current resources suffice)."""
+    needs: dict[str, Requirement | None] = dict.fromkeys(["budget", "uniform", "teams", "both"])
+    if current.feasible is True:
+        return needs
+    needs["budget"] = budget = min_extra_budget(target, time_limit)
+    if budget.found:
+        needs["uniform"] = uniform_budget(target, time_limit)
+    needs["teams"] = teams = min_extra_teams(target, roster, time_limit, teams_objective)
+    if budget.status == "infeasible" and teams.status == "infeasible" and not blocked:
+        needs["both"] = min_extra_both(target, roster, time_limit, teams_objective)
+    return needs
+
+
+def _with_tables(
+    answer: DeadlineAnswer, target: Problem, roster: Roster, time_limit: float
+) -> DeadlineAnswer:
+    """The extension-request tables for each way of meeting the deadline (the least-money
+    answer for 'extra budget'), each from a plan optimised for impact under the deadline."""
     ways: dict[str, Problem] = {}
     fallback: dict[str, pd.DataFrame] = {}
-    if current.feasible:
+    if answer.current.feasible:
         ways["current resources"] = target
     for label, req in (
-        ("extra budget", budget_req),
-        ("extra teams", teams_req),
-        ("extra budget and teams", both_req),
+        ("extra budget", answer.extra_budget),
+        ("extra teams", answer.extra_teams),
+        ("extra budget and teams", answer.extra_both),
     ):
         if req is not None and req.found and req.problem is not None:
             ways[label] = req.problem
             if req.schedule is not None:
                 fallback[label] = req.schedule
     tables: dict[str, dict[str, pd.DataFrame]] = {}
-    plan_notes = list(notes)
+    plan_notes = list(answer.notes)
     for label, p in ways.items():
         schedule, how = _deadline_plan(p, time_limit, fallback.get(label))
         plan_notes.append(f"{label}: {how}")
-        tables[label] = extension_tables(p, schedule, roster.extend(p.years))
+        tables[label] = extension_tables(p, schedule, roster.extend(p.years), target.budget)
+    if any(y > answer.year for y in target.years):
+        plan_notes.append(
+            f"the tables run to {target.years[-1]}: years after {answer.year} show the plan "
+            "continuing on the current budget and teams (no extra resources after the deadline)"
+        )
     return replace(answer, tables=tables, notes=tuple(plan_notes))
 
 
@@ -505,9 +618,10 @@ def _deadline_plan(
 
 
 def extension_tables(
-    problem: Problem, schedule: pd.DataFrame, roster: Roster
+    problem: Problem, schedule: pd.DataFrame, roster: Roster, base_budget: pd.Series | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Area per year and province; cost, budget and teams per year."""
+    """Area per year and province; cost, budget (and the extra over ``base_budget``) and
+    teams per year."""
     h = problem.hazards
     if not len(schedule):
         return {"by_year_province": pd.DataFrame(), "by_year": pd.DataFrame()}
@@ -532,6 +646,8 @@ def extension_tables(
     by_year["released_m2"] = grouped["released_m2"].sum().reindex(years, fill_value=0.0).to_numpy()
     by_year["cost_usd"] = grouped["cost"].sum().reindex(years, fill_value=0.0).to_numpy()
     by_year["budget_usd"] = problem.budget.reindex(years).to_numpy()
+    if base_budget is not None:
+        by_year["extra_budget_usd"] = by_year["budget_usd"] - base_budget.reindex(years).to_numpy()
     for t in problem.capacity.columns:
         col = DAYS_PREFIX + t
         used = (
@@ -547,7 +663,7 @@ def extension_tables(
         by_year[f"teams_available_{t}"] = (
             (problem.capacity[t].reindex(years) / per_team).round(2).to_numpy()
         )
-    money_cols = ["cost_usd", "budget_usd"]
+    money_cols = [c for c in ("cost_usd", "budget_usd", "extra_budget_usd") if c in by_year]
     area_cols = [c for c in by_province.columns if c.endswith("_m2")]
     by_province[area_cols] = by_province[area_cols].round(1)
     by_province["cost_usd"] = by_province["cost_usd"].round(2)

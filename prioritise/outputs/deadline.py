@@ -6,12 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 
 from prioritise.analyses.deadline import DeadlineAnswer, Requirement
-from prioritise.outputs.console import area, money
+from prioritise.outputs.console import area
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.workbook import add_sheet
+
+
+def usd(x: float) -> str:
+    """Dollars in full: an ask is read to the dollar."""
+    return f"${x:,.0f}"
 
 
 def render_answer(answer: DeadlineAnswer) -> str:
@@ -27,71 +33,9 @@ def render_answer(answer: DeadlineAnswer) -> str:
         None: f"undecided ({c.status} within the time limit)",
     }[c.feasible]
     lines.append(f"  With current budgets and teams: {verdict}.")
-    b = answer.extra_budget
-    if b is not None:
-        if b.found and b.extra is not None and b.value is not None:
-            lines.append(
-                f"  (a) Minimum extra budget, same yearly profile: +{b.value:.2%} every "
-                f"year = {money(float(b.extra['extra_usd'].sum()))} in total "
-                f"({b.status})."
-            )
-            lines += [
-                f"        {y}: {money(float(r['budget_usd']))} -> "
-                f"{money(float(r['new_budget_usd']))}"
-                for y, r in b.extra.iterrows()
-            ]
-        elif b.status == "infeasible":
-            lines.append(
-                "  (a) No budget increase alone meets the deadline (proven); team "
-                "capacity or access binds."
-            )
-        else:
-            lines.append(
-                f"  (a) Minimum extra budget: undecided ({b.status} within the time limit)."
-            )
-    t = answer.extra_teams
-    if t is not None:
-        if t.found and t.extra is not None:
-            added = t.extra[t.extra["extra_teams"] > 0]
-            what = (
-                ", ".join(f"{r.team_type} +{r.extra_teams}" for r in added.itertuples()) or "none"
-            )
-            lines.append(f"  (b) Minimum extra teams, budgets as they are: {what} ({t.status}).")
-        elif t.status == "infeasible":
-            lines.append(
-                "  (b) No number of extra teams alone meets the deadline (proven); "
-                "the budget binds."
-            )
-        else:
-            lines.append(
-                f"  (b) Minimum extra teams: undecided ({t.status} within the time limit)."
-            )
-    d = answer.extra_both
-    if d is not None:
-        if d.found and d.extra is not None and d.value is not None:
-            added = d.extra[d.extra["extra_teams"] > 0]
-            what = (
-                ", ".join(f"{r.team_type} +{r.extra_teams}" for r in added.itertuples())
-                or "no extra teams"
-            )
-            total = (
-                float(d.budget_by_year["extra_usd"].sum()) if d.budget_by_year is not None else 0.0
-            )
-            lines.append(
-                f"  (a+b) Both together (least budget first, then fewest teams): "
-                f"+{d.value:.2%} every year = {money(total)} in total, and {what} "
-                f"({d.status})."
-            )
-        elif d.status == "infeasible":
-            lines.append(
-                "  (a+b) Not even more budget and teams together meet it (proven): "
-                "access or locks bind."
-            )
-        else:
-            lines.append(
-                f"  (a+b) Budget and teams together: undecided ({d.status} within "
-                "the time limit); try a longer --time-limit."
-            )
+    lines += _budget_lines(answer)
+    lines += _teams_lines(answer.extra_teams)
+    lines += _both_lines(answer.extra_both)
     first = answer.earliest_year
     lines.append(
         f"  (c) Earliest completion with current resources: "
@@ -101,8 +45,103 @@ def render_answer(answer: DeadlineAnswer) -> str:
     return "\n".join(lines)
 
 
+def _by_year(extra: pd.DataFrame) -> list[str]:
+    return [
+        f"        {y}: {usd(float(r['budget_usd']))} + {usd(float(r['extra_usd']))} = "
+        f"{usd(float(r['new_budget_usd']))}"
+        for y, r in extra.iterrows()
+        if r["extra_usd"] > 0
+    ]
+
+
+def _budget_lines(answer: DeadlineAnswer) -> list[str]:
+    """(a) the least money by year, then the uniform percentage as a secondary view."""
+    b = answer.extra_budget
+    if b is None:
+        return []
+    if not (b.found and b.extra is not None and b.value is not None):
+        if b.status == "infeasible":
+            return [
+                "  (a) No extra money alone meets the deadline (proven); team capacity or "
+                "access binds."
+            ]
+        return [f"  (a) Least extra money: undecided ({b.status} within the time limit)."]
+    lines = [
+        f"  (a) Least extra money, in the years up to {answer.year}: {usd(b.value)} in total "
+        f"({_proven(b)}), placed as late as it can arrive"
+        + (" (unspent money carries over)" if _carry(answer) else "")
+        + ":",
+        *_by_year(b.extra),
+    ]
+    u = answer.uniform
+    if u is not None and u.found and u.extra is not None and u.value is not None:
+        lines.append(
+            f"      Secondary view, the same percentage on every year's budget up to "
+            f"{answer.year} (years after unchanged): +{u.value:.2%} = "
+            f"{usd(float(u.extra['extra_usd'].sum()))} in total ({u.status})."
+        )
+    return lines
+
+
+def _carry(answer: DeadlineAnswer) -> bool:
+    b = answer.extra_budget
+    return bool(b is not None and b.problem is not None and b.problem.settings.plan.carry_over)
+
+
+def _proven(r: Requirement) -> str:
+    if r.status == "optimal":
+        return "optimal, proven least"
+    if r.bound is not None:
+        return f"{r.status}; no less than {usd(r.bound)} is proven"
+    return r.status
+
+
+def _teams_text(extra: pd.DataFrame) -> str:
+    parts = [
+        f"{t} " + ", ".join(f"+{int(r.extra_teams)} in {int(r.year)}" for r in g.itertuples())
+        for t, g in extra.groupby("team_type", sort=False)
+    ]
+    return "; ".join(parts) or "none"
+
+
+def _teams_lines(t: Requirement | None) -> list[str]:
+    if t is None:
+        return []
+    if t.found and t.extra is not None:
+        team_years = int(t.extra["extra_teams"].sum())
+        return [
+            f"  (b) Fewest extra teams, budgets as they are: {_teams_text(t.extra)} "
+            f"({team_years} team-year(s); {t.status})."
+        ]
+    if t.status == "infeasible":
+        return [
+            "  (b) No number of extra teams alone meets the deadline (proven); the budget binds."
+        ]
+    return [f"  (b) Least extra teams: undecided ({t.status} within the time limit)."]
+
+
+def _both_lines(d: Requirement | None) -> list[str]:
+    if d is None:
+        return []
+    if d.found and d.extra is not None and d.money is not None:
+        lines = [
+            f"  (a+b) Both together (least money first, then fewest teams): "
+            f"{usd(d.money)} and {_teams_text(d.extra)} ({d.status}):"
+        ]
+        return lines + (_by_year(d.budget_by_year) if d.budget_by_year is not None else [])
+    if d.status == "infeasible":
+        return [
+            "  (a+b) Not even more budget and teams together meet it (proven): "
+            "access or locks bind."
+        ]
+    return [
+        f"  (a+b) Budget and teams together: undecided ({d.status} within "
+        "the time limit); try a longer --time-limit."
+    ]
+
+
 def write_answer(answer: DeadlineAnswer, out_dir: Path) -> list[Path]:
-    """answer.json plus, per way of meeting the deadline, the extension-request tables."""
+    """deadline.json plus, per way of meeting the deadline, the extension-request tables."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [write_json(out_dir / "deadline.json", answer_record(answer))]
     wb = Workbook()
@@ -112,34 +151,50 @@ def write_answer(answer: DeadlineAnswer, out_dir: Path) -> list[Path]:
         for name, frame in tables.items():
             written.append(write_csv(out_dir / f"{slug}__{name}.csv", frame))
             add_sheet(wb, f"{label} - {name.replace('_', ' ')}"[:31], frame)
-    for req in (answer.extra_budget, answer.extra_teams, answer.extra_both):
+    for req in (answer.extra_budget, answer.uniform, answer.extra_teams, answer.extra_both):
         if req is not None and req.extra is not None:
-            add_sheet(wb, f"extra {req.kind}", req.extra.reset_index())
+            add_sheet(wb, f"extra {req.kind}"[:31], req.extra.reset_index())
         if req is not None and req.budget_by_year is not None:
-            add_sheet(wb, f"extra {req.kind} - money", req.budget_by_year.reset_index())
+            add_sheet(wb, f"extra {req.kind} - money"[:31], req.budget_by_year.reset_index())
     if wb.sheetnames:
         written.append(write_atomic(out_dir / "extension_request.xlsx", wb.save))
     return written
 
 
-def answer_record(answer: DeadlineAnswer) -> dict[str, Any]:
-    def req(r: Requirement | None) -> dict[str, Any] | None:
-        if r is None:
-            return None
-        return {
-            "status": r.status,
-            "value": r.value,
-            "bound": r.bound,
-            "extra": (
-                r.extra.reset_index().to_dict(orient="records") if r.extra is not None else None
-            ),
-            "budget_by_year": (
-                r.budget_by_year.reset_index().to_dict(orient="records")
-                if r.budget_by_year is not None
-                else None
-            ),
-        }
+def _requirement(r: Requirement | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "status": r.status,
+        "value": r.value,
+        "bound": r.bound,
+        "money_usd": r.money,
+        "extra": (
+            r.extra.reset_index().to_dict(orient="records")
+            if r.extra is not None and r.extra.index.name == "year"
+            else r.extra.to_dict(orient="records")
+            if r.extra is not None
+            else None
+        ),
+        "budget_by_year": (
+            r.budget_by_year.reset_index().to_dict(orient="records")
+            if r.budget_by_year is not None
+            else None
+        ),
+    }
 
+
+def _money_by_year(r: Requirement | None, year: int) -> dict[str, float] | None:
+    if r is None or r.extra is None:
+        return None
+    return {str(int(y)): float(v) for y, v in r.extra["extra_usd"].items() if int(y) <= year}
+
+
+def answer_record(answer: DeadlineAnswer) -> dict[str, Any]:
+    """deadline.json: the least-money answer first (by year, in total), then the rest."""
+    b = answer.extra_budget
+    by_year = _money_by_year(b, answer.year)
+    t = answer.extra_teams
     return {
         "deadline_year": answer.year,
         "article5_hazards": answer.article5,
@@ -147,9 +202,22 @@ def answer_record(answer: DeadlineAnswer) -> dict[str, Any]:
         "blocked": list(answer.blocked),
         "feasible_with_current_resources": answer.current.feasible,
         "feasibility_status": answer.current.status,
-        "extra_budget": req(answer.extra_budget),
-        "extra_teams": req(answer.extra_teams),
-        "extra_budget_and_teams": req(answer.extra_both),
+        "extra_budget_usd_by_year": by_year,
+        "extra_budget_usd_total": b.value if b is not None and b.found else None,
+        "extra_budget_usd_lower_bound": b.bound if b is not None else None,
+        "extra_budget_note": (
+            f"least total extra money in the years up to {answer.year} (none after it), "
+            "placed as late as it can arrive, each year rounded up to the dollar"
+        ),
+        "extra_teams_by_type_and_year": (
+            t.extra[["team_type", "year", "extra_teams"]].to_dict(orient="records")
+            if t is not None and t.extra is not None
+            else None
+        ),
+        "extra_budget": _requirement(b),
+        "uniform_budget_increase": _requirement(answer.uniform),
+        "extra_teams": _requirement(t),
+        "extra_budget_and_teams": _requirement(answer.extra_both),
         "earliest_year": answer.earliest_year,
         "earliest_note": answer.earliest_note,
         "notes": list(answer.notes),
