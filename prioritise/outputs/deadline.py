@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from prioritise.analyses.deadline import DeadlineAnswer, Requirement
-from prioritise.outputs.console import area, money
+from prioritise.core.fmt import area, money
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.workbook import add_sheet
 

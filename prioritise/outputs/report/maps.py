@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from prioritise.core.problem import Problem
-from prioritise.outputs.report.fmt import esc
+from prioritise.outputs.report.page import esc
 from prioritise.outputs.report.svg import sequential
 
 WIDTH = 10000  # user units across the map; the SVG is scaled to the page
