@@ -26,6 +26,7 @@ from models.solution import read_solution, resource_slack, schedule_from_rows
 from models.solvers import SolverOptions, solve
 from models.workplan import build_model
 from models.workplan import build_model as _build
+from prioritise.core.fmt import money
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 
@@ -50,10 +51,6 @@ EXPLANATION_COLUMNS = [
     "explanation",
 ]
 TOL = 1e-6
-
-
-def money(x: float) -> str:
-    return f"${x / 1e6:,.2f}m" if abs(x) >= 1e6 else f"${x:,.0f}"
 
 
 def _span(years: list[int]) -> str:

@@ -166,38 +166,9 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 def render_comparison(frame: Any) -> str:
     """A few headline columns per scenario for the terminal."""
-    import pandas as pd
+    from prioritise.outputs.console import render_comparison as render
 
-    from prioritise.outputs.console import area, money, number
-
-    def value(x: Any) -> Any:
-        return None if x is None or (not isinstance(x, str) and pd.isna(x)) else x
-
-    def year(x: Any) -> str:
-        x = value(x)
-        return "-" if x is None else str(int(x)) if isinstance(x, float) else str(x)
-
-    width = max([22, *(len(str(n)) for n in frame["scenario"])])
-    lines = [
-        f"  {'scenario':<{width}} {'status':<11} {'gap':>7} {'impact-years':>13} "
-        f"{'cost':>10} {'released':>12} {'Art.5 done':>18} {'completion':>10}"
-    ]
-    for r in frame.to_dict(orient="records"):
-        if value(r.get("objective")) is None:
-            lines.append(
-                f"  {r['scenario']:<{width}} {r['status']:<11} "
-                f"{str(value(r.get('error')) or '')[:90]}"
-            )
-            continue
-        gap = value(r.get("gap"))
-        lines.append(
-            f"  {r['scenario']:<{width}} {r['status']:<11} "
-            f"{'-' if gap is None else f'{gap:.1%}':>7} {number(r['objective'], 1):>13} "
-            f"{money(value(r.get('cost_usd'))):>10} {area(value(r.get('released_m2'))):>12} "
-            f"{year(r.get('article5_completion_year')):>18} "
-            f"{year(r.get('completion_year')):>10}"
-        )
-    return "\n".join(lines)
+    return render(frame.to_dict(orient="records"))
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:

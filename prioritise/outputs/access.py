@@ -8,8 +8,6 @@ interrupted run leaves the previous outputs intact.
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from prioritise.access.routes import AccessResult
+from prioritise.core import fmt
 
 EDGES_FILE = "access_edges.csv"
 HAZARDS_FILE = "access_hazards.csv"
@@ -53,11 +52,8 @@ def write_access_outputs(result: AccessResult, out_dir: Path) -> list[Path]:
     geojson = network.to_json(na="null", drop_id=True)
     _atomic(paths[2], lambda f: f.write(geojson))
 
-    summary = {
-        "summary": _plain(result.summary),
-        "findings": [_plain(asdict(f)) for f in result.findings],
-    }
-    text = json.dumps(summary, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    summary = {"summary": result.summary, "findings": [asdict(f) for f in result.findings]}
+    text = fmt.dumps(summary) + "\n"
     _atomic(paths[3], lambda f: f.write(text))
     return paths
 
@@ -75,18 +71,3 @@ def _atomic(path: Path, write: Callable[[IO[str]], Any]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe copy: NaN/inf become null, tuples lists, numpy scalars Python ones."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    return value

@@ -1,65 +1,175 @@
-"""Plain-text renderings of results for the terminal."""
+"""Plain-text renderings of results for the terminal.
+
+Tables put the unit in the header and plain numbers in the cells, one unit per column (the
+largest value decides it), numbers right-aligned, so a column reads down without ``$98,640``
+above ``$0.10m``. Formats come from :mod:`prioritise.core.fmt`, like every other output.
+"""
 
 from __future__ import annotations
 
-from prioritise.planning.summary import PlanSummary
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from prioritise.core import fmt
+from prioritise.planning.summary import PlanSummary, YearTotals
+
+CARRY_MARK = "*"
 
 
-def money(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return f"${x / 1e6:,.2f}m" if abs(x) >= 1e5 else f"${x:,.0f}"
+@dataclass(frozen=True)
+class Col:
+    """One terminal column: record key, title, and how its cells read."""
+
+    key: str
+    title: str
+    kind: str = "text"  # text | money | area | count | number | year | percent
+    digits: int = 1
 
 
-def area(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return f"{x / 1e6:,.2f} km²" if abs(x) >= 1e5 else f"{x:,.0f} m²"
+def _unit_cells(col: Col, values: list[Any]) -> tuple[str, list[str]]:
+    """The column's unit (for the header) and its cells as plain numbers in that unit."""
+    if col.kind == "money":
+        unit = fmt.money_unit(values)
+        scale = fmt.MONEY_UNITS[unit]
+        digits = 0 if unit == "$" else 2
+        return unit, [fmt.number(None if fmt.missing(v) else v / scale, digits) for v in values]
+    if col.kind == "area":
+        unit = fmt.area_unit(values)
+        scale = fmt.AREA_UNITS[unit]
+        digits = 0 if unit == "m²" else 2
+        return unit, [fmt.number(None if fmt.missing(v) else v / scale, digits) for v in values]
+    cell: Callable[[Any], str] = {
+        "count": fmt.number,
+        "number": lambda v: fmt.number(v, col.digits),
+        "year": fmt.year,
+        "percent": lambda v: fmt.percent(v, col.digits),
+    }.get(col.kind, lambda v: fmt.DASH if fmt.missing(v) else str(v))
+    return "", [cell(v) for v in values]
 
 
-def number(x: float | None, digits: int = 1) -> str:
-    return "-" if x is None else f"{x:,.{digits}f}"
+def text_table(
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[Col],
+    *,
+    marks: Mapping[str, Sequence[str]] | None = None,
+    indent: int = 2,
+) -> list[str]:
+    """Aligned lines: a header (with units) and one line per record.
+
+    ``marks[key][i]`` is appended to row ``i``'s cell in column ``key`` (a footnote sign);
+    unmarked cells get a space there so the digits stay aligned.
+    """
+    marks = marks or {}
+    header, body = [], []
+    for col in columns:
+        unit, cells = _unit_cells(col, [r.get(col.key) for r in records])
+        flags = marks.get(col.key)
+        if flags is not None:
+            cells = [c + (m or " ") for c, m in zip(cells, flags, strict=True)]
+        title = f"{col.title} ({unit})" if unit else col.title
+        header.append(title)
+        body.append(cells)
+    widths = [
+        max([len(h), *(len(c) for c in cells)]) for h, cells in zip(header, body, strict=True)
+    ]
+    left = [c.kind == "text" for c in columns]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.ljust(w) if is_left else c.rjust(w)
+            for c, w, is_left in zip(cells, widths, left, strict=True)
+        ]
+        return " " * indent + "  ".join(parts).rstrip()
+
+    out = [line(header)]
+    out += [line([cells[i] for cells in body]) for i in range(len(records))]
+    return out
+
+
+YEAR_COLUMNS = (
+    Col("year", "year", "year"),
+    Col("hazards", "hazards", "count"),
+    Col("released_m2", "released", "area"),
+    Col("cost_usd", "spent", "money"),
+    Col("budget_usd", "budget", "money"),
+    Col("remaining_area_m2", "remaining", "area"),
+)
+
+
+def carry_over_marks(per_year: Sequence[YearTotals]) -> list[str]:
+    """A mark for each year that spends more than its own budget (money carried over)."""
+    return [CARRY_MARK if row.cost_usd > row.budget_usd + 0.5 else "" for row in per_year]
+
+
+def render_years(per_year: Sequence[YearTotals]) -> list[str]:
+    """The per-year table, with spending above a year's own budget marked as carry-over."""
+    marks = carry_over_marks(per_year)
+    records = [asdict(row) for row in per_year]
+    lines = text_table(records, YEAR_COLUMNS, marks={"cost_usd": marks})
+    if any(marks):
+        lines.append(
+            f"  {CARRY_MARK} spends more than that year's budget: money left unspent in earlier "
+            "years (carry-over)"
+        )
+    return lines
 
 
 def render_plan_summary(summary: PlanSummary) -> str:
     """The headline of a plan and one line per year."""
-    gap = summary.gap
-    base = summary.baseline
-    a5 = summary.article5
+    base, a5, totals = summary.baseline, summary.article5, summary.totals
+    pct = summary.uplift_percent
     lines = [
         f"Plan for {summary.project}: {summary.status}"
-        f" ({summary.solver}, {summary.solve_seconds:.1f} s,"
-        f" gap {'-' if gap is None else f'{gap:.2%}'})",
-        f"  impact-years (objective) {number(summary.objective, 2)}"
-        f"   best bound {number(summary.best_bound, 2)}",
-        f"  ranking baseline         {number(base.objective, 2)}"
-        f"   uplift {number(summary.uplift_impact_years, 2)}"
-        + (f" ({summary.uplift_percent:+.1f}%)" if summary.uplift_percent is not None else ""),
-        f"  hazards scheduled {summary.hazards.scheduled} of {summary.hazards.total};"
-        f" released {area(summary.totals.released_m2)} of"
-        f" {area(summary.totals.area_m2)}; cost {money(summary.totals.cost_usd)}"
-        f" of {money(summary.totals.budget_usd)}",
+        f" ({summary.solver}, {fmt.seconds(summary.solve_seconds)},"
+        f" gap {fmt.percent(summary.gap, 2)})",
+        f"  impact-years (objective) {fmt.number(summary.objective, 2)}"
+        f"   best bound {fmt.number(summary.best_bound, 2)}",
+        f"  ranking baseline         {fmt.number(base.objective, 2)}"
+        f"   uplift {fmt.number(summary.uplift_impact_years, 2)}"
+        + ("" if pct is None else f" ({pct:+.1f}%)"),
+        f"  hazards scheduled {summary.hazards.scheduled:,} of {summary.hazards.total:,};"
+        f" released {fmt.area(totals.released_m2)} of {fmt.area(totals.area_m2)};"
+        f" spent {fmt.money(totals.cost_usd)} of {fmt.money(totals.budget_usd)}",
     ]
     if a5.hazards:
         deadline = f" (deadline {a5.deadline_year})" if a5.deadline_year else ""
         if a5.completion_year:
             lines.append(
-                f"  Article 5 hazards: all {a5.hazards} completed by {a5.completion_year}{deadline}"
+                f"  Article 5 hazards: all {a5.hazards:,} completed by "
+                f"{a5.completion_year}{deadline}"
             )
         else:
             lines.append(
-                f"  Article 5 hazards: {a5.scheduled} of {a5.hazards} completed "
+                f"  Article 5 hazards: {a5.scheduled:,} of {a5.hazards:,} completed "
                 f"within the horizon{deadline}"
             )
     lines.append("")
-    lines.append(
-        f"  {'year':>6} {'hazards':>8} {'released':>14} {'cost':>12} {'budget':>12}"
-        f" {'remaining':>14}"
-    )
-    for row in summary.per_year:
+    lines += render_years(summary.per_year)
+    return "\n".join(lines)
+
+
+COMPARISON_COLUMNS = (
+    Col("status", "status"),
+    Col("gap", "gap", "percent", 1),
+    Col("objective", "impact-years", "number", 1),
+    Col("cost_usd", "spent", "money"),
+    Col("released_m2", "released", "area"),
+    Col("article5_completion_year", "Art.5 done", "year"),
+    Col("completion_year", "all released", "year"),
+)
+
+
+def render_comparison(records: Sequence[Mapping[str, Any]]) -> str:
+    """A few headline columns per scenario; a failed scenario shows its error instead."""
+    ok = [r for r in records if not fmt.missing(r.get("objective"))]
+    failed = [r for r in records if fmt.missing(r.get("objective"))]
+    columns = (Col("scenario", "scenario"), *COMPARISON_COLUMNS)
+    lines = text_table(ok, columns) if ok else []
+    for r in failed:
+        error = r.get("error")
         lines.append(
-            f"  {row.year:>6} {row.hazards:>8} {area(row.released_m2):>14}"
-            f" {money(row.cost_usd):>12} {money(row.budget_usd):>12}"
-            f" {area(row.remaining_area_m2):>14}"
+            f"  {r['scenario']}: {r['status']}"
+            + ("" if fmt.missing(error) else f" - {str(error)[:90]}")
         )
     return "\n".join(lines)

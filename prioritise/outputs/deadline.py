@@ -10,7 +10,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from prioritise.analyses.deadline import DeadlineAnswer, Requirement
-from prioritise.outputs.console import area
+from prioritise.core.fmt import area
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.workbook import add_sheet
 

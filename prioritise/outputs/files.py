@@ -7,15 +7,15 @@ Each file is written to a temporary name in the destination folder and moved int
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
+
+from prioritise.core import fmt
 
 
 @contextlib.contextmanager
@@ -43,20 +43,8 @@ def write_atomic(path: Path, writer: Callable[[Path], Any]) -> Path:
     return path
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if value is pd.NA:
-        return None
-    raise TypeError(f"not JSON serialisable: {type(value)}")
-
-
 def write_json(path: Path, data: Any) -> Path:
-    text = json.dumps(data, indent=2, default=_json_default, ensure_ascii=False)
+    text = fmt.dumps(data)  # the one JSON sanitiser: NaN/NA -> null, numpy -> Python
     return write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
 
 

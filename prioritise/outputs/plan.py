@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from prioritise.analyses.indicators import ReportData
+from prioritise.outputs import gis
 from prioritise.outputs.files import check_output_dir, write_atomic, write_csv, write_json
+from prioritise.outputs.qml import workplan_qml
 from prioritise.outputs.report.html import write_report
 from prioritise.outputs.workbook import write_workbook
 from prioritise.planning.planner import PlanResult
 
 
-def plan_geojson(result: PlanResult) -> Any:
-    """The workplan joined to hazard geometry (EPSG:4326), or None without geometry."""
+def write_gis(result: PlanResult, out_dir: Path) -> list[Path]:
+    """plan.geojson with plan.qml beside it, and plan.gpkg with its styles; nothing without
+    geometry."""
     geometry = result.problem.geometry
     if geometry is None:
-        return None
-    import geopandas as gpd
-
-    frame = result.workplan.copy()
-    for col in frame.columns:
-        if str(frame[col].dtype) in ("Int64", "boolean"):
-            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    return gpd.GeoDataFrame(frame, geometry=geometry.reset_index(drop=True).array, crs=4326)
+        return []
+    layer = gis.workplan_layer(result.workplan, geometry)
+    deps = gis.dependencies_layer(result.problem, result.workplan)
+    years = list(result.problem.years)
+    qml = workplan_qml(years)
+    return [
+        write_atomic(out_dir / "plan.geojson", lambda p: gis.write_geojson(p, layer)),
+        write_atomic(out_dir / "plan.qml", lambda p: p.write_text(qml, encoding="utf-8")),
+        write_atomic(out_dir / "plan.gpkg", lambda p: gis.write_geopackage(p, layer, deps, years)),
+    ]
 
 
 def write_plan_outputs(result: PlanResult, report: ReportData, out_dir: Path) -> list[Path]:
     """workplan.csv, summary.json, explanations.csv, workplan.xlsx, report.html and, with
-    geometry, plan.geojson/.gpkg.
+    geometry, plan.geojson (+ plan.qml) and plan.gpkg.
 
     ``report`` (from :func:`prioritise.analyses.report_data.prepare_report`) carries what the
     report needs beyond the plan: writers never solve.
@@ -52,20 +56,7 @@ def write_plan_outputs(result: PlanResult, report: ReportData, out_dir: Path) ->
         ),
         write_csv(out_dir / "explanations.csv", report.explanations),
     ]
-    gdf = plan_geojson(result)
-    if gdf is not None:
-        written.append(
-            write_atomic(
-                out_dir / "plan.geojson",
-                lambda p: gdf.to_file(p, driver="GeoJSON", engine="pyogrio"),
-            )
-        )
-        written.append(
-            write_atomic(
-                out_dir / "plan.gpkg",
-                lambda p: gdf.to_file(p, driver="GPKG", layer="workplan", engine="pyogrio"),
-            )
-        )
+    written += write_gis(result, out_dir)
     written.append(
         write_atomic(out_dir / "workplan.xlsx", lambda p: write_workbook(result, p, report))
     )

@@ -18,9 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from prioritise.core import fmt
+from prioritise.outputs import labels
 
 if TYPE_CHECKING:
     from prioritise.analyses.indicators import ReportData
@@ -30,50 +34,72 @@ if TYPE_CHECKING:
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TOTAL_FONT = Font(bold=True)
+TOTAL_BORDER = Border(top=Side(style="medium"))
+HEADER_HEIGHT = 45  # points: three lines of wrapped header text
 
-# First match wins, so specific keys come before the generic ones they contain.
+# Excel number formats by the kind of column (prioritise.core.fmt.column_kind).
 FORMATS = {
-    "per_m2": "#,##0.00",
-    "per_team_day": "#,##0.00",
-    "per_usd": "0.000",
-    "marginal": "0.000000",
-    "share": "0.0%",
-    "utilisation": "0.0%",
     "gap": "0.00%",
-    "cost": "#,##0",
-    "usd": "#,##0",
-    "budget": "#,##0",
-    "m2": "#,##0",
+    "share": "0.0%",
+    "marginal": "0.000000",
+    "ratio": "0.000",
+    "score": "#,##0.00",
+    "money_rate": "#,##0.00",
     "area": "#,##0",
+    "money": "#,##0",
     "days": "#,##0.0",
-    "available": "#,##0.0",
-    "used": "#,##0.0",
-    "impact": "0.00",
-    "env": "0.000",
-    "beneficiaries": "#,##0",
-    "force_cost": "0.00",
+    "year": "0",
+    "objective": "#,##0.0",
+    "count": "#,##0",
 }
-WIDE_TEXT = {"explanation", "why", "reason", "contributions", "binding", "value"}
+INTEGER_FORMAT = "#,##0"
+REAL_FORMAT = "#,##0.00"
+WIDE_TEXT = {"explanation", "why", "reason", "contributions", "binding", "value", "note"}
+WIDE_CAP, TEXT_CAP = 60, 36  # column widths in characters
 
 
-def _number_format(column: str) -> str | None:
-    for key, fmt in FORMATS.items():
-        if key in column:
-            return fmt
-    return None
+def number_format(column: str, series: pd.Series) -> str | None:
+    """The format for a numeric column (None for text and flags)."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    kind = fmt.column_kind(column)
+    if kind in FORMATS:
+        return FORMATS[kind]
+    return INTEGER_FORMAT if pd.api.types.is_integer_dtype(series) else REAL_FORMAT
 
 
 def add_sheet(
     wb: Workbook, title: str, frame: pd.DataFrame, total_row: list[str] | None = None
 ) -> Worksheet:
-    """A sheet with a styled, frozen header, formatted numbers and sized columns."""
+    """A sheet a planner can read and print: human headers with units (the field name in a
+    comment), formatted numbers, a totals row with stored values, fitted widths, a frozen
+    header, a filter, and landscape A4 pages that repeat the header and fit the width."""
     ws = wb.create_sheet(_title(title))
     columns = [str(c) for c in frame.columns]
-    ws.append(columns)
-    for cell in ws[1]:
+    _write_header(ws, columns)
+    _write_rows(ws, frame)
+    totals = _write_totals(ws, frame, columns, total_row or [])
+    _format_columns(ws, frame, columns, totals)
+    ws.freeze_panes = "B2"
+    if len(frame):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
+    _page_setup(ws, title)
+    return ws
+
+
+def _write_header(ws: Worksheet, columns: list[str]) -> None:
+    ws.append([labels.label(c) for c in columns])
+    ws.row_dimensions[1].height = HEADER_HEIGHT
+    for cell, field in zip(ws[1], columns, strict=True):
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        comment = Comment(f"field: {field}", "prioritise")
+        comment.width, comment.height = 220, 40
+        cell.comment = comment
+
+
+def _write_rows(ws: Worksheet, frame: pd.DataFrame) -> None:
     text_cols = [
         i + 1
         for i, c in enumerate(frame.columns)
@@ -85,36 +111,88 @@ def add_sheet(
         for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=j, max_col=j):
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
-    if total_row and len(frame):
-        n = len(frame) + 1
-        totals: list[Any] = []
-        for i, col in enumerate(columns):
-            letter = get_column_letter(i + 1)
-            if i == 0:
-                totals.append("Total")
-            elif col in total_row:
-                totals.append(f"=SUM({letter}2:{letter}{n})")
-            else:
-                totals.append(None)
-        ws.append(totals)
-        for cell in ws[ws.max_row]:
-            cell.font = TOTAL_FONT
+
+
+def _write_totals(
+    ws: Worksheet, frame: pd.DataFrame, columns: list[str], total_row: list[str]
+) -> dict[str, float]:
+    """A 'Total' row holding the sums as values (a viewer that does not recalculate
+    formulas still shows them); returns the sums by column."""
+    sums = {
+        c: float(pd.to_numeric(frame[c], errors="coerce").sum()) for c in columns if c in total_row
+    }
+    if not sums or not len(frame):
+        return {}
+    ws.append(["Total", *[sums.get(c) for c in columns[1:]]])
+    for cell in ws[ws.max_row]:
+        cell.font = TOTAL_FONT
+        cell.border = TOTAL_BORDER
+    return sums
+
+
+def _format_columns(
+    ws: Worksheet, frame: pd.DataFrame, columns: list[str], totals: dict[str, float]
+) -> None:
+    last = ws.max_row
     for i, col in enumerate(columns):
         letter = get_column_letter(i + 1)
-        fmt = _number_format(col)
-        if fmt:
-            for cell in ws[letter][1:]:
-                cell.number_format = fmt
-        sample = [len(col)] + [len(str(v)) for v in frame.iloc[:200, i].tolist()]
-        cap = 90 if col in WIDE_TEXT else 48
-        ws.column_dimensions[letter].width = min(max(max(sample) + 2, 8), cap)
-        if col in WIDE_TEXT:
-            for cell in ws[letter][1:]:
+        number = number_format(col, frame[col])
+        cells = [
+            row[0] for row in ws.iter_rows(min_row=2, max_row=last, min_col=i + 1, max_col=i + 1)
+        ]
+        if number:
+            for cell in cells:
+                cell.number_format = number
+        wide = col in WIDE_TEXT
+        if wide:
+            for cell in cells[: len(frame)]:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "B2"
-    if len(frame):
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
-    return ws
+        ws.column_dimensions[letter].width = _width(
+            labels.label(col), frame[col], number, totals.get(col), wide
+        )
+
+
+def _width(
+    header: str, series: pd.Series, number: str | None, total: float | None, wide: bool
+) -> float:
+    """Characters wide: the longest value as shown (sampled), the header's longest word,
+    capped so text columns wrap rather than push the page width."""
+    sample = series.iloc[:500]
+    if number:
+        values = [v for v in pd.to_numeric(sample, errors="coerce").dropna().tolist()]
+        if total is not None:
+            values.append(total)
+        shown = max((len(_shown(v, number)) for v in values), default=1)
+    else:
+        shown = max((len(str(v)) for v in sample.dropna().tolist()), default=1)
+    word = max((len(w) for w in header.split()), default=4)
+    cap = WIDE_CAP if wide else TEXT_CAP
+    return float(min(max(shown + 2, word + 2, 6), cap))
+
+
+def _shown(value: float, number: str) -> str:
+    """Roughly how Excel shows ``value`` in ``number`` format (for the column width)."""
+    if number.endswith("%"):
+        decimals = number.count("0") - 1
+        return f"{value:.{decimals}%}"
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    grouped = "," if "," in number else ""
+    return f"{value:{grouped}.{decimals}f}"
+
+
+def _page_setup(ws: Worksheet, title: str) -> None:
+    """Landscape A4, every column on one page width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.gridLines = True
+    ws.oddFooter.center.text = f"{title}: page &P of &N"
+    ws.oddFooter.center.size = 8
 
 
 def _title(title: str) -> str:
@@ -138,56 +216,83 @@ def _cell(value: Any) -> Any:
     return value
 
 
+SHEETS = {
+    "Plan by year": "Every scheduled hazard, by planned year then province: method, operator, "
+    "cost, team-days, area released (cleared, reduced, cancelled), impact and the year the "
+    "ranking baseline would have done it. Totals at the bottom.",
+    "By province": "Hazards, area and cost by year and province (optimised plan).",
+    "By method and operator": "Hazards, area, cost and team-days by year, method and operator.",
+    "Unscheduled": "Hazards the plan leaves for later, highest score first, with the reason "
+    "and an LP estimate of what forcing each in would cost.",
+    "KPIs (plan)": "Yearly indicators of the optimised plan: hazards, area by outcome, cost "
+    "against budget, beneficiaries (by sex and age when given), impact-years.",
+    "KPIs (baseline)": "The same indicators for the ranking baseline (rank by score, fill each "
+    "year down the list with the same money and teams).",
+    "Team-days": "Team-days available and used by year and team type, plan and baseline.",
+    "VfM economy": "Value for money, economy: cost per team-day against the day rates.",
+    "VfM efficiency": "Value for money, efficiency: cost per m² released by method and operator.",
+    "VfM effectiveness": "Value for money, effectiveness: impact-years and beneficiaries per "
+    "dollar.",
+    "VfM equity provinces": "Value for money, equity: each province's share of area released "
+    "and of cost.",
+    "VfM equity groups": "Value for money, equity: beneficiaries by sex and age.",
+    "Marginal values": "What one more unit of money or team-days in a year would add, in "
+    "impact-years (LP relaxation duals: rates for small changes, estimates).",
+    "Explanations": "For every hazard, what kept it from an earlier year or out of the plan.",
+    "Totals by year": "The plan's totals per year: hazards, area, cost against budget, "
+    "remaining area.",
+    "Summary": "The plan's headline figures, solver status and gap.",
+    "Assumptions": "Every setting and input that shaped the plan: years, rates, budgets and "
+    "team-days per year, team types, methods, scoring criteria, input files.",
+}
+CONVENTIONS = (
+    "Money is in US dollars (USD, nominal, not discounted); areas in square metres (m²); "
+    "team-days are days of one team's work.",
+    "An empty cell means not applicable or not known (for example the year of a hazard that "
+    "is not scheduled); it never stands for zero.",
+    "Totals rows hold the sums of the rows above as values, so they show in any viewer.",
+    "Each header cell carries the machine field name in its comment (the same name as in "
+    "workplan.csv, summary.json and the GIS layers).",
+    "Marginal values and forcing costs come from the LP relaxation: they are estimates.",
+    "Every sheet prints on landscape A4 with its header repeated and all columns on one "
+    "page width.",
+)
+
+
 def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     """Write workplan.xlsx from the plan and its prepared report tables."""
     wb = Workbook()
     wb.remove(wb.active)
+    readme = wb.create_sheet("Read me")
+    _plan_sheets(wb, result, data)
+    _indicator_sheets(wb, data)
+    _analysis_sheets(wb, result, data)
+    _read_me(readme, result, [ws.title for ws in wb.worksheets[1:]])
+    wb.save(path)
+
+
+def _plan_sheets(wb: Workbook, result: PlanResult, data: ReportData) -> None:
     wp = result.workplan
-    summary = result.summary
     scheduled = wp[wp["status"] == "scheduled"].sort_values(["year", "province", "hazard_id"])
     days = [c for c in wp.columns if c.startswith("days_")]
+    areas = ["cancelled_m2", "reduced_m2", "cleared_m2", "released_m2"]
     add_sheet(
         wb,
         "Plan by year",
         scheduled.drop(columns=["status", "reason"]),
-        total_row=[
-            "cost_usd",
-            "released_m2",
-            "cleared_m2",
-            "cancelled_m2",
-            "reduced_m2",
-            "impact_years",
-            "beneficiaries",
-            *days,
-        ],
+        total_row=["cost_usd", *areas, "impact_years", "beneficiaries", *days],
     )
     add_sheet(
         wb,
         "By province",
         data.by_year_province,
-        total_row=[
-            "hazards",
-            "cancelled_m2",
-            "reduced_m2",
-            "cleared_m2",
-            "released_m2",
-            "cost_usd",
-            "beneficiaries",
-        ],
+        total_row=["hazards", *areas, "cost_usd", "beneficiaries"],
     )
     add_sheet(
         wb,
         "By method and operator",
         data.by_year_method,
-        total_row=[
-            "hazards",
-            "cancelled_m2",
-            "reduced_m2",
-            "cleared_m2",
-            "released_m2",
-            "cost_usd",
-            "team_days",
-        ],
+        total_row=["hazards", *areas, "cost_usd", "team_days"],
     )
     unscheduled = wp[wp["status"] == "unscheduled"][
         ["hazard_id", "name", "province", "hazard_class", "article5", "area_m2", "impact", "reason"]
@@ -201,31 +306,40 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     add_sheet(
         wb, "Unscheduled", unscheduled.sort_values("impact", ascending=False), total_row=["area_m2"]
     )
-    kpi_totals = [
-        "hazards",
-        "cancelled_m2",
-        "reduced_m2",
-        "cleared_m2",
-        "released_m2",
-        "cost_usd",
-        "budget_usd",
-        "beneficiaries",
-        "beneficiaries_women",
-        "beneficiaries_men",
-        "beneficiaries_girls",
-        "beneficiaries_boys",
-        "environmental_score",
-        "impact_years",
-    ]
+
+
+KPI_TOTALS = [
+    "hazards",
+    "cancelled_m2",
+    "reduced_m2",
+    "cleared_m2",
+    "released_m2",
+    "cost_usd",
+    "budget_usd",
+    "beneficiaries",
+    "beneficiaries_women",
+    "beneficiaries_men",
+    "beneficiaries_girls",
+    "beneficiaries_boys",
+    "environmental_score",
+    "impact_years",
+]
+
+
+def _indicator_sheets(wb: Workbook, data: ReportData) -> None:
     for name, frame in data.kpis.items():
         add_sheet(
             wb,
             f"KPIs ({'plan' if name == 'optimised' else name})",
             frame,
-            total_row=[c for c in kpi_totals if c in frame],
+            total_row=[c for c in KPI_TOTALS if c in frame],
         )
-    team = data.team_days
-    add_sheet(wb, "Team-days", team, total_row=["available", "used_optimised", "used_baseline"])
+    add_sheet(
+        wb,
+        "Team-days",
+        data.team_days,
+        total_row=["available", "used_optimised", "used_baseline"],
+    )
     v = data.vfm
     add_sheet(wb, "VfM economy", v.economy)
     add_sheet(wb, "VfM efficiency", v.efficiency)
@@ -233,6 +347,10 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     add_sheet(wb, "VfM equity provinces", v.equity_provinces)
     if len(v.equity_groups):
         add_sheet(wb, "VfM equity groups", v.equity_groups)
+
+
+def _analysis_sheets(wb: Workbook, result: PlanResult, data: ReportData) -> None:
+    summary = result.summary
     add_sheet(wb, "Marginal values", _marginal(data))
     if len(data.explanations):
         add_sheet(wb, "Explanations", data.explanations.drop(columns=["explanation"]))
@@ -258,7 +376,41 @@ def write_workbook(result: PlanResult, path: Path, data: ReportData) -> None:
     )
     add_sheet(wb, "Summary", _summary_rows(summary, data))
     add_sheet(wb, "Assumptions", _assumptions(result))
-    wb.save(path)
+
+
+def _read_me(ws: Worksheet, result: PlanResult, sheets: list[str]) -> None:
+    """The first sheet: what the workbook is, how to read it, and what each sheet holds."""
+    p = result.problem
+    s = result.summary
+    ws.append([f"Workplan: {p.settings.name}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(
+        [
+            f"Clearance workplan {p.years[0]}-{p.years[-1]} for {len(p.hazards):,} hazards; "
+            f"plan status {s['status']}, optimality gap {fmt.percent(s['gap'], 2)} "
+            f"(written by prioritise)."
+        ]
+    )
+    ws.append([])
+    ws.append(["How to read it"])
+    ws.cell(ws.max_row, 1).font = TOTAL_FONT
+    for line in CONVENTIONS:
+        ws.append(["", line])
+    ws.append([])
+    ws.append(["Sheet", "What it holds"])
+    for cell in ws[ws.max_row]:
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+    for name in sheets:
+        ws.append([name, SHEETS.get(name, "")])
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 110
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=cell.column == 2, vertical="top")
+    _page_setup(ws, "Read me")
+    ws.print_title_rows = None
+    ws.print_options.gridLines = False
 
 
 def _marginal(data: ReportData) -> pd.DataFrame:

@@ -13,10 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from prioritise.core import fmt
 from prioritise.outputs.files import write_atomic
-from prioritise.outputs.report import fmt
-from prioritise.outputs.report.fmt import esc
-from prioritise.outputs.report.page import how, page, table_html
+from prioritise.outputs.report.page import esc, how, page, table_html
 from prioritise.outputs.report.svg import CATEGORICAL, Series, bar_chart, hbar_chart, line_chart
 
 REQUIRED = (
@@ -106,7 +105,7 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
             names,
             [Series("impact-years", impact, CATEGORICAL[0])],
             title="Impact-years by scenario",
-            x_fmt=fmt.smart,
+            x_fmt=fmt.compact,
         )
         + "</figure>"
     )
@@ -182,7 +181,7 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
         cls = "" if deadline is None else ("bad" if math.isnan(y) or y > deadline else "good")
         a5_rows.append(
             f'<tr><td>{esc(n)}</td><td class="n {cls}">{esc(text)}</td>'
-            f'<td class="n">{esc(fmt.by_column("completion_year", later))}</td>'
+            f'<td class="n">{esc(fmt.cell("completion_year", later))}</td>'
             "</tr>"
         )
     a5 = (

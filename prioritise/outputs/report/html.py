@@ -14,11 +14,10 @@ import numpy as np
 import pandas as pd
 
 from prioritise.analyses.indicators import ReportData, sadd_columns
+from prioritise.core import fmt
 from prioritise.outputs.files import write_atomic
-from prioritise.outputs.report import fmt
-from prioritise.outputs.report.fmt import esc
 from prioritise.outputs.report.maps import plan_map
-from prioritise.outputs.report.page import clean, how, page, script_json, table_html
+from prioritise.outputs.report.page import clean, esc, how, page, script_json, table_html
 from prioritise.outputs.report.script import SCRIPT
 from prioritise.outputs.report.svg import (
     AVAILABLE_COLOUR,
@@ -327,7 +326,7 @@ def charts_section(result: PlanResult, data: ReportData) -> str:
                 ],
                 lines=[Series("Available", list(part["available"]), AVAILABLE_COLOUR)],
                 title=f"Team-days used and available: {team}",
-                y_fmt=fmt.smart,
+                y_fmt=fmt.compact,
                 height=240,
             )
             + "</figure>"
@@ -698,8 +697,8 @@ def assumptions_section(result: PlanResult) -> str:
         ("Carry-over of unspent money", "yes" if s.plan.carry_over else "no"),
         ("Article 5 deadline", s.plan.deadline_year or "none"),
         ("Environmental weight", f"{s.plan.environment_weight:g}"),
-        ("Minimum national share of spending", fmt.share(s.constraints.localisation_min_share)),
-        ("Default province equity share", fmt.share(s.constraints.equity_default_share)),
+        ("Minimum national share of spending", fmt.percent(s.constraints.localisation_min_share)),
+        ("Default province equity share", fmt.percent(s.constraints.equity_default_share)),
         (
             "Solver",
             f"{result.summary.solver}, time limit "

@@ -18,7 +18,8 @@ import pandas as pd
 import shapely
 
 from prioritise.core.problem import Problem
-from prioritise.outputs.report.fmt import esc
+from prioritise.outputs.gis import dependency_kind
+from prioritise.outputs.report.page import esc
 from prioritise.outputs.report.svg import sequential
 
 WIDTH = 10000  # user units across the map; the SVG is scaled to the page
@@ -158,17 +159,6 @@ def _dep_label(kind: str) -> str:
         "dep-road": "access derived from roads",
         "dep-explicit": "access dependency (given)",
     }.get(kind, "access dependency")
-
-
-def dependency_kind(deps: pd.DataFrame) -> pd.Series:
-    """'dep-road' for edges derived from the road network, 'dep-explicit' otherwise."""
-    if "source" not in deps.columns:
-        return pd.Series("dep-explicit", index=deps.index)
-    src = deps["source"].astype(str).str.lower()
-    road = src.str.contains("road|derived|network|access", regex=True) & ~src.str.contains(
-        "explicit|given|file", regex=True
-    )
-    return pd.Series(np.where(road, "dep-road", "dep-explicit"), index=deps.index)
 
 
 @dataclass(frozen=True)

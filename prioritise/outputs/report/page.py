@@ -7,14 +7,13 @@ attachment or a USB stick, and prints cleanly.
 
 from __future__ import annotations
 
-import json
-import math
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from prioritise.outputs.report.fmt import by_column, esc
+from prioritise.core import fmt
 
 CSS = """
 :root{--ink:#1d2733;--muted:#5b6673;--line:#d9dee4;--bg:#f6f7f9;--accent:#0072B2}
@@ -69,6 +68,11 @@ footer{color:var(--muted);font-size:12px;border-top:1px solid var(--line);paddin
 """
 
 
+def esc(value: Any) -> str:
+    """HTML-escape any value (text from input files must never become markup)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
 def cell_class(value: Any) -> str:
     return ' class="n"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
@@ -95,10 +99,15 @@ def table_html(
     )
     rows = []
     shown = frame if max_rows is None else frame.iloc[:max_rows]
+    # One unit per column (all of it, totals included): "$0.10m" never sits under "$98,640".
+    cell = {
+        c: formats.get(c) or fmt.column_formatter(c, _with_total(frame[c], c in total))
+        for c in cols
+    }
     for rec in shown.itertuples(index=False):
         tds = []
         for c, v in zip(cols, rec, strict=True):
-            text = formats[c](v) if c in formats else by_column(c, v)
+            text = v if isinstance(v, str) else cell[c](v)
             tds.append(f"<td{cell_class(v)}>{esc(text)}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
     if total and len(frame):
@@ -106,8 +115,7 @@ def table_html(
         for i, c in enumerate(cols):
             if c in total:
                 v = float(pd.to_numeric(frame[c], errors="coerce").sum())
-                text = formats[c](v) if c in formats else by_column(c, v)
-                tds.append(f'<td class="n">{esc(text)}</td>')
+                tds.append(f'<td class="n">{esc(cell[c](v))}</td>')
             else:
                 tds.append("<td>Total</td>" if i == 0 else "<td></td>")
         rows.append('<tr class="total">' + "".join(tds) + "</tr>")
@@ -126,6 +134,13 @@ def table_html(
     )
 
 
+def _with_total(column: pd.Series, totalled: bool) -> list[Any]:
+    values = column.tolist()
+    if totalled:
+        values.append(float(pd.to_numeric(column, errors="coerce").sum()))
+    return values
+
+
 def how(text: str) -> str:
     """A 'how to read this' box; ``text`` is trusted markup written in this package."""
     return f'<div class="how"><b>How to read this.</b> {text}</div>'
@@ -133,34 +148,15 @@ def how(text: str) -> str:
 
 def script_json(element_id: str, data: Any) -> str:
     """Data for the page script, safe inside <script>: '<', '>' and '&' are escaped."""
-    text = json.dumps(
-        data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default
-    )
+    text = fmt.dumps(data, indent=None)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f'<script type="application/json" id="{esc(element_id)}">{text}</script>'
 
 
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        value = value.item()
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        return value
-    if value is pd.NA:
-        return None
-    return str(value)
-
-
 def clean(value: Any) -> Any:
-    """NaN/NA -> None and numpy scalars -> Python, for JSON."""
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+    """NaN/NA -> None and numpy scalars -> Python, for JSON (see :func:`fmt.plain`)."""
+    return fmt.plain(value)
 
 
 def page(

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from prioritise.outputs.report.fmt import esc, smart
+from prioritise.core.fmt import compact
+from prioritise.outputs.report.page import esc
 
 # Okabe-Ito, readable by colour-blind readers, then a few extra distinct hues.
 CATEGORICAL = [
@@ -153,7 +154,7 @@ def line_chart(
     series: Sequence[Series],
     *,
     title: str,
-    y_fmt: Callable[[float], str] = smart,
+    y_fmt: Callable[[float], str] = compact,
     y_label: str = "",
     width: int = 640,
     height: int = 300,
@@ -222,7 +223,7 @@ def bar_chart(
     title: str,
     stacked: bool = False,
     lines: Sequence[Series] = (),
-    y_fmt: Callable[[float], str] = smart,
+    y_fmt: Callable[[float], str] = compact,
     y_label: str = "",
     width: int = 640,
     height: int = 300,
@@ -318,7 +319,7 @@ def hbar_chart(
     series: Sequence[Series],
     *,
     title: str,
-    x_fmt: Callable[[float], str] = smart,
+    x_fmt: Callable[[float], str] = compact,
     width: int = 640,
     label_width: int = 140,
 ) -> str:
