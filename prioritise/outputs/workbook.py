@@ -387,7 +387,7 @@ def _read_me(ws: Worksheet, result: PlanResult, sheets: list[str]) -> None:
     ws.append(
         [
             f"Clearance workplan {p.years[0]}-{p.years[-1]} for {len(p.hazards):,} hazards; "
-            f"plan status {s['status']}, optimality gap {fmt.percent(s['gap'], 2)} "
+            f"plan status {s.status}, optimality gap {fmt.percent(s.gap, 2)} "
             f"(written by prioritise)."
         ]
     )
