@@ -32,7 +32,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +54,23 @@ from prioritise.access.network import (
     zone_intervals,
 )
 from prioritise.core.errors import Finding, error, warning
+from prioritise.core.settings import (
+    OFF_NETWORK_MODES as OFF_NETWORK_MODES,
+)
+from prioritise.core.settings import (
+    ROUTE_CHOICES as ROUTE_CHOICES,
+)
+from prioritise.core.settings import (
+    AccessSettings as AccessSettings,
+)
+from prioritise.core.settings import (
+    settings_findings,
+)
+from prioritise.core.settings.adapter import validate
 
 log = logging.getLogger(__name__)
 
 ACCESS_STATUSES = ("reachable", "one_blocker", "several_blockers", "off_network", "unreachable")
-OFF_NETWORK_MODES = ("reachable", "new_track")
-ROUTE_CHOICES = ("fewest_blockers", "shortest")
 EDGE_COLUMNS = ["hazard_id", "requires", "reason", "route_length_m", "detour_factor"]
 HAZARD_COLUMNS = [
     "hazard_id",
@@ -78,20 +89,6 @@ SECTION = "access"
 SOURCE = "access"  # Finding.file for findings about the derivation
 
 INF = math.inf
-
-
-@dataclass(frozen=True)
-class AccessSettings:
-    """The project's ``[access]`` table. Distances are metres in ``crs``."""
-
-    snap_tolerance_m: float = 5.0
-    max_walk_m: float = 500.0
-    block_buffer_m: float = 10.0
-    detour_factor: float = 1.5
-    off_network: str = "reachable"
-    crs: str | None = None
-    ignore: Path | None = None
-    route_choice: str = "fewest_blockers"
 
 
 @dataclass(frozen=True)
@@ -120,137 +117,48 @@ def parse_access_settings(
 ) -> tuple[AccessSettings, list[Finding]]:
     """Typed ``[access]`` settings and every finding about them.
 
-    Unknown keys and bad values are error findings naming the key; a bad value falls back to
-    its default so that the remaining keys are still checked. ``ignore`` is a path relative
-    to ``root`` (the project TOML's folder) and must exist.
+    The table is validated by the settings model (:class:`AccessSettings` in the core), then
+    :func:`check_access_settings` checks what needs the outside world. With any error the
+    defaults are returned, so that callers can carry on collecting findings. ``ignore`` is a
+    path relative to ``root`` (the project TOML's folder) and must exist.
     """
+    parsed, issues = validate(AccessSettings, table, (SECTION,))
+    findings = settings_findings(issues, file)
+    if parsed is None:
+        return AccessSettings(), findings
+    if parsed.ignore is not None:
+        parsed = replace(parsed, ignore=(root / parsed.ignore).resolve())
+    findings += check_access_settings(parsed, file)
+    return (parsed if not findings else AccessSettings()), findings
+
+
+def check_access_settings(settings: AccessSettings, file: str) -> list[Finding]:
+    """What the type check cannot see: a CRS pyproj knows, in metres, and an ignore file
+    that exists (``settings.ignore`` already absolute)."""
     findings: list[Finding] = []
-    defaults = AccessSettings()
-    if not isinstance(table, Mapping):
-        findings.append(
-            error(
-                file,
-                "toml-type",
-                f"[{SECTION}] must be a table.",
-                f"Write it as an [{SECTION}] section.",
-            )
-        )
-        return defaults, findings
-    allowed = {f.name for f in fields(AccessSettings)}
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        findings.append(
-            error(
-                file,
-                "toml-unknown-key",
-                f"Unknown key(s) in [{SECTION}]: {', '.join(unknown)}.",
-                f"Allowed keys: {', '.join(sorted(allowed))}.",
-            )
-        )
-
-    def number(key: str, default: float, minimum: float, strict: bool = False) -> float:
-        if key not in table:
-            return default
-        value = table[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            findings.append(
-                error(
-                    file,
-                    "toml-type",
-                    f"[{SECTION}] {key} = {value!r} is not a number.",
-                    f"Give {key} as a number, e.g. {key} = {default:g}.",
-                )
-            )
-            return default
-        value = float(value)
-        bad = not math.isfinite(value) or value < minimum or (strict and value <= minimum)
-        if bad:
-            bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
-            findings.append(
-                error(
-                    file,
-                    "toml-value",
-                    f"[{SECTION}] {key} = {value!r} must be finite and {bound}.",
-                    f"e.g. {key} = {default:g}.",
-                )
-            )
-            return default
-        return value
-
-    def choice(key: str, default: str, options: Sequence[str]) -> str:
-        value = table.get(key, default)
-        if not isinstance(value, str) or value not in options:
-            findings.append(
-                error(
-                    file,
-                    "toml-value",
-                    f"[{SECTION}] {key} = {value!r}.",
-                    f"Use one of: {', '.join(options)}.",
-                )
-            )
-            return default
-        return value
-
-    snap = number("snap_tolerance_m", defaults.snap_tolerance_m, 0.0)
-    walk = number("max_walk_m", defaults.max_walk_m, 0.0)
-    buffer = number("block_buffer_m", defaults.block_buffer_m, 0.0)
-    detour = number("detour_factor", defaults.detour_factor, 1.0)
-    off = choice("off_network", defaults.off_network, OFF_NETWORK_MODES)
-    route = choice("route_choice", defaults.route_choice, ROUTE_CHOICES)
-
-    crs: str | None = None
-    if "crs" in table:
-        value = table["crs"]
-        problem = _projected_crs_problem(value)
+    if settings.crs is not None:
+        problem = _projected_crs_problem(settings.crs)
         if problem:
             findings.append(
                 error(
                     file,
                     "toml-value",
-                    f"[{SECTION}] crs = {value!r}: {problem}",
+                    f"[{SECTION}] crs = {settings.crs!r}: {problem}",
                     'Give a projected CRS in metres, e.g. crs = "EPSG:32636", '
                     "or leave it out to use the UTM zone of the data.",
                 )
             )
-        else:
-            crs = str(value)
-
-    ignore: Path | None = None
-    if "ignore" in table:
-        value = table["ignore"]
-        if not isinstance(value, str) or not value:
-            findings.append(
-                error(
-                    file,
-                    "toml-type",
-                    f"[{SECTION}] ignore = {value!r} is not a path.",
-                    'Give ignore as a CSV path, e.g. ignore = "access_ignore.csv".',
-                )
+    if settings.ignore is not None and not settings.ignore.exists():
+        findings.append(
+            error(
+                file,
+                "missing-file",
+                f"[{SECTION}] ignore = '{settings.ignore.name}' does not exist "
+                f"({settings.ignore}).",
+                "Paths are relative to the project TOML's folder.",
             )
-        else:
-            path = (root / value).resolve()
-            if not path.exists():
-                findings.append(
-                    error(
-                        file,
-                        "missing-file",
-                        f"[{SECTION}] ignore = '{value}' does not exist ({path}).",
-                        "Paths are relative to the project TOML's folder.",
-                    )
-                )
-            ignore = path
-
-    settings = AccessSettings(
-        snap_tolerance_m=snap,
-        max_walk_m=walk,
-        block_buffer_m=buffer,
-        detour_factor=detour,
-        off_network=off,
-        crs=crs,
-        ignore=ignore,
-        route_choice=route,
-    )
-    return settings, findings
+        )
+    return findings
 
 
 def _projected_crs_problem(value: Any) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from prioritise.access.routes import derive_access, merge_dependencies, parse_access_settings
+from prioritise.access.routes import check_access_settings, derive_access, merge_dependencies
 from prioritise.core import schema
 from prioritise.core.errors import Finding, ProjectError, ValidationReport, error, warning
 from prioritise.core.graph import check_dependencies
@@ -69,8 +69,7 @@ def load_problem(
             )
         )
         raise ProjectError(report) from None
-    settings, found = parse_settings(doc, path)
-    report.extend(found)
+    settings = _settings(doc, path, report)
     if settings is None:
         raise ProjectError(report)
     if ignore_deadline:
@@ -84,9 +83,8 @@ def load_problem(
     provinces = _read(data.provinces, report) if data.provinces else None
     if hazards is None or teams is None or budget is None or report.errors:
         raise ProjectError(report)
-    access = doc.get("access")
     if data.roads is not None:
-        deps = _derive_access(settings, hazards, deps, access, report)
+        deps = _derive_access(settings, hazards, deps, report)
     problem = build_problem(
         settings,
         hazards,
@@ -99,6 +97,17 @@ def load_problem(
         strict=strict,
     )
     return problem
+
+
+def _settings(doc: dict[str, Any], path: Path, report: ValidationReport) -> Settings | None:
+    """The project's settings, with findings about them and about the files they name."""
+    settings, found = parse_settings(doc, path)
+    report.extend(found)
+    if settings is None:
+        return None
+    if "access" in doc:
+        report.extend(check_access_settings(settings.access, path.name))
+    return None if report.errors else settings
 
 
 def _read(
@@ -124,12 +133,11 @@ def _derive_access(
     settings: Settings,
     hazards: pd.DataFrame,
     explicit: pd.DataFrame | None,
-    access_table: object,
     report: ValidationReport,
 ) -> pd.DataFrame | None:
     """Dependencies derived from roads and bases, merged with the explicit ones."""
 
-    derived = _access_result(settings, hazards, access_table, report)
+    derived = _access_result(settings, hazards, report)
     if derived is None:
         return explicit
     result, ignore = derived
@@ -150,8 +158,7 @@ def load_access(path: str | Path) -> Any:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         report.add(error(path.name, "toml-syntax", f"Cannot read the project file: {exc}."))
         raise ProjectError(report) from None
-    settings, found = parse_settings(doc, path)
-    report.extend(found)
+    settings = _settings(doc, path, report)
     if settings is None or report.errors:
         raise ProjectError(report)
     if settings.data.roads is None:
@@ -165,24 +172,19 @@ def load_access(path: str | Path) -> Any:
         )
         raise ProjectError(report)
     hazards = _read(settings.data.hazards, report, settings.data.hazards_layer)
-    derived = (
-        None if hazards is None else _access_result(settings, hazards, doc.get("access"), report)
-    )
+    derived = None if hazards is None else _access_result(settings, hazards, report)
     if derived is None or report.errors:
         raise ProjectError(report)
     return derived[0]
 
 
 def _access_result(
-    settings: Settings, hazards: pd.DataFrame, access_table: object, report: ValidationReport
+    settings: Settings, hazards: pd.DataFrame, report: ValidationReport
 ) -> tuple[Any, pd.DataFrame | None] | None:
     """Run the road-network derivation; None (with findings) when it cannot run."""
 
     file = f"{settings.data.hazards.name}"
-    access_settings, found = parse_access_settings(
-        access_table if isinstance(access_table, dict) else {}, "project TOML", settings.root
-    )
-    report.extend(found)
+    access_settings = settings.access
     roads = _read(settings.data.roads, report)
     bases = _read(settings.data.bases, report) if settings.data.bases else None
     if not isinstance(hazards, gpd.GeoDataFrame) or not isinstance(roads, gpd.GeoDataFrame):

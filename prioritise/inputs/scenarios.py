@@ -42,86 +42,32 @@ from pathlib import Path
 from typing import Any
 
 from prioritise.core.errors import Finding, ProjectError, ValidationReport, error
-from prioritise.core.finance import SCHEDULES, SHAPES, BudgetProfile, FinancingTerms
+from prioritise.core.finance import BudgetProfile
+from prioritise.core.settings.adapter import (
+    CHOICE,
+    FINITE,
+    KEY,
+    RANGE,
+    TABLE,
+    UNKNOWN,
+    Issue,
+    table_fields,
+    validate,
+)
+from prioritise.core.settings.scenarios import (
+    BudgetTable as BudgetTable,
+)
+from prioritise.core.settings.scenarios import (
+    EarmarkSpec,
+    FinancingSpec,
+    FundSpec,
+    ScenarioTable,
+)
+from prioritise.core.settings.scenarios import (
+    ScenarioFile as ScenarioFile,
+)
 
 NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-SCENARIO_KEYS = {
-    "description",
-    "inherits",
-    "budget",
-    "financing",
-    "completion_fund",
-    "earmarks",
-    "teams",
-    "team_multiplier",
-    "productivity",
-    "weights",
-    "deadline_year",
-    "discount_rate",
-    "localisation_min_share",
-    "equity_min_share",
-    "years",
-}
-BUDGET_KEYS = {
-    "per_year",
-    "shape",
-    "total",
-    "decline_rate",
-    "front_years",
-    "front_share",
-    "multiplier",
-}
-FINANCING_KEYS = {"amount", "draw_years", "draws", "rate", "repay_years", "repay_start", "schedule"}
-FUND_KEYS = {"amount", "final_years", "per_year", "condition_year"}
-EARMARK_KEYS = {"name", "amount", "per_year", "provinces", "methods", "operators"}
-
-
-@dataclass(frozen=True)
-class FundSpec:
-    """A completion fund as written: an amount over the final years, or amounts per year."""
-
-    amount: float | None = None
-    final_years: int = 2
-    per_year: Mapping[int, float] = field(default_factory=dict)
-    condition_year: int | None = None
-
-
-@dataclass(frozen=True)
-class FinancingSpec:
-    """Financing as written: draws per year, or an amount spread over the first years."""
-
-    amount: float | None = None
-    draw_years: int = 1
-    draws: Mapping[int, float] = field(default_factory=dict)
-    rate: float = 0.0
-    repay_years: int = 5
-    repay_start: int | None = None
-    schedule: str = "annuity"
-
-    def terms(self, first_year: int) -> FinancingTerms:
-        """The terms with draws placed in the horizon that starts in ``first_year``."""
-        draws = dict(self.draws) or {
-            first_year + i: float(self.amount or 0.0) / self.draw_years
-            for i in range(self.draw_years)
-        }
-        return FinancingTerms(
-            draws=draws,
-            rate=self.rate,
-            repay_years=self.repay_years,
-            repay_start=self.repay_start,
-            schedule=self.schedule,
-        )
-
-
-@dataclass(frozen=True)
-class EarmarkSpec:
-    name: str
-    amount: float | None = None
-    per_year: Mapping[int, float] = field(default_factory=dict)
-    provinces: tuple[str, ...] = ()
-    methods: tuple[str, ...] = ()
-    operators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,7 +175,8 @@ def parse_scenarios(
             continue
         scenario, found = _scenario(name, merged[name], file)
         findings.extend(found)
-        scenarios.append(scenario)
+        if scenario is not None:
+            scenarios.append(scenario)
     return scenarios, findings
 
 
@@ -319,289 +266,172 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _Checker:
-    """Reads one scenario's merged table, recording findings that name scenario and key."""
-
-    def __init__(self, scenario: str, file: str, findings: list[Finding]):
-        self.scenario = scenario
-        self.file = file
-        self.findings = findings
-
-    def fail(self, rule: str, key: str, message: str, fix: str = "") -> None:
-        self.findings.append(
-            error(
-                self.file,
-                rule,
-                f"scenario '{self.scenario}': {key} {message}",
-                fix,
-                ids=[self.scenario],
-            )
-        )
-
-    def unknown(self, table: Mapping[str, Any], allowed: set[str], where: str) -> None:
-        for key in sorted(set(table) - allowed):
-            self.fail(
-                "scenario-unknown-key",
-                f"{where}{key}",
-                "is not a known key.",
-                f"Allowed: {', '.join(sorted(allowed))}.",
-            )
-
-    def number(
-        self,
-        table: Mapping[str, Any],
-        key: str,
-        where: str = "",
-        *,
-        minimum: float | None = 0.0,
-        maximum: float | None = None,
-        positive: bool = False,
-        integer: bool = False,
-    ) -> Any:
-        if key not in table:
-            return None
-        value = table[key]
-        kinds = (int,) if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            self.fail(
-                "scenario-type",
-                f"{where}{key}",
-                f"= {value!r} is not {'an integer' if integer else 'a number'}.",
-            )
-            return None
-        if positive and value <= 0:
-            self.fail("scenario-value", f"{where}{key}", f"= {value} must be > 0.")
-            return None
-        if minimum is not None and value < minimum:
-            rule = "scenario-negative" if minimum == 0 else "scenario-value"
-            self.fail(rule, f"{where}{key}", f"= {value} must be >= {minimum:g}.")
-            return None
-        if maximum is not None and value > maximum:
-            self.fail("scenario-value", f"{where}{key}", f"= {value} must be <= {maximum:g}.")
-            return None
-        return value
-
-    def table(self, parent: Mapping[str, Any], key: str, where: str = "") -> dict[str, Any]:
-        value = parent.get(key, {})
-        if not isinstance(value, dict):
-            self.fail("scenario-type", f"{where}{key}", f"must be a table, e.g. {key} = {{ ... }}.")
-            return {}
-        return value
-
-    def number_map(
-        self,
-        parent: Mapping[str, Any],
-        key: str,
-        where: str = "",
-        *,
-        positive: bool = False,
-        years: bool = False,
-    ) -> dict[Any, float]:
-        raw = self.table(parent, key, where)
-        out: dict[Any, float] = {}
-        for k, _ in raw.items():
-            v = self.number(raw, k, f"{where}{key}.", positive=positive)
-            if v is None:
-                continue
-            if years:
-                if not str(k).isdigit():
-                    self.fail("scenario-type", f"{where}{key}.{k}", "is not a year.")
-                    continue
-                out[int(k)] = float(v)
-            else:
-                out[str(k)] = float(v)
-        return out
-
-    def names(self, table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail("scenario-type", f"{where}{key}", "must be a list of names.")
-            return ()
-        return tuple(value)
-
-
 def _scenario(
     name: str, merged: tuple[dict[str, Any], tuple[str, ...]], file: str
-) -> tuple[Scenario, list[Finding]]:
-    table, lineage = merged
-    findings: list[Finding] = []
-    c = _Checker(name, file, findings)
-    c.unknown(table, SCENARIO_KEYS, "")
-    description = table.get("description", "")
-    if not isinstance(description, str):
-        c.fail("scenario-type", "description", "must be text.")
-        description = ""
-    deadline = table.get("deadline_year")
-    if deadline is not None and not (
-        deadline is False or (isinstance(deadline, int) and not isinstance(deadline, bool))
-    ):
-        c.fail(
-            "scenario-type",
-            "deadline_year",
-            f"= {deadline!r} must be a year, or false to remove the project's deadline.",
-        )
-        deadline = None
+) -> tuple[Scenario | None, list[Finding]]:
+    """One scenario from its merged table; None when a key is invalid (all are reported)."""
+    raw, lineage = merged
+    table = raw
+    earmarks = table.get("earmarks")
+    if isinstance(earmarks, list):  # unnamed earmarks are numbered, as reports name them
+        table = {
+            **table,
+            "earmarks": [
+                {"name": f"earmark{i + 1}", **e} if isinstance(e, dict) else e
+                for i, e in enumerate(earmarks)
+            ],
+        }
+    spec, issues = validate(ScenarioTable, table)
+    findings = [_finding(name, file, table, i) for i in issues]
+    if spec is None:
+        return None, findings
+    findings += [
+        _error(name, file, rule, key, message) for rule, key, message in _cross_checks(spec)
+    ]
     scenario = Scenario(
         name=name,
-        description=description,
+        description=spec.description,
         lineage=lineage,
-        budget=_budget(c, table),
-        financing=_financing(c, table),
-        completion_fund=_fund(c, table),
-        earmarks=_earmarks(c, table),
-        teams=c.number_map(table, "teams"),
-        team_multiplier=c.number_map(table, "team_multiplier"),
-        productivity=c.number_map(table, "productivity", positive=True),
-        weights=c.number_map(table, "weights"),
-        deadline_year=deadline,
-        discount_rate=c.number(table, "discount_rate", maximum=0.999),
-        localisation_min_share=c.number(table, "localisation_min_share", maximum=1.0),
-        equity_min_share=c.number(table, "equity_min_share", maximum=1.0),
-        years=c.number(table, "years", integer=True, positive=True, maximum=50),
-        raw=table,
+        budget=None if spec.budget is None else spec.budget.profile(),
+        financing=spec.financing,
+        completion_fund=spec.completion_fund,
+        earmarks=spec.earmarks,
+        teams=_floats(spec.teams),
+        team_multiplier=_floats(spec.team_multiplier),
+        productivity=_floats(spec.productivity),
+        weights=_floats(spec.weights),
+        deadline_year=spec.deadline_year,
+        discount_rate=spec.discount_rate,
+        localisation_min_share=spec.localisation_min_share,
+        equity_min_share=spec.equity_min_share,
+        years=spec.years,
+        raw=raw,
     )
     return scenario, findings
 
 
-def _budget(c: _Checker, table: Mapping[str, Any]) -> BudgetProfile | None:
-    if "budget" not in table:
-        return None
-    t = c.table(table, "budget")
-    c.unknown(t, BUDGET_KEYS, "budget.")
-    shape = t.get("shape")
-    if shape is not None and shape not in SHAPES:
-        c.fail("scenario-value", "budget.shape", f"= {shape!r} is not one of {', '.join(SHAPES)}.")
-        shape = None
-    multiplier: float | dict[int, float] = 1.0
-    if isinstance(t.get("multiplier"), dict):
-        multiplier = c.number_map(t, "multiplier", "budget.", years=True)
-    elif "multiplier" in t:
-        scalar = c.number(t, "multiplier", "budget.")
-        multiplier = 1.0 if scalar is None else float(scalar)
-    front_share = c.number(t, "front_share", "budget.", maximum=1.0)
-    decline = c.number(t, "decline_rate", "budget.", maximum=0.999)
-    front_years = c.number(t, "front_years", "budget.", integer=True, positive=True)
-    total = c.number(t, "total", "budget.")
-    return BudgetProfile(
-        per_year=c.number_map(t, "per_year", "budget.", years=True),
-        shape=shape,
-        total=None if total is None else float(total),
-        decline_rate=0.1 if decline is None else float(decline),
-        front_years=3 if front_years is None else int(front_years),
-        front_share=0.5 if front_share is None else float(front_share),
-        multiplier=multiplier,
-    )
+def _floats(mapping: Mapping[str, float]) -> dict[str, float]:
+    return {str(k): float(v) for k, v in mapping.items()}
 
 
-def _financing(c: _Checker, table: Mapping[str, Any]) -> FinancingSpec | None:
-    if "financing" not in table:
-        return None
-    t = c.table(table, "financing")
-    c.unknown(t, FINANCING_KEYS, "financing.")
-    w = "financing."
-    amount = c.number(t, "amount", w)
-    draws = c.number_map(t, "draws", w, years=True)
-    if (amount is None) == (not draws):
-        c.fail(
-            "scenario-value",
-            "financing",
-            "needs exactly one of amount (with draw_years) or draws = { <year> = <amount> }.",
+def _cross_checks(spec: ScenarioTable) -> list[tuple[str, str, str]]:
+    """(rule, key, message) for rules that span several keys of a valid scenario."""
+    out = []
+    f = spec.financing
+    if f is not None:
+        if (f.amount is None) == (not f.draws):
+            out.append(
+                (
+                    "scenario-value",
+                    "financing",
+                    "needs exactly one of amount (with draw_years) "
+                    "or draws = { <year> = <amount> }.",
+                )
+            )
+        if f.repay_start is not None and f.draws and f.repay_start <= max(f.draws):
+            out.append(
+                (
+                    "scenario-value",
+                    "financing.repay_start",
+                    f"= {f.repay_start} must come after the last draw ({max(f.draws)}).",
+                )
+            )
+    fund = spec.completion_fund
+    if fund is not None and (fund.amount is None) == (not fund.per_year):
+        out.append(
+            (
+                "scenario-value",
+                "completion_fund",
+                "needs exactly one of amount (with final_years) "
+                "or per_year = { <year> = <amount> }.",
+            )
         )
-    schedule = t.get("schedule", "annuity")
-    if schedule not in SCHEDULES:
-        c.fail(
-            "scenario-value",
-            "financing.schedule",
-            f"= {schedule!r} is not one of {', '.join(SCHEDULES)}.",
+    for e in spec.earmarks:
+        where = f"earmarks[{e.name}]"
+        if (e.amount is None) == (not e.per_year):
+            out.append(
+                (
+                    "scenario-value",
+                    where,
+                    "needs exactly one of amount (every year) or per_year = { <year> = <amount> }.",
+                )
+            )
+        if not (e.provinces or e.methods or e.operators):
+            out.append(
+                (
+                    "scenario-value",
+                    where,
+                    "restricts nothing: give provinces, "
+                    "methods or operators (otherwise add the money to the budget).",
+                )
+            )
+    names = [e.name for e in spec.earmarks]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        out.append(("scenario-value", f"earmarks[{dup}]", "is declared twice."))
+    return out
+
+
+def _error(scenario: str, file: str, rule: str, key: str, message: str, fix: str = "") -> Finding:
+    return error(file, rule, f"scenario '{scenario}': {key} {message}", fix, ids=[scenario])
+
+
+def _key(table: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
+    """``("earmarks", 0, "amount")`` -> ``earmarks[north-fund].amount``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            raw = table.get("earmarks", [])
+            item = raw[part] if isinstance(raw, list) and part < len(raw) else {}
+            label = item.get("name", f"earmark{part + 1}") if isinstance(item, dict) else part
+            text += f"[{label}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _finding(scenario: str, file: str, table: Mapping[str, Any], issue: Issue) -> Finding:
+    """A validation issue worded as before: ``scenario 'x': budget.total = -1 must be >= 0``."""
+    key = _key(table, issue.path)
+    fix = issue.rule.fix if issue.rule else ""
+    if issue.kind == UNKNOWN:
+        return _error(
+            scenario,
+            file,
+            "scenario-unknown-key",
+            key,
+            "is not a known key.",
+            f"Allowed: {', '.join(issue.choices)}.",
         )
-        schedule = "annuity"
-    draw_years = c.number(t, "draw_years", w, integer=True, positive=True)
-    repay_years = c.number(t, "repay_years", w, integer=True, positive=True)
-    rate = c.number(t, "rate", w, maximum=1.0)
-    repay_start = c.number(t, "repay_start", w, integer=True, positive=True)
-    if repay_start is not None and draws and repay_start <= max(draws):
-        c.fail(
-            "scenario-value",
-            "financing.repay_start",
-            f"= {repay_start} must come after the last draw ({max(draws)}).",
+    if issue.kind == RANGE:
+        rule = "scenario-negative" if issue.bound == ">= 0" else "scenario-value"
+        return _error(scenario, file, rule, key, f"= {issue.value} must be {issue.bound}.", fix)
+    if issue.kind == CHOICE:
+        options = ", ".join(issue.choices)
+        return _error(
+            scenario, file, "scenario-value", key, f"= {issue.value!r} is not one of {options}."
         )
-        repay_start = None
-    return FinancingSpec(
-        amount=None if amount is None else float(amount),
-        draw_years=1 if draw_years is None else int(draw_years),
-        draws=draws,
-        rate=0.0 if rate is None else float(rate),
-        repay_years=5 if repay_years is None else int(repay_years),
-        repay_start=repay_start,
-        schedule=str(schedule),
-    )
-
-
-def _fund(c: _Checker, table: Mapping[str, Any]) -> FundSpec | None:
-    if "completion_fund" not in table:
-        return None
-    t = c.table(table, "completion_fund")
-    w = "completion_fund."
-    c.unknown(t, FUND_KEYS, w)
-    amount = c.number(t, "amount", w)
-    per_year = c.number_map(t, "per_year", w, years=True)
-    if (amount is None) == (not per_year):
-        c.fail(
-            "scenario-value",
-            "completion_fund",
-            "needs exactly one of amount (with final_years) or per_year = { <year> = <amount> }.",
+    if issue.kind == FINITE:
+        return _error(
+            scenario, file, "scenario-value", key, f"= {issue.value} is not a finite number."
         )
-    final_years = c.number(t, "final_years", w, integer=True, positive=True)
-    condition = c.number(t, "condition_year", w, integer=True, positive=True)
-    return FundSpec(
-        amount=None if amount is None else float(amount),
-        final_years=2 if final_years is None else int(final_years),
-        per_year=per_year,
-        condition_year=condition,
-    )
-
-
-def _earmarks(c: _Checker, table: Mapping[str, Any]) -> tuple[EarmarkSpec, ...]:
-    raw = table.get("earmarks", [])
-    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-        c.fail(
+    if issue.kind == KEY:
+        return _error(scenario, file, "scenario-type", key, "is not a year.")
+    if issue.kind == TABLE or issue.expected == "a table":
+        return _error(
+            scenario, file, "scenario-type", key, f"must be a table, e.g. {key} = {{ ... }}."
+        )
+    if key == "earmarks":
+        return _error(
+            scenario,
+            file,
             "scenario-type",
-            "earmarks",
+            key,
             "must be an array of tables ([[scenarios.<name>.earmarks]]).",
         )
-        return ()
-    out = []
-    for i, t in enumerate(raw):
-        name = t.get("name", f"earmark{i + 1}")
-        w = f"earmarks[{name}]."
-        c.unknown(t, EARMARK_KEYS, w)
-        amount = c.number(t, "amount", w)
-        per_year = c.number_map(t, "per_year", w, years=True)
-        if (amount is None) == (not per_year):
-            c.fail(
-                "scenario-value",
-                f"earmarks[{name}]",
-                "needs exactly one of amount (every year) or per_year = { <year> = <amount> }.",
-            )
-        spec = EarmarkSpec(
-            name=str(name),
-            amount=None if amount is None else float(amount),
-            per_year=per_year,
-            provinces=c.names(t, "provinces", w),
-            methods=c.names(t, "methods", w),
-            operators=c.names(t, "operators", w),
-        )
-        if not (spec.provinces or spec.methods or spec.operators):
-            c.fail(
-                "scenario-value",
-                f"earmarks[{name}]",
-                "restricts nothing: give provinces, "
-                "methods or operators (otherwise add the money to the budget).",
-            )
-        out.append(spec)
-    names = [e.name for e in out]
-    for dup in sorted({n for n in names if names.count(n) > 1}):
-        c.fail("scenario-value", f"earmarks[{dup}]", "is declared twice.")
-    return tuple(out)
+    return _error(
+        scenario, file, "scenario-type", key, f"= {issue.value!r} is not {issue.expected}.", fix
+    )
+
+
+# Keys of a scenario table, for the record (the model is the reference).
+SCENARIO_KEYS = set(table_fields(ScenarioTable)) - {"inherits"}
