@@ -288,6 +288,20 @@ def _solve_highs(
     return RawResult(result, x, objective, bound, gap, seconds, "highs", message)
 
 
+def stop_on_cancel(h) -> None:  # type: ignore[no-untyped-def]
+    """Make a HiGHS instance stop at its next interrupt check once a stop is requested
+    (:mod:`prioritise.core.cancel`), in simplex, IPM or MIP; for solves without progress."""
+    import highspy
+
+    def callback(_kind, _msg, _data_out, data_in, _user):  # type: ignore[no-untyped-def]
+        if data_in is not None and cancel.requested():
+            data_in.user_interrupt = True
+
+    h.setCallback(callback, None)
+    for kind in ("kCallbackMipInterrupt", "kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
+        h.startCallback(getattr(highspy.cb.HighsCallbackType, kind))
+
+
 def write_model(model: LinearModel, path: Path) -> None:
     """Write the model as .lp or .mps (by suffix), with family-prefixed names."""
     h = _highs_model(model, with_names=True)

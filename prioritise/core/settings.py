@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from prioritise.core.errors import Finding, ProjectError, ValidationReport, error
+from prioritise.core.limits import YEAR
+
+CSV_KEYS = {"delimiter", "decimal", "encoding"}
 
 NORMALISATIONS = ("minmax", "log", "rank", "none")
 SOLVERS = ("highs", "cbc")
@@ -49,6 +52,8 @@ class DataSettings:
     hazards_layer: str | None = None
     crs: str | None = None
     area_crs: str = "geodesic"
+    # How to read CSV files when detection is not enough: delimiter, decimal, encoding.
+    csv: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -310,6 +315,12 @@ def _parse_plan(r: _Reader, t: Mapping[str, Any]) -> PlanSettings | None:
     env_w = float(r.get(t, "environment_weight", NUMBER, "plan", 0.0))
     if start is None or years is None:
         return None
+    why = YEAR.problem(start)
+    if why is not None:
+        r.findings.append(
+            error(r.file, "plan-start-year", f"[plan] start_year {why}.", "e.g. start_year = 2027.")
+        )
+        return None
     if not 1 <= years <= 50:
         r.findings.append(
             error(
@@ -385,6 +396,17 @@ def _parse_data(
     layer = r.get(t, "hazards_layer", str, "data")
     crs = r.get(t, "crs", str, "data")
     area_crs = r.get(t, "area_crs", str, "data", "geodesic")
+    csv = r.get(t, "csv", dict, "data", {})
+    if set(csv) - CSV_KEYS or not all(isinstance(v, str) for v in csv.values()):
+        r.findings.append(
+            error(
+                r.file,
+                "toml-csv",
+                f"[data] csv = {csv!r}: keys are {', '.join(sorted(CSV_KEYS))}, values text.",
+                'e.g. csv = { delimiter = ";", decimal = ",", encoding = "cp1252" }',
+            )
+        )
+        csv = {}
     hazards, teams, budget = paths["hazards"], paths["teams"], paths["budget"]
     if hazards is None or teams is None or budget is None:
         return None
@@ -400,6 +422,7 @@ def _parse_data(
         hazards_layer=layer,
         crs=crs,
         area_crs=area_crs,
+        csv=csv,
     )
 
 
