@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from models.matrix import LinearModel
-from models.solvers import _highs_model
+from models.solvers import _highs_model, stop_on_cancel
 
 DUAL_FAMILIES = ("budget_per_year", "team_capacity")
 
@@ -80,6 +80,7 @@ def solve_relaxation(
         h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("random_seed", 0)
+    stop_on_cancel(h)  # Ctrl-C stops the relaxation too
     start = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - start

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from models.matrix import LinearModel, split_long_rows
+from prioritise.core import cancel
 from prioritise.core.errors import SolverUnavailableError
 
 # Progress callback: (elapsed seconds, best plan objective, best bound, relative gap).
@@ -243,17 +244,23 @@ def _solve_highs(
             highspy.Highs.resetGlobalScheduler(True)
             _POOL_THREADS = options.threads
         h.setOptionValue("threads", int(options.threads))
-    if progress is not None:
+    cb_type = highspy.cb.HighsCallbackType
 
-        def callback(_type, _msg, data_out, _data_in, _user):  # type: ignore[no-untyped-def]
-            primal = data_out.mip_primal_bound
-            dual = data_out.mip_dual_bound
-            primal_v = primal if math.isfinite(primal) and abs(primal) < 1e300 else None
-            dual_v = dual if math.isfinite(dual) and abs(dual) < 1e300 else None
-            progress(data_out.running_time, primal_v, dual_v, relative_gap(primal_v, dual_v))
+    def callback(kind, _msg, data_out, data_in, _user):  # type: ignore[no-untyped-def]
+        # Ctrl-C / SIGTERM (prioritise.core.cancel): stop in any phase, keep the best plan.
+        if data_in is not None and cancel.requested():
+            data_in.user_interrupt = True
+        if progress is None or kind != cb_type.kCallbackMipInterrupt:
+            return
+        primal = data_out.mip_primal_bound
+        dual = data_out.mip_dual_bound
+        primal_v = primal if math.isfinite(primal) and abs(primal) < 1e300 else None
+        dual_v = dual if math.isfinite(dual) and abs(dual) < 1e300 else None
+        progress(data_out.running_time, primal_v, dual_v, relative_gap(primal_v, dual_v))
 
-        h.setCallback(callback, None)
-        h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+    h.setCallback(callback, None)
+    for kind in ("kCallbackMipInterrupt", "kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
+        h.startCallback(getattr(cb_type, kind))
     start = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - start
@@ -279,6 +286,20 @@ def _solve_highs(
     else:
         result = SolveStatus.ERROR
     return RawResult(result, x, objective, bound, gap, seconds, "highs", message)
+
+
+def stop_on_cancel(h) -> None:  # type: ignore[no-untyped-def]
+    """Make a HiGHS instance stop at its next interrupt check once a stop is requested
+    (:mod:`prioritise.core.cancel`), in simplex, IPM or MIP; for solves without progress."""
+    import highspy
+
+    def callback(_kind, _msg, _data_out, data_in, _user):  # type: ignore[no-untyped-def]
+        if data_in is not None and cancel.requested():
+            data_in.user_interrupt = True
+
+    h.setCallback(callback, None)
+    for kind in ("kCallbackMipInterrupt", "kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
+        h.startCallback(getattr(highspy.cb.HighsCallbackType, kind))
 
 
 def write_model(model: LinearModel, path: Path) -> None:

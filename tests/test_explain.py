@@ -245,4 +245,5 @@ def test_cli_explain_replans_or_reads_a_previous_plan(
     assert "C forced in" in captured.out
     assert main(["explain", str(project), "C", "--no-force", "--quiet"]) == 0
     assert "What it would cost" not in capsys.readouterr().out
-    assert main(["explain", str(project), "nope", "--quiet"]) == 3
+    # An unknown hazard id is a bad argument (2), not a bad project (3).
+    assert main(["explain", str(project), "nope", "--quiet"]) == 2

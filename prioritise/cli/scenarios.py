@@ -12,20 +12,45 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from prioritise.cli.flags import (
+    GAP,
+    NON_NEGATIVE,
+    POSITIVE,
+    SAMPLES,
+    SAMPLES_OR_NONE,
+    SECONDS,
+    SEED,
+    WORKERS,
+    YEAR,
+    YEARS_ADDED,
+    YEARS_AHEAD,
+    Interrupted,
+    number,
+)
+
 EXIT_OK, EXIT_INFEASIBLE = 0, 4
 
+OVERWRITE_HELP = "replace an earlier run in --out (removed once the new run is complete)"
 
-def add_commands(sub: Any) -> None:
+
+def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Register the three commands on the CLI's sub-parser collection."""
     p = sub.add_parser(
-        "scenarios", help="plan every scenario of a scenarios TOML in parallel and compare them"
+        "scenarios",
+        parents=parents,
+        help="plan every scenario of a scenarios TOML in parallel and compare them",
     )
     p.add_argument("project", type=Path, help="project TOML file")
     p.add_argument("scenarios", type=Path, help="scenarios TOML file")
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--workers", type=int, help="worker processes (default: CPU count)")
-    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per scenario solve")
-    p.add_argument("--gap", type=float, metavar="FRACTION", help="relative gap to stop at")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    p.add_argument("--workers", type=number(WORKERS), help="worker processes (default: CPU count)")
+    p.add_argument(
+        "--time-limit", type=number(SECONDS), metavar="SECONDS", help="per scenario solve"
+    )
+    p.add_argument(
+        "--gap", type=number(GAP), metavar="FRACTION", help="relative gap to stop at, in [0, 1)"
+    )
     p.add_argument(
         "--outlook",
         choices=["extrapolate", "replan"],
@@ -35,30 +60,36 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument(
         "--outlook-years",
-        type=int,
+        type=number(YEARS_ADDED),
         default=10,
         help="years added for --outlook replan (default 10)",
     )
     p.add_argument(
         "--samples",
-        type=int,
+        type=number(SAMPLES_OR_NONE),
         default=0,
         help="Monte Carlo samples per scenario (0 = none; see `uncertainty`)",
     )
-    p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
+    p.add_argument("--seed", type=number(SEED), default=0, help="Monte Carlo seed")
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     p.set_defaults(run=cmd_scenarios)
 
     p = sub.add_parser(
         "deadline",
+        parents=parents,
         help="can every Article 5 hazard be done by a year; if not, "
         "the least extra budget or teams, and the earliest feasible year",
     )
     p.add_argument("project", type=Path, help="project TOML file")
-    p.add_argument("--year", type=int, required=True, help="the deadline year")
+    p.add_argument("--year", type=number(YEAR), required=True, help="the deadline year")
     p.add_argument("--out", type=Path, help="folder for the extension-request tables")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument(
-        "--time-limit", type=float, default=120.0, metavar="SECONDS", help="per solve (default 120)"
+        "--time-limit",
+        type=number(SECONDS),
+        default=120.0,
+        metavar="SECONDS",
+        help="per solve (default 120)",
     )
     p.add_argument(
         "--teams-objective",
@@ -68,7 +99,7 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument(
         "--max-extension",
-        type=int,
+        type=number(YEARS_AHEAD),
         default=15,
         help="years past the horizon searched for the earliest year (default 15)",
     )
@@ -77,6 +108,7 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser(
         "uncertainty",
+        parents=parents,
         help="Monte Carlo: re-evaluate the optimised plan under "
         "uncertain survey outcomes and productivity",
     )
@@ -88,22 +120,25 @@ def add_commands(sub: Any) -> None:
         help="scenarios TOML; with --scenario, evaluate that scenario's plan",
     )
     p.add_argument("--scenario", help="name of the scenario to evaluate")
-    p.add_argument("--samples", type=int, default=200, help="samples (default 200)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--samples", type=number(SAMPLES), default=200, help="samples (default 200)")
+    p.add_argument("--seed", type=number(SEED), default=0, help="random seed (default 0)")
     p.add_argument(
         "--concentration",
-        type=float,
+        type=number(POSITIVE),
         default=20.0,
         help="Beta concentration a+b of survey fractions (default 20; higher = tighter)",
     )
     p.add_argument(
         "--productivity-sigma",
-        type=float,
+        type=number(NON_NEGATIVE),
         default=0.15,
         help="lognormal sigma of productivity per team type (default 0.15)",
     )
-    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="for the plan solve")
+    p.add_argument(
+        "--time-limit", type=number(SECONDS), metavar="SECONDS", help="for the plan solve"
+    )
     p.add_argument("--out", type=Path, help="folder for samples.csv and uncertainty.json")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     p.set_defaults(run=cmd_uncertainty)
 
@@ -119,9 +154,11 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         write_comparison,
     )
     from prioritise.inputs.scenarios import load_scenarios
+    from prioritise.outputs.files import RunFolder, project_inputs
 
     problem = load_problem(args.project, strict=args.strict)
     scenarios = load_scenarios(args.scenarios)
+    inputs = project_inputs(problem.settings, args.project, args.scenarios)
     for s in scenarios:
         for f in scenario_findings(problem, s, args.scenarios.name):
             print(f.render(), file=sys.stderr)
@@ -139,15 +176,18 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         samples=args.samples,
         seed=args.seed,
     )
-    batch = run_scenarios(
-        problem,
-        scenarios,
-        workers=workers,
-        options=options,
-        out_dir=args.out,
-        progress=print_progress,
-    )
-    written = write_comparison(batch, args.out)
+    with RunFolder(args.out, inputs, args.overwrite) as run:
+        for s in scenarios:
+            run.child(s.name)  # a checked single folder name, before any solve
+        batch = run_scenarios(
+            problem,
+            scenarios,
+            workers=workers,
+            options=options,
+            out_dir=run.path,
+            progress=print_progress,
+        )
+        written = write_comparison(batch, run.path)
     print(render_comparison(batch.comparison))
     print(
         f"\n{len(scenarios)} scenario(s) in {batch.seconds:.1f} s with {batch.workers} "
@@ -173,9 +213,22 @@ def render_comparison(frame: Any) -> str:
 
 def cmd_deadline(args: argparse.Namespace) -> int:
     from prioritise.analyses.deadline import analyse_deadline
+    from prioritise.core import cancel
     from prioritise.outputs.deadline import render_answer, write_answer
+    from prioritise.outputs.files import RunFolder, project_inputs
 
     problem = _load_without_deadline(args.project, args.strict)
+    if args.year < problem.settings.plan.start_year:
+        from prioritise.core.errors import UsageError
+
+        raise UsageError(
+            f"--year {args.year} is before the plan starts ({problem.settings.plan.start_year})."
+        )
+    folder = None
+    if args.out is not None:
+        inputs = project_inputs(problem.settings, args.project)
+        folder = RunFolder(args.out, inputs, args.overwrite)
+        folder.check()  # refuse a bad --out before the analysis, not after
     print(
         f"Analysing the deadline {args.year} for {len(problem.hazards)} hazards...", file=sys.stderr
     )
@@ -187,9 +240,12 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         max_extension=args.max_extension,
         plan_tables=args.out is not None,
     )
+    if cancel.requested():
+        raise Interrupted("no answer given, nothing written")
     print(render_answer(answer))
-    if args.out is not None:
-        written = write_answer(answer, args.out)
+    if folder is not None:
+        with folder as run:
+            written = write_answer(answer, run.path)
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
 
@@ -208,11 +264,17 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     from prioritise.analyses.scenarios.apply import apply_scenario
     from prioritise.analyses.scenarios.plan import plan_prepared
     from prioritise.analyses.uncertainty import UncertaintySettings, simulate
+    from prioritise.core import cancel
     from prioritise.inputs.scenarios import load_scenarios
-    from prioritise.outputs.files import write_csv, write_json
+    from prioritise.outputs.files import RunFolder, project_inputs
     from prioritise.planning.planner import plan
 
     problem = load_problem(args.project, strict=args.strict)
+    folder = None
+    if args.out is not None:
+        inputs = project_inputs(problem.settings, args.project, args.scenario_file)
+        folder = RunFolder(args.out, inputs, args.overwrite)
+        folder.check()
     if args.scenario_file is not None or args.scenario is not None:
         if args.scenario_file is None or args.scenario is None:
             print("Give both --scenarios FILE and --scenario NAME.", file=sys.stderr)
@@ -225,6 +287,8 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         result = plan_prepared(prep, time_limit=args.time_limit)
     else:
         result = plan(problem, time_limit=args.time_limit)
+    if cancel.requested():
+        raise Interrupted("nothing evaluated or written")
     if not result.solution.status.has_plan:
         print("No plan found within the time limit; nothing to evaluate.", file=sys.stderr)
         return 5
@@ -236,24 +300,31 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
     )
     sim = simulate(result.problem, result.schedule, settings)
     print(render_uncertainty(sim))
-    if args.out is not None:
-        written = [
-            write_csv(args.out / "samples.csv", sim.samples),
-            write_json(
-                args.out / "uncertainty.json",
-                {
-                    **sim.headline(),
-                    "seed": args.seed,
-                    "concentration": args.concentration,
-                    "productivity_sigma": args.productivity_sigma,
-                    "plan_impact_years": sim.plan_impact_years,
-                    "method": "re-evaluation of the fixed plan; slipped work moves "
-                    "to later years in plan order",
-                },
-            ),
-        ]
+    if folder is not None:
+        with folder as run:
+            written = _write_uncertainty(args, sim, run)
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
+
+
+def _write_uncertainty(args: argparse.Namespace, sim: Any, run: Any) -> list[Path]:
+    from prioritise.outputs.files import write_csv, write_json
+
+    return [
+        write_csv(run.file("samples.csv"), sim.samples),
+        write_json(
+            run.file("uncertainty.json"),
+            {
+                **sim.headline(),
+                "seed": args.seed,
+                "concentration": args.concentration,
+                "productivity_sigma": args.productivity_sigma,
+                "plan_impact_years": sim.plan_impact_years,
+                "method": "re-evaluation of the fixed plan; slipped work moves "
+                "to later years in plan order",
+            },
+        ),
+    ]
 
 
 def render_uncertainty(sim: Any) -> str:

@@ -110,3 +110,9 @@ class InfeasibleError(PrioritiseError, ValueError):
 
 class SolverUnavailableError(PrioritiseError, RuntimeError):
     """The requested solver is not installed."""
+
+
+class UsageError(PrioritiseError, ValueError):
+    """The request cannot be carried out as given (an output folder that would overwrite
+    inputs or an earlier run, an unknown hazard id, an earlier run that does not match):
+    the CLI prints the message and exits 2, never as a bug."""

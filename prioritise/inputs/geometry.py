@@ -7,6 +7,8 @@ names. Web Mercator and other non-equal-area inputs therefore never distort an a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from pyproj import CRS, Geod
 from pyproj.exceptions import CRSError
 
 from prioritise.core.errors import Finding, error, warning
+from prioritise.inputs.textfiles import ReadError
 
 WGS84 = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
@@ -139,7 +142,6 @@ def repair_polygons(
             )
         )
     kinds = shapely.get_type_id(values)
-    polygonal = np.isin(kinds, [3, 6])  # Polygon, MultiPolygon
     # make_valid may return a collection holding the polygon and a stray line, or parts
     # that touch along an edge (an invalid multipolygon); both are merged below.
     collections = present & ((kinds == 7) | ~shapely.is_valid(values))
@@ -152,20 +154,68 @@ def repair_polygons(
             for g in values[collections]
         ]
         values[collections] = parts
-        polygonal = np.isin(shapely.get_type_id(values), [3, 6])
-    points = present & (shapely.get_type_id(values) == 0)
-    other = present & ~polygonal & ~points
-    if other.any():
-        findings.append(
-            error(
-                file,
-                "geometry-type",
-                f"{int(other.sum())} hazard geometries are neither polygons nor points.",
-                "Give hazards as polygons (or points with an area_m2 column).",
-                ids[other],
-            )
-        )
     return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs), findings
+
+
+def check_geometry_types(
+    geoms: gpd.GeoSeries, ids: pd.Series, area_given: np.ndarray, file: str
+) -> list[Finding]:
+    """Hazards need polygons: a point or line has no area, so every cost would be 0.
+
+    Points or lines (or missing/empty geometry) are errors on rows without ``area_m2`` and a
+    warning on rows with it (the given area is used; the shape only locates the hazard).
+    """
+    values = geoms.array
+    missing = shapely.is_missing(values) | shapely.is_empty(values)
+    kinds = shapely.get_type_id(values)
+    not_polygon = ~missing & ~np.isin(kinds, [3, 6])
+    findings: list[Finding] = []
+    for mask, what in ((missing, "no geometry (null or empty)"), (not_polygon, "not polygons")):
+        for rows, severity in ((mask & ~area_given, error), (mask & area_given, warning)):
+            if not rows.any():
+                continue
+            kinds_found = sorted({_TYPE_NAMES.get(int(k), str(k)) for k in kinds[rows] if k >= 0})
+            found = f" ({', '.join(kinds_found)})" if kinds_found else ""
+            findings.append(
+                severity(
+                    file,
+                    "geometry-missing" if mask is missing else "geometry-type",
+                    f"{int(rows.sum())} hazard(s) have {what}{found}"
+                    + ("; their area_m2 is used." if severity is warning else "; no area."),
+                    "Draw the hazard polygons, or give area_m2 for these rows."
+                    if severity is error
+                    else "Draw polygons to map them precisely.",
+                    ids[rows],
+                )
+            )
+    return findings
+
+
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint"}
+_TYPE_NAMES |= {5: "MultiLineString", 7: "GeometryCollection"}
+
+# A shapefile is several files; GDAL needs these beside the .shp (.prj: see check_crs).
+SHAPEFILE_PARTS = (".dbf", ".shx")
+
+
+def check_shapefile_parts(path: Path) -> None:
+    """Raise ReadError naming each missing part of a shapefile (.dbf attributes, .shx
+    index); a missing .prj surfaces as a missing CRS in :func:`check_crs`."""
+    if path.suffix.lower() != ".shp" or not path.exists():
+        return
+    present = {p.name.lower() for p in path.parent.iterdir()}
+    missing = [
+        path.with_suffix(ext).name
+        for ext in SHAPEFILE_PARTS
+        if path.with_suffix(ext).name.lower() not in present
+    ]
+    if missing:
+        raise ReadError(
+            f"The shapefile {path.name} is missing {', '.join(missing)}: a shapefile is "
+            "several files kept together.",
+            f"Copy {', '.join(missing)} beside {path.name}, or give a GeoPackage instead.",
+            "shapefile-parts",
+        )
 
 
 def areas_m2(geoms: gpd.GeoSeries, area_crs: str = "geodesic") -> np.ndarray:

@@ -11,6 +11,8 @@ of that hazard with the one option they describe.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +25,22 @@ ESTIMATE = "estimate"
 
 def days_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if isinstance(c, str) and c.startswith(DAYS_PREFIX)]
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """What every computed (non-estimate) option of one project shares."""
+
+    hazards: pd.DataFrame
+    usable: np.ndarray  # rows with an area and no operator's estimate
+    area: np.ndarray
+    cancel: np.ndarray
+    reduce: np.ndarray
+    sensitivity: np.ndarray
+    team_names: list[str]
+    cost_rate: pd.Series
+    by_kind_op: dict[tuple[str, str], str]
+    file: str
 
 
 def build_options(
@@ -38,35 +56,14 @@ def build_options(
     team_names = list(types["team_type"])
     cost_rate = types.set_index("team_type")["cost_per_day"]
     operator_of = types.set_index("team_type")["operator"]
-    by_kind_op = {
-        (k, o): t for t, k, o in types[["team_type", "kind", "operator"]].itertuples(index=False)
-    }
-
-    given_days = days_columns(hazards)
-    unknown = [c for c in given_days if c[len(DAYS_PREFIX) :] not in team_names]
-    if unknown:
-        findings.append(
-            error(
-                file,
-                "unknown-team-type",
-                f"Column(s) {', '.join(unknown)} name team types that teams.csv does not have.",
-                f"Team types are: {', '.join(team_names)}.",
-            )
-        )
-        given_days = [c for c in given_days if c not in unknown]
+    given_days, found = _given_days(hazards, team_names, file)
+    findings.extend(found)
     has_days = (
         hazards[given_days].notna().any(axis=1)
         if given_days
         else pd.Series(False, index=hazards.index)
     )
-    has_cost = hazards["cost_usd"].notna()
     area = hazards["area_m2"].to_numpy(float)
-    cancel = hazards["cancel_fraction"].to_numpy(float)
-    reduce = hazards["reduce_fraction"].to_numpy(float)
-    sensitivity = hazards["env_sensitivity"].to_numpy(float)
-    disturbance = {m.name: m.disturbance for m in methods}
-
-    frames: list[pd.DataFrame] = []
     computed = ~has_days.to_numpy()
     no_area = computed & np.isnan(area)
     if no_area.any():
@@ -79,96 +76,33 @@ def build_options(
                 hazards.loc[no_area, "hazard_id"],
             )
         )
-    usable = computed & ~np.isnan(area)
+    shared = _Computed(
+        hazards=hazards,
+        usable=computed & ~np.isnan(area),
+        area=area,
+        cancel=hazards["cancel_fraction"].to_numpy(float),
+        reduce=hazards["reduce_fraction"].to_numpy(float),
+        sensitivity=hazards["env_sensitivity"].to_numpy(float),
+        team_names=team_names,
+        cost_rate=cost_rate,
+        by_kind_op={
+            (k, o): t
+            for t, k, o in types[["team_type", "kind", "operator"]].itertuples(index=False)
+        },
+        file=file,
+    )
+    frames: list[pd.DataFrame] = []
     for m in methods:
-        eligible = usable.copy()
-        if m.hazard_types:
-            eligible &= hazards["hazard_type"].isin(m.hazard_types).to_numpy()
-        if m.classes:
-            eligible &= hazards["hazard_class"].str.upper().isin(m.classes).to_numpy()
-        idx = np.flatnonzero(eligible)
-        if not len(idx):
-            continue
-        a = area[idx]
-        if m.surveys:
-            cancelled, reduced = a * cancel[idx], a * reduce[idx]
-        else:
-            cancelled = reduced = np.zeros(len(idx))
-        cleared = a - cancelled - reduced
-        delivered = False
-        for operator in ("national", "international"):
-            teams = {k: by_kind_op.get((k, operator)) for k in m.kinds}
-            if any(t is None for t in teams.values()):
-                continue
-            delivered = True
-            frame = pd.DataFrame(
-                {
-                    "hazard": idx,
-                    "method": m.name,
-                    "operator": operator,
-                    "released_m2": a,
-                    "cleared_m2": cleared,
-                    "cancelled_m2": cancelled,
-                    "reduced_m2": reduced,
-                }
-            )
-            for name in team_names:
-                frame[DAYS_PREFIX + name] = 0.0
-            for kind, prod in m.productivity.items():
-                frame[DAYS_PREFIX + str(teams[kind])] += cleared / prod
-            for kind, prod in m.survey_productivity.items():
-                frame[DAYS_PREFIX + str(teams[kind])] += a / prod
-            used = [str(t) for t in set(teams.values())]
-            if cost_rate[used].isna().any() and m.cost_per_m2 == 0:
-                findings.append(
-                    error(
-                        file,
-                        "cost-unknown",
-                        f"Method '{m.name}' has no cost: team type(s) "
-                        f"{', '.join(sorted(u for u in used if pd.isna(cost_rate[u])))} lack "
-                        "cost_per_day and the method has no cost_per_m2.",
-                        "Add cost_per_day to teams.csv, cost_per_m2 to the method, or cost_usd to "
-                        "the hazards.",
-                    )
-                )
-            frame["cost"] = (
-                sum(frame[DAYS_PREFIX + t] * np.nan_to_num(cost_rate[t]) for t in used)
-                + m.cost_per_m2 * cleared
-            )
-            frame["env"] = sensitivity[idx] * m.disturbance
-            frames.append(frame)
-        if not delivered:
-            findings.append(
-                warning(
-                    file,
-                    "method-undeliverable",
-                    f"Method '{m.name}' needs team "
-                    f"kinds {', '.join(m.kinds)}, which no single operator has; "
-                    "it is not used.",
-                    "Add team types of those kinds or drop the method.",
-                )
-            )
-
+        made, found = _method_options(m, shared)
+        frames.extend(made)
+        findings.extend(found)
     options = pd.concat(frames, ignore_index=True) if frames else _empty(team_names)
-    only_cost = has_cost.to_numpy() & computed
-    if only_cost.any():
-        # An operator's cost estimate without team-days: keep the computed team-days of each
-        # method but charge the estimated cost.
-        override = hazards["cost_usd"].to_numpy(float)
-        mask = only_cost[options["hazard"].to_numpy()]
-        options.loc[mask, "cost"] = override[options.loc[mask, "hazard"].to_numpy()]
-
+    _charge_estimated_cost(options, hazards, computed)
     estimate_rows = np.flatnonzero(has_days.to_numpy())
     if len(estimate_rows):
+        disturbance = {m.name: m.disturbance for m in methods}
         est, found = _estimate_options(
-            hazards,
-            estimate_rows,
-            given_days,
-            team_names,
-            cost_rate,
-            operator_of,
-            disturbance,
-            file,
+            hazards, estimate_rows, team_names, cost_rate, operator_of, disturbance, file
         )
         findings.extend(found)
         options = pd.concat([options, est], ignore_index=True)
@@ -176,10 +110,112 @@ def build_options(
     return options.reset_index(drop=True), findings
 
 
+def _given_days(
+    hazards: pd.DataFrame, team_names: list[str], file: str
+) -> tuple[list[str], list[Finding]]:
+    """The days_<team_type> columns naming known team types (the others are an error)."""
+    given = days_columns(hazards)
+    unknown = [c for c in given if c[len(DAYS_PREFIX) :] not in team_names]
+    if not unknown:
+        return given, []
+    return [c for c in given if c not in unknown], [
+        error(
+            file,
+            "unknown-team-type",
+            f"Column(s) {', '.join(unknown)} name team types that teams.csv does not have.",
+            f"Team types are: {', '.join(team_names)}.",
+        )
+    ]
+
+
+def _charge_estimated_cost(
+    options: pd.DataFrame, hazards: pd.DataFrame, computed: np.ndarray
+) -> None:
+    """An operator's cost estimate without team-days: keep the computed team-days of each
+    method but charge the estimated cost (in place)."""
+    only_cost = hazards["cost_usd"].notna().to_numpy() & computed
+    if not only_cost.any():
+        return
+    override = hazards["cost_usd"].to_numpy(float)
+    mask = only_cost[options["hazard"].to_numpy()]
+    options.loc[mask, "cost"] = override[options.loc[mask, "hazard"].to_numpy()]
+
+
+def _method_options(m: MethodSettings, c: _Computed) -> tuple[list[pd.DataFrame], list[Finding]]:
+    """The options of one method: one frame per operator that can deliver it."""
+    findings: list[Finding] = []
+    eligible = c.usable.copy()
+    if m.hazard_types:
+        eligible &= c.hazards["hazard_type"].isin(m.hazard_types).to_numpy()
+    if m.classes:
+        eligible &= c.hazards["hazard_class"].str.upper().isin(m.classes).to_numpy()
+    idx = np.flatnonzero(eligible)
+    if not len(idx):
+        return [], findings
+    a = c.area[idx]
+    if m.surveys:
+        cancelled, reduced = a * c.cancel[idx], a * c.reduce[idx]
+    else:
+        cancelled = reduced = np.zeros(len(idx))
+    cleared = a - cancelled - reduced
+    frames: list[pd.DataFrame] = []
+    for operator in ("national", "international"):
+        teams = {k: c.by_kind_op.get((k, operator)) for k in m.kinds}
+        if any(t is None for t in teams.values()):
+            continue
+        frame = pd.DataFrame(
+            {
+                "hazard": idx,
+                "method": m.name,
+                "operator": operator,
+                "released_m2": a,
+                "cleared_m2": cleared,
+                "cancelled_m2": cancelled,
+                "reduced_m2": reduced,
+            }
+        )
+        for name in c.team_names:
+            frame[DAYS_PREFIX + name] = 0.0
+        for kind, prod in m.productivity.items():
+            frame[DAYS_PREFIX + str(teams[kind])] += cleared / prod
+        for kind, prod in m.survey_productivity.items():
+            frame[DAYS_PREFIX + str(teams[kind])] += a / prod
+        used = [str(t) for t in set(teams.values())]
+        if c.cost_rate[used].isna().any() and m.cost_per_m2 == 0:
+            findings.append(
+                error(
+                    c.file,
+                    "cost-unknown",
+                    f"Method '{m.name}' has no cost: team type(s) "
+                    f"{', '.join(sorted(u for u in used if pd.isna(c.cost_rate[u])))} lack "
+                    "cost_per_day and the method has no cost_per_m2.",
+                    "Add cost_per_day to teams.csv, cost_per_m2 to the method, or cost_usd to "
+                    "the hazards.",
+                )
+            )
+        frame["cost"] = (
+            sum(frame[DAYS_PREFIX + t] * np.nan_to_num(c.cost_rate[t]) for t in used)
+            + m.cost_per_m2 * cleared
+        )
+        frame["env"] = c.sensitivity[idx] * m.disturbance
+        frames.append(frame)
+    if not frames:
+        findings.append(
+            warning(
+                c.file,
+                "method-undeliverable",
+                f"Method '{m.name}' needs team "
+                f"kinds {', '.join(m.kinds)}, which no single operator has; "
+                "it is not used.",
+                "Add team types of those kinds or drop the method.",
+            )
+        )
+    return frames, findings
+
+
 def _estimate_options(
     hazards: pd.DataFrame,
     rows: np.ndarray,
-    given: list[str],
     team_names: list[str],
     cost_rate: pd.Series,
     operator_of: pd.Series,
@@ -200,7 +236,9 @@ def _estimate_options(
                 sub.loc[negative, "hazard_id"],
             )
         )
-    cost = sub["cost_usd"].to_numpy(float)
+    # A copy: under pandas copy-on-write to_numpy() is read-only ("assignment destination is
+    # read-only" on a blank cost_usd beside days_*).
+    cost = np.array(sub["cost_usd"], dtype=float)
     missing_cost = np.isnan(cost)
     if missing_cost.any():
         rates = np.nan_to_num(cost_rate.reindex(team_names).to_numpy(float))

@@ -9,31 +9,44 @@ runs build problems without files. Either way every finding is collected first a
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from prioritise.access.routes import check_access_settings, derive_access, merge_dependencies
 from prioritise.core import schema
 from prioritise.core.errors import Finding, ProjectError, ValidationReport, error, warning
 from prioritise.core.graph import check_dependencies
+from prioritise.core.limits import shorten
 from prioritise.core.problem import Problem
 from prioritise.core.settings import Settings, parse_settings
 from prioritise.inputs.checks import check_problem
-from prioritise.inputs.geometry import WGS84, areas_m2, check_area_crs, check_crs, repair_polygons
+from prioritise.inputs.geometry import (
+    WGS84,
+    areas_m2,
+    check_area_crs,
+    check_crs,
+    check_geometry_types,
+    repair_polygons,
+)
 from prioritise.inputs.land_release import build_options
 from prioritise.inputs.readers import (
+    ReadError,
     apply_column_map,
     coerce_column,
     coerce_table,
+    column_map_findings,
     read_any,
     row_labels,
 )
 from prioritise.inputs.resources import budget_by_year, capacity_by_year, team_types
 from prioritise.inputs.scoring import score_hazards
+from prioritise.inputs.validation import id_findings, repeated_team_rows, suspicious_values
 
 
 def load_problem(
@@ -75,11 +88,12 @@ def load_problem(
     if ignore_deadline:
         settings = replace(settings, plan=replace(settings.plan, deadline_year=None))
     data = settings.data
-    hazards = _read(data.hazards, report, data.hazards_layer)
-    teams = _read(data.teams, report)
-    budget = _read(data.budget, report)
-    deps = _read(data.dependencies, report) if data.dependencies else None
-    locks = _read(data.locks, report) if data.locks else None
+    csv = data.csv.as_options()
+    hazards = _read(data.hazards, report, data.hazards_layer, csv)
+    teams = _read(data.teams, report, options=csv)
+    budget = _read(data.budget, report, options=csv)
+    deps = _read(data.dependencies, report, options=csv) if data.dependencies else None
+    locks = _read(data.locks, report, options=csv) if data.locks else None
     provinces = _read(data.provinces, report) if data.provinces else None
     if hazards is None or teams is None or budget is None or report.errors:
         raise ProjectError(report)
@@ -111,22 +125,28 @@ def _settings(doc: dict[str, Any], path: Path, report: ValidationReport) -> Sett
 
 
 def _read(
-    path: Path | None, report: ValidationReport, layer: str | None = None
+    path: Path | None,
+    report: ValidationReport,
+    layer: str | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> pd.DataFrame | None:
+    """One input table, or None with a finding that says why and what to do."""
     if path is None:
         return None
     try:
-        return read_any(path, layer)
-    except Exception as exc:  # any reader failure becomes a finding, never a traceback
+        return read_any(path, layer, options)
+    except ReadError as exc:
+        report.add(error(path.name, exc.rule, exc.message, exc.fix))
+    except Exception as exc:  # any other reader failure becomes a finding, never a traceback
         report.add(
             error(
                 path.name,
                 "unreadable-file",
-                f"Could not read {path.name}: {exc}",
+                f"Could not read {path.name}: {type(exc).__name__}: {shorten(str(exc), 200)}",
                 "Check the file opens in a spreadsheet or GIS program.",
             )
         )
-        return None
+    return None
 
 
 def _derive_access(
@@ -171,7 +191,9 @@ def load_access(path: str | Path) -> Any:
             )
         )
         raise ProjectError(report)
-    hazards = _read(settings.data.hazards, report, settings.data.hazards_layer)
+    hazards = _read(
+        settings.data.hazards, report, settings.data.hazards_layer, settings.data.csv.as_options()
+    )
     derived = None if hazards is None else _access_result(settings, hazards, report)
     if derived is None or report.errors:
         raise ProjectError(report)
@@ -211,7 +233,7 @@ def _access_result(
     return result, ignore
 
 
-def build_problem(
+def build_problem(  # noqa: PLR0913 - the public signature: three tables, three optional ones
     settings: Settings,
     hazards: pd.DataFrame,
     teams: pd.DataFrame,
@@ -225,61 +247,130 @@ def build_problem(
     """Validate in-memory input tables and derive the problem; raise with every finding."""
     report = report or ValidationReport()
     data = settings.data
-    h_file, t_file, b_file = data.hazards.name, data.teams.name, data.budget.name
-    years = settings.plan.horizon
+    frame, geometry, contributions = _hazard_table(settings, hazards, report)
+    # Each table is checked as far as it can be, so one report lists everything at once.
+    types, capacity, budget_series = _resources(settings, teams, budget, report)
+    deps = _dependencies(dependencies, frame["hazard_id"], data, report)
+    frame = _apply_locks(frame, locks, settings, report)
+    report.extend(check_area_crs(data.area_crs, "project TOML"))
+    report.extend(suspicious_values(frame, settings, data.hazards.name))
+    if report.errors:
+        raise ProjectError(report)
+    options = _options(frame, settings, types, report)
+    problem = Problem(
+        settings=settings,
+        hazards=frame,
+        contributions=contributions.reset_index(drop=True),
+        options=options,
+        team_types=types,
+        capacity=capacity,
+        budget=budget_series,
+        dependencies=deps,
+        geometry=geometry,
+        provinces=provinces,
+        findings=tuple(report.findings),
+    )
+    if not report.errors:
+        report.extend(check_problem(problem))
+    if not report.ok(strict):
+        raise ProjectError(report, strict=strict)
+    return replace(problem, findings=tuple(report.findings))
 
+
+def _hazard_table(
+    settings: Settings, hazards: pd.DataFrame, report: ValidationReport
+) -> tuple[pd.DataFrame, gpd.GeoSeries | None, pd.DataFrame]:
+    """The coerced, checked hazard rows, their geometry and their impact contributions;
+    raises ProjectError when a cell or column cannot be read (nothing later would be)."""
+    h_file = settings.data.hazards.name
+    report.extend(column_map_findings(hazards, settings.columns, h_file))
     frame = apply_column_map(hazards, settings.columns, schema.HAZARDS)
+    if len(frame) == 0:
+        report.add(
+            error(
+                h_file,
+                "no-hazards",
+                "The hazards table has a header but no rows: there is nothing to plan.",
+                "Check it is the right file (or the right [data] hazards_layer).",
+            )
+        )
+        raise ProjectError(report)
     geometry, found = _hazard_geometry(frame, settings, h_file)
     report.extend(found)
-    extra_days = [
-        c for c in frame.columns if isinstance(c, str) and c.startswith(schema.DAYS_PREFIX)
-    ]
-    frame, found = coerce_table(
-        pd.DataFrame(frame.drop(columns="geometry", errors="ignore")),
-        schema.HAZARDS,
-        h_file,
-        id_column="hazard_id",
-    )
-    report.extend(found)
-    for col in extra_days:
-        values, bad = coerce_column(frame[col], "float")
-        frame[col] = values
-        if bad.any():
-            report.add(
-                error(
-                    h_file,
-                    "bad-value",
-                    f"Column '{col}' must be a number of team-days.",
-                    "Correct the listed rows.",
-                    row_labels(frame["hazard_id"], bad),
-                )
-            )
+    frame = _coerce_hazards(frame, h_file, report)
     if report.errors:
         raise ProjectError(report)
     frame = frame.reset_index(drop=True)
     report.extend(_check_hazards(frame, h_file))
+    geometry = _areas_from_geometry(frame, geometry, settings, report)
+    contributions = _impact(frame, hazards, settings, report)
+    return frame, geometry, contributions
+
+
+def _coerce_hazards(frame: pd.DataFrame, file: str, report: ValidationReport) -> pd.DataFrame:
+    """Schema columns and the days_<team_type> estimates, coerced with every bad cell named."""
+    extra_days = [
+        c for c in frame.columns if isinstance(c, str) and c.startswith(schema.DAYS_PREFIX)
+    ]
+    plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    plain.attrs.update(frame.attrs)
+    out, found = coerce_table(plain, schema.HAZARDS, file, id_column="hazard_id")
+    report.extend(found)
+    decimal = str(frame.attrs.get("decimal", "auto"))
+    for col in extra_days:
+        values, bad = coerce_column(out[col], "float", decimal)
+        out[col] = values
+        if bad.any():
+            report.add(
+                error(
+                    file,
+                    "bad-value",
+                    f"Column '{col}' must be a finite number of team-days.",
+                    "Correct the listed rows.",
+                    row_labels(out["hazard_id"], bad),
+                )
+            )
+    return out
+
+
+def _areas_from_geometry(
+    frame: pd.DataFrame,
+    geometry: gpd.GeoSeries | None,
+    settings: Settings,
+    report: ValidationReport,
+) -> gpd.GeoSeries | None:
+    """Fill area_m2 from polygons (a given area wins, with a warning); points from lon/lat."""
     if geometry is not None:
         geometry = geometry.reset_index(drop=True)
-        computed = areas_m2(geometry, data.area_crs)
+        computed = areas_m2(geometry, settings.data.area_crs)
         given = frame["area_m2"].notna()
         frame["area_m2"] = frame["area_m2"].where(given, pd.Series(computed, index=frame.index))
         if given.any():
             report.add(
                 warning(
-                    h_file,
+                    settings.data.hazards.name,
                     "area-given",
                     f"{int(given.sum())} hazard(s) carry "
-                    "area_m2 as well as a polygon; the given area is used.",
+                    "area_m2 as well as a geometry; the given area is used.",
                     "Drop area_m2 to use the polygon's area.",
                 )
             )
-    elif frame[["lon", "lat"]].notna().all(axis=1).any():
-        pts = frame[["lon", "lat"]].notna().all(axis=1)
-        geometry = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
-        geometry[~pts] = None
+        return geometry
+    pts = frame[["lon", "lat"]].notna().all(axis=1)
+    if not pts.any():
+        return None
+    points = gpd.GeoSeries(gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
+    points[~pts] = None
+    return points
 
+
+def _impact(
+    frame: pd.DataFrame, raw: pd.DataFrame, settings: Settings, report: ValidationReport
+) -> pd.DataFrame:
+    """Set frame['impact'] (given, or scored from criteria); return the contributions."""
+    h_file = settings.data.hazards.name
     if settings.scoring.criteria:
-        if hazards.columns.isin(["impact"]).any() and frame["impact"].notna().any():
+        if raw.columns.isin(["impact"]).any() and frame["impact"].notna().any():
             report.add(
                 warning(
                     h_file,
@@ -306,13 +397,22 @@ def build_problem(
             )
         contributions = pd.DataFrame({"impact (given)": frame["impact"]})
     contributions.insert(0, "hazard_id", frame["hazard_id"])
+    return contributions
 
-    # Each table is checked as far as it can be, so one report lists everything at once.
+
+def _resources(
+    settings: Settings, teams: pd.DataFrame, budget: pd.DataFrame, report: ValidationReport
+) -> tuple[Any, Any, Any]:
+    """Team types, team-days per year and budget per year (None where a table is broken)."""
+    data, years = settings.data, settings.plan.horizon
+    t_file, b_file = data.teams.name, data.budget.name
+    types = capacity = budget_series = None
     teams_frame, teams_found = coerce_table(teams, schema.TEAMS, t_file, id_column="team_type")
     report.extend(teams_found)
     budget_frame, budget_found = coerce_table(budget, schema.BUDGET, b_file)
     report.extend(budget_found)
     if not any(f.severity == "error" for f in teams_found):
+        report.extend(repeated_team_rows(teams_frame, t_file))
         types, found = team_types(teams_frame, t_file)
         report.extend(found)
         capacity, found = capacity_by_year(teams_frame, years, t_file)
@@ -320,13 +420,14 @@ def build_problem(
     if not any(f.severity == "error" for f in budget_found):
         budget_series, found = budget_by_year(budget_frame, years, b_file)
         report.extend(found)
+    return types, capacity, budget_series
 
-    deps = _dependencies(dependencies, frame["hazard_id"], data, report)
-    frame = _apply_locks(frame, locks, settings, report)
-    report.extend(check_area_crs(data.area_crs, "project TOML"))
-    if report.errors:
-        raise ProjectError(report)
 
+def _options(
+    frame: pd.DataFrame, settings: Settings, types: pd.DataFrame, report: ValidationReport
+) -> pd.DataFrame:
+    """Every (hazard, method, operator) option; a warning names hazards with none."""
+    h_file = settings.data.hazards.name
     options, found = build_options(frame, settings.methods, types, h_file)
     report.extend(found)
     no_option = ~frame.index.isin(options["hazard"])
@@ -342,24 +443,7 @@ def build_problem(
                 frame.loc[no_option, "hazard_id"],
             )
         )
-    problem = Problem(
-        settings=settings,
-        hazards=frame,
-        contributions=contributions.reset_index(drop=True),
-        options=options,
-        team_types=types,
-        capacity=capacity,
-        budget=budget_series,
-        dependencies=deps,
-        geometry=geometry,
-        provinces=provinces,
-        findings=tuple(report.findings),
-    )
-    if not report.errors:
-        report.extend(check_problem(problem))
-    if not report.ok(strict):
-        raise ProjectError(report, strict=strict)
-    return replace(problem, findings=tuple(report.findings))
+    return options
 
 
 def _hazard_geometry(
@@ -377,19 +461,15 @@ def _hazard_geometry(
         if "hazard_id" in frame.columns
         else pd.Series([f"row {i + 2}" for i in range(len(frame))])
     )
-    geoms, found = repair_polygons(gdf.geometry, ids.reset_index(drop=True), file)
+    ids = ids.reset_index(drop=True)
+    geoms, found = repair_polygons(gdf.geometry, ids, file)
     findings.extend(found)
-    missing = geoms.isna() | geoms.is_empty
-    if missing.any() and "area_m2" not in frame.columns:
-        findings.append(
-            error(
-                file,
-                "geometry-missing",
-                "Hazards have no geometry and no area_m2.",
-                "Draw the polygons or give area_m2.",
-                ids[missing],
-            )
-        )
+    area = (
+        pd.to_numeric(frame["area_m2"], errors="coerce").notna().to_numpy()
+        if "area_m2" in frame.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
+    findings.extend(check_geometry_types(geoms, ids, area, file))
     return geoms.to_crs(WGS84), findings
 
 
@@ -407,6 +487,7 @@ def _check_hazards(frame: pd.DataFrame, file: str) -> list[Finding]:
                 row_labels(None, missing),
             )
         )
+    findings.extend(id_findings(ids, file))
     dup = ids.duplicated(keep=False) & ~missing
     if dup.any():
         findings.append(

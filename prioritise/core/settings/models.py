@@ -120,6 +120,24 @@ class PlanSettings:
 
 
 @dataclass(frozen=True)
+class CsvOptions:
+    """``[data] csv``: how to read text tables when detection is not enough (Excel exports)."""
+
+    __pydantic_config__ = TABLE
+
+    delimiter: Text | None = None
+    """Field separator, e.g. ";" (detected from the file when absent)."""
+    decimal: Text | None = None
+    """Decimal mark, "." or "," (detected per column when absent)."""
+    encoding: Text | None = None
+    """Text encoding, e.g. "cp1252" or "utf-16" (detected when absent)."""
+
+    def as_options(self) -> dict[str, str]:
+        """The options the CSV reader takes: only those the project sets."""
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
 class DataSettings:
     """``[data]``: input files, relative to the project TOML's folder, and how to read them.
 
@@ -150,6 +168,8 @@ class DataSettings:
     """CRS of hazard coordinates when the file does not say, e.g. "EPSG:4326"."""
     area_crs: Text = "geodesic"
     """How areas are measured: "geodesic" (on the ellipsoid) or a projected CRS in metres."""
+    csv: CsvOptions = field(default_factory=CsvOptions)
+    """How to read CSV files, e.g. csv = { delimiter = ";", decimal = ",", encoding = "cp1252" }."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+"""Reading an earlier run back (``explain --out DIR``): only a complete run of this project.
+
+A damaged ``workplan.csv`` (rows cut, ids edited, a run of another project) used to be
+explained as if it were the plan. The run must have a readable ``workplan.csv`` and
+``summary.json`` that agree on row counts, exactly the project's hazard ids, each once;
+and, when the summary carries a reproducibility record with input hashes, today's inputs
+must hash the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from prioritise.core.errors import UsageError
+from prioritise.core.problem import Problem
+
+WORKPLAN_COLUMNS = ("hazard_id", "status", "method", "operator", "year")
+
+
+def load_checked_run(out: Path, problem: Problem) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The earlier run's workplan and summary, None when ``out`` holds no run at all."""
+    if not out.exists() or not (out / "workplan.csv").exists():
+        if out.is_dir() and any(out.iterdir()):
+            raise UsageError(
+                f"{out} holds no workplan.csv: it is not a complete plan run. Re-run "
+                "`prioritise plan` into it with --overwrite, or leave out --out to plan again."
+            )
+        return None
+    fail = _failure(out)
+    try:
+        workplan = pd.read_csv(out / "workplan.csv", dtype={"hazard_id": str}, nrows=2_000_000)
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise fail(f"its workplan.csv or summary.json cannot be read ({str(exc)[:200]})") from None
+    if not isinstance(summary, dict):
+        raise fail("its summary.json is not a JSON object")
+    missing = [c for c in WORKPLAN_COLUMNS if c not in workplan.columns]
+    if missing:
+        raise fail(f"workplan.csv lacks the column(s) {', '.join(missing)}")
+    _check_rows(workplan, summary, problem, fail)
+    _check_hashes(summary, problem, fail)
+    return workplan, summary
+
+
+def _failure(out: Path) -> Any:
+    def fail(why: str) -> UsageError:
+        return UsageError(
+            f"The run in {out} cannot be explained: {why}. Re-plan (leave out --out, or run "
+            "`prioritise plan ... --overwrite` into that folder) and explain again."
+        )
+
+    return fail
+
+
+def _check_rows(
+    workplan: pd.DataFrame, summary: dict[str, Any], problem: Problem, fail: Any
+) -> None:
+    ids = workplan["hazard_id"].astype(str)
+    project = set(problem.hazards["hazard_id"].astype(str))
+    found = summary.get("hazards")
+    counts: dict[str, Any] = found if isinstance(found, dict) else {}
+    if counts.get("total") is not None and counts["total"] != len(workplan):
+        raise fail(f"workplan.csv has {len(workplan)} rows but summary.json says {counts['total']}")
+    scheduled = int((workplan["status"] == "scheduled").sum())
+    if counts.get("scheduled") is not None and counts["scheduled"] != scheduled:
+        raise fail(
+            f"workplan.csv schedules {scheduled} hazards but summary.json says "
+            f"{counts['scheduled']}"
+        )
+    if ids.duplicated().any():
+        raise fail(f"workplan.csv lists {', '.join(ids[ids.duplicated()].head(5))} twice")
+    unknown = sorted(set(ids) - project)
+    absent = sorted(project - set(ids))
+    if unknown or absent:
+        parts = []
+        if unknown:
+            parts.append(f"{len(unknown)} hazard(s) not in the project (e.g. {unknown[0]})")
+        if absent:
+            parts.append(f"{len(absent)} of the project's hazard(s) missing (e.g. {absent[0]})")
+        raise fail("it is not a plan of this project: " + "; ".join(parts))
+    if not workplan["status"].isin(["scheduled", "unscheduled"]).all():
+        raise fail("workplan.csv has a status other than scheduled/unscheduled")
+    years = pd.to_numeric(workplan.loc[workplan["status"] == "scheduled", "year"], errors="coerce")
+    if years.isna().any() or not years.isin(problem.years).all():
+        raise fail("workplan.csv schedules hazards outside the project's years")
+
+
+def _check_hashes(summary: dict[str, Any], problem: Problem, fail: Any) -> None:
+    """Compare input hashes when the summary carries them (``{name: sha256}`` somewhere under
+    ``reproducibility.inputs``); a run without the record passes on the checks above."""
+    record = summary.get("reproducibility")
+    inputs = record.get("inputs") if isinstance(record, dict) else None
+    if isinstance(inputs, list):
+        inputs = {
+            str(i.get("name") or i.get("path")): i.get("sha256")
+            for i in inputs
+            if isinstance(i, dict)
+        }
+    if not isinstance(inputs, dict):
+        return
+    data = problem.settings.data
+    files = {p.name: p for p in (data.hazards, data.teams, data.budget) if p and p.is_file()}
+    for name, digest in inputs.items():
+        path = files.get(Path(name).name)
+        if path is None or not isinstance(digest, str):
+            continue
+        now = hashlib.sha256(path.read_bytes()).hexdigest()
+        if now != digest:
+            raise fail(f"{path.name} has changed since that run (its hash differs)")
