@@ -15,6 +15,7 @@ or after the command name.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -212,7 +213,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if interrupted and not (args.keep_on_interrupt and result.solution.status.has_plan):
             raise Interrupted("nothing written (add --keep-on-interrupt to keep the best plan)")
         if interrupted:
-            result.summary["status"] = "interrupted"
+            result = dataclasses.replace(
+                result, summary=dataclasses.replace(result.summary, status="interrupted")
+            )
         written = write_plan_outputs(result, prepare_report(result), run.path)
     if args.write_model:
         write_model(result.built.model, args.write_model)
