@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from cli import main
 from prioritise import ProjectError, load_problem
-from prioritise.core import types
+from prioritise.core import limits, types
 from prioritise.core.errors import Finding
 from prioritise.core.settings import AccessSettings, parse_settings, settings_from_dict
 from prioritise.inputs.scenarios import parse_scenarios
@@ -45,7 +45,7 @@ def only(findings: list[Finding]) -> Finding:
 INF, NAN = math.inf, math.nan
 
 # (table, key, bad value, rule, words in the message): one row per way a key can be wrong.
-CASES: list[tuple[str, dict[str, Any], str, str]] = [
+CASES: list[tuple[str, Any, str, str]] = [
     # [plan]
     ("plan", {"discount_rat": 0.1}, "toml-unknown-key", "Unknown key(s) in [plan]: discount_rat"),
     ("plan", {"start_year": "2027"}, "toml-type", "[plan] start_year = '2027' is not an integer"),
@@ -411,3 +411,38 @@ def test_gap_is_accepted_exactly_in_zero_to_one(gap: float) -> None:
     assert (findings == []) == (math.isfinite(gap) and 0 <= gap < 1)
     if findings:
         assert only(findings).rule in ("solver-limits", "toml-value")
+
+
+# Each constrained type and the rule the command-line flags are checked with (core/limits.py).
+TYPES_AND_LIMITS = [
+    (types.Fraction, limits.GAP, False),
+    (types.Share, limits.FRACTION, False),
+    (types.Seconds, limits.SECONDS, False),
+    (types.Positive, limits.POSITIVE, False),
+    (types.NonNegative, limits.NON_NEGATIVE, False),
+    (types.Finite, limits.FINITE, False),
+    (types.Threads, limits.THREADS, True),
+    (types.Samples, limits.SAMPLES, True),
+    (types.Year, limits.YEAR, True),
+]
+EDGES = [-1, 0, 0.5, 1, 2, 1023, 1024, 1025, 1899, 1900, 2200, 2201, 1e7, 1e7 + 1]
+EDGES += [10_000_000, 10_000_001, INF, -INF, NAN, True, False]
+
+
+@pytest.mark.parametrize(("kind", "limit", "integer"), TYPES_AND_LIMITS)
+@given(value=st.one_of(st.integers(), st.floats(), st.sampled_from(EDGES)))
+def test_settings_types_agree_with_the_flags_rules(
+    kind: Any, limit: limits.Limit, integer: bool, value: float
+) -> None:
+    """A value legal in a TOML file is legal as a flag, and the other way round.
+
+    (Integer kinds take integers: TOML ``years = 3.0`` is refused as before.)
+    """
+    if integer and isinstance(value, float):
+        return
+    try:
+        types.check_value(kind, value)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == (limit.problem(value) is None), (value, limit.what)

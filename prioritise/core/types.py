@@ -8,6 +8,10 @@ settings dataclass, or check a single value with :func:`check_value`::
     from prioritise.core.types import Fraction, check_value
     gap = check_value(Fraction, 0.01)        # 0.01, or raises pydantic.ValidationError
 
+The ranges are those of :mod:`prioritise.core.limits`, which checks command-line flags and
+table cells: ``Fraction`` is its ``GAP``, ``Share`` its ``FRACTION``, ``Seconds`` its
+``SECONDS`` and so on, so a value means the same wherever it is written.
+
 A :class:`Rule` in the metadata names the finding rule (and the fix) reported when a value
 breaks the type's range; without one, the table's generic rule is used.
 
@@ -20,9 +24,9 @@ type               accepts                                    e.g.
 ``Money``          finite amount >= 0 (currency of the data)   150000
 ``Share``          finite number in [0, 1]                     0, 0.4, 1
 ``Fraction``       finite number in [0, 1): gaps, rates        0, 0.005
-``Seconds``        finite time limit > 0, in seconds           60
-``Threads``        integer >= 1                                2
-``Samples``        integer >= 1                                200
+``Seconds``        time limit in seconds, > 0 and <= 1e7       60
+``Threads``        integer in 1..1024                          2
+``Samples``        integer in 1..10,000,000                    200
 ``Year``           integer in 1900..2200                       2027
 ``PositiveInt``    integer >= 1                                5
 ``NonNegativeInt`` integer >= 0                                0
@@ -31,16 +35,21 @@ type               accepts                                    e.g.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, Strict, TypeAdapter
 
+from prioritise.core.limits import MAX_YEAR, MIN_YEAR
+
 T = TypeVar("T")
 
-# Plausible planning years: wide enough for any programme, narrow enough to catch 27 or 20270.
-MIN_YEAR = 1900
-MAX_YEAR = 2200
+# Bounds shared with the command-line flags' rules (prioritise.core.limits): a value legal in
+# a TOML file is legal as a flag and the other way round (tests/test_settings.py checks it).
+SECONDS_MAX = 1e7  # about 4 months: anything longer is a typo
+THREADS_MAX = 1024
+SAMPLES_MAX = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -57,9 +66,9 @@ Positive = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 Money = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 Fraction = Annotated[float, Strict(), Field(ge=0, lt=1, allow_inf_nan=False)]
-Seconds = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
-Threads = Annotated[int, Strict(), Field(ge=1)]
-Samples = Annotated[int, Strict(), Field(ge=1)]
+Seconds = Annotated[float, Strict(), Field(gt=0, le=SECONDS_MAX, allow_inf_nan=False)]
+Threads = Annotated[int, Strict(), Field(ge=1, le=THREADS_MAX)]
+Samples = Annotated[int, Strict(), Field(ge=1, le=SAMPLES_MAX)]
 Year = Annotated[int, Strict(), Field(ge=MIN_YEAR, le=MAX_YEAR)]
 PositiveInt = Annotated[int, Strict(), Field(ge=1)]
 NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
@@ -68,6 +77,9 @@ Text = Annotated[str, Strict()]
 __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
+    "SAMPLES_MAX",
+    "SECONDS_MAX",
+    "THREADS_MAX",
     "Finite",
     "Fraction",
     "Money",
@@ -92,4 +104,9 @@ def check_value(kind: Any, value: object) -> Any:
     Command-line values arrive already converted by argparse (``type=float``), so strict
     checking applies to them as to TOML values.
     """
-    return TypeAdapter(kind).validate_python(value)
+    return _adapter(kind).validate_python(value)
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)
