@@ -212,6 +212,14 @@ def test_every_mistake_in_a_file_is_reported_together() -> None:
     assert all(f.severity == "error" and f.file == "project.toml" for f in findings)
 
 
+def test_garbage_values_and_keys_are_cut_short_in_messages() -> None:
+    findings = parse(plan={"years": "9" * 100_000}, solver={"x" * 100_000: 1})
+    assert {f.rule for f in findings} == {"toml-type", "toml-unknown-key"}
+    assert all(len(f.message) < 300 for f in findings), [len(f.message) for f in findings]
+    messages = scenario_messages({"s": {"description": ["d"] * 50_000, "y" * 50_000: 1}})
+    assert len(messages) == 2 and all(len(m) < 400 for m in messages)
+
+
 def test_missing_tables_report_each_required_key() -> None:
     settings, findings = parse_settings({}, TOML, check_files=False)
     assert settings is None

@@ -43,6 +43,7 @@ from typing import Any
 
 from prioritise.core.errors import Finding, ProjectError, ValidationReport, error
 from prioritise.core.finance import BudgetProfile
+from prioritise.core.limits import shorten
 from prioritise.core.settings.adapter import (
     CHOICE,
     FINITE,
@@ -385,7 +386,7 @@ def _key(table: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
             label = item.get("name", f"earmark{part + 1}") if isinstance(item, dict) else part
             text += f"[{label}]"
         else:
-            text += f".{part}" if text else str(part)
+            text += f".{shorten(part)}" if text else shorten(part)
     return text
 
 
@@ -404,15 +405,15 @@ def _finding(scenario: str, file: str, table: Mapping[str, Any], issue: Issue) -
         )
     if issue.kind == RANGE:
         rule = "scenario-negative" if issue.bound == ">= 0" else "scenario-value"
-        return _error(scenario, file, rule, key, f"= {issue.value} must be {issue.bound}.", fix)
+        return _error(scenario, file, rule, key, f"= {issue.plain} must be {issue.bound}.", fix)
     if issue.kind == CHOICE:
         options = ", ".join(issue.choices)
         return _error(
-            scenario, file, "scenario-value", key, f"= {issue.value!r} is not one of {options}."
+            scenario, file, "scenario-value", key, f"= {issue.shown} is not one of {options}."
         )
     if issue.kind == FINITE:
         return _error(
-            scenario, file, "scenario-value", key, f"= {issue.value} is not a finite number."
+            scenario, file, "scenario-value", key, f"= {issue.plain} is not a finite number."
         )
     if issue.kind == KEY:
         return _error(scenario, file, "scenario-type", key, "is not a year.")
@@ -429,7 +430,7 @@ def _finding(scenario: str, file: str, table: Mapping[str, Any], issue: Issue) -
             "must be an array of tables ([[scenarios.<name>.earmarks]]).",
         )
     return _error(
-        scenario, file, "scenario-type", key, f"= {issue.value!r} is not {issue.expected}.", fix
+        scenario, file, "scenario-type", key, f"= {issue.shown} is not {issue.expected}.", fix
     )
 
 

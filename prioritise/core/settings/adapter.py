@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from prioritise.core.limits import shorten
 from prioritise.core.types import Rule
 
 Loc = tuple[str | int, ...]
@@ -67,8 +68,14 @@ class Issue:
         return self.path[self.table_depth :]
 
     @property
-    def is_lower_bound_zero(self) -> bool:
-        return self.bound in (">= 0", "> 0")
+    def shown(self) -> str:
+        """The value as written (repr), cut short so garbage cannot flood a message."""
+        return shorten(repr(self.value))
+
+    @property
+    def plain(self) -> str:
+        """The number as Python prints it (``-1.0``, ``inf``), cut short likewise."""
+        return shorten(str(self.value))
 
 
 @functools.cache

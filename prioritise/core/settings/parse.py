@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prioritise.core.errors import Finding, ProjectError, ValidationReport, error
+from prioritise.core.limits import shorten
 from prioritise.core.settings.adapter import (
     CHOICE,
     FINITE,
@@ -260,7 +261,7 @@ def section(table: Loc) -> str:
 
 
 def key_path(key: Loc) -> str:
-    return ".".join(f"#{p + 1}" if isinstance(p, int) else str(p) for p in key)
+    return ".".join(f"#{p + 1}" if isinstance(p, int) else shorten(str(p)) for p in key)
 
 
 def settings_findings(issues: Iterable[Issue], file: str) -> list[Finding]:
@@ -304,17 +305,17 @@ def _finding(issue: Issue, file: str) -> Finding:
         return error(
             file,
             "toml-value",
-            f"{where} {key} = {issue.value} is not a finite number.",
+            f"{where} {key} = {issue.plain} is not a finite number.",
             fix or "inf and nan are not allowed: give a finite number.",
         )
     if issue.kind == RANGE:
-        return error(file, rule, f"{where} {key} = {issue.value!r} must be {issue.bound}.", fix)
+        return error(file, rule, f"{where} {key} = {issue.shown} must be {issue.bound}.", fix)
     if issue.kind == CHOICE:
         options = ", ".join(issue.choices)
         return error(
             file,
             rule,
-            f"{where} {key} = {issue.value!r} is not one of {options}.",
+            f"{where} {key} = {issue.shown} is not one of {options}.",
             fix or f"Use one of {options}.",
         )
     if issue.kind == KEY:
@@ -322,7 +323,7 @@ def _finding(issue: Issue, file: str) -> Finding:
     return error(
         file,
         "toml-type",
-        f"{where} {key} = {issue.value!r} is not {issue.expected}.",
+        f"{where} {key} = {issue.shown} is not {issue.expected}.",
         f"Give {key} as {issue.expected}.",
     )
 
