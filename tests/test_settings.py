@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,13 @@ from cli import main
 from prioritise import ProjectError, load_problem
 from prioritise.core import limits, types
 from prioritise.core.errors import Finding
-from prioritise.core.settings import AccessSettings, parse_settings, settings_from_dict
+from prioritise.core.settings import (
+    AccessSettings,
+    ProjectFile,
+    Settings,
+    parse_settings,
+    settings_from_dict,
+)
 from prioritise.inputs.scenarios import parse_scenarios
 from tests.test_validation import write_project
 
@@ -261,6 +268,12 @@ def test_values_become_the_engine_settings() -> None:
     assert settings.solver.name == "highs"
     assert settings.solver.time_limit == 5.0 and isinstance(settings.solver.time_limit, float)
     assert settings.access == AccessSettings()
+
+
+def test_every_table_reaches_the_engine() -> None:
+    """A table in the file model is never dropped on its way to Settings."""
+    written = {f.name for f in dataclasses.fields(ProjectFile)} - {"project"}  # -> name
+    assert written <= {f.name for f in dataclasses.fields(Settings)}
 
 
 def test_access_is_part_of_settings_and_checked_at_load(tmp_path: Path) -> None:

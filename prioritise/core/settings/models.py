@@ -9,6 +9,11 @@ They are standard-library dataclasses validated through ``pydantic.TypeAdapter``
 always has (``dataclasses.replace``, positional construction) without re-validating plans'
 own changes; the TOML file is validated once, at the door, with every error collected.
 
+To add a key to a table, add the field and its docstring. To add a table, add its
+dataclass, then a field of that type in ``ProjectFile`` and one of the same name in
+``Settings``; ``parse.build_settings`` passes it on. Regenerate the reference with
+``python -m prioritise.core.settings > docs/settings.md`` (``--json`` for the schema).
+
 ``ProjectFile`` is the file as written (``[methods.NAME]`` tables, ``[[scoring.criteria]]``,
 relative paths); :class:`Settings` is what the engine reads (methods as a tuple with names,
 absolute paths, ``[access]`` included). :mod:`prioritise.core.settings.parse` turns one into

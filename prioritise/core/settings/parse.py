@@ -119,25 +119,30 @@ def validate_tables(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[Issue]
 
 
 def build_settings(tables: Mapping[str, Any], toml_path: Path) -> Settings:
-    """The engine's view of validated tables: absolute paths, named methods, flat shares."""
+    """The engine's view of validated tables: absolute paths, named methods, flat shares.
+
+    A table that needs no conversion (``[plan]``, ``[solver]``, any new one) is passed on as
+    validated: adding a table is a dataclass in ``models`` plus one field in ``ProjectFile``
+    and one in ``Settings`` with the same name.
+    """
     root = toml_path.parent.resolve()
     project: ProjectTable = tables["project"]
     default_name = toml_path.parent.name if toml_path.stem == "project" else toml_path.stem
     access: AccessSettings = tables["access"]
     if access.ignore is not None:
         access = dataclasses.replace(access, ignore=(root / access.ignore).resolve())
-    return Settings(
-        name=project.name if project.name is not None else default_name,
-        root=root,
-        plan=tables["plan"],
-        data=resolve_paths(tables["data"], root),
-        columns=dict(tables["columns"]),
-        methods=_methods(tables["methods"]),
-        scoring=_scoring(tables["scoring"]),
-        constraints=_constraints(tables["constraints"]),
-        solver=tables["solver"],
-        access=access,
-    )
+    converted: dict[str, Any] = {
+        "name": project.name if project.name is not None else default_name,
+        "root": root,
+        "data": resolve_paths(tables["data"], root),
+        "columns": dict(tables["columns"]),
+        "methods": _methods(tables["methods"]),
+        "scoring": _scoring(tables["scoring"]),
+        "constraints": _constraints(tables["constraints"]),
+        "access": access,
+    }
+    same = {f.name for f in dataclasses.fields(Settings)} - set(converted)
+    return Settings(**converted, **{name: tables[name] for name in same})
 
 
 def _methods(table: Mapping[str, MethodTable]) -> tuple[MethodSettings, ...]:
