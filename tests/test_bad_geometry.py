@@ -59,9 +59,7 @@ def test_points_or_lines_without_area_are_errors(
                 "HA-003", "HA-006")  # fmt: skip
 
 
-def test_points_with_area_are_a_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_points_with_area_are_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     points = {i: Point(30.0 + i * 0.01, 1.0) for i in range(30)}
     check_layer(tmp_path, capsys, layer(points, keep_area=True), 0, "geometry-type", "area_m2")
 
