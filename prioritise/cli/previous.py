@@ -27,7 +27,7 @@ def load_checked_run(out: Path, problem: Problem) -> tuple[pd.DataFrame, dict[st
     if not out.exists() or not (out / "workplan.csv").exists():
         if out.is_dir() and any(out.iterdir()):
             raise UsageError(
-                f"{out} holds no workplan.csv: it is not a complete plan run. Re-run "
+                f"{out} holds no workplan.csv: it is not a complete plan run. Re-plan: run "
                 "`prioritise plan` into it with --overwrite, or leave out --out to plan again."
             )
         return None

@@ -66,7 +66,7 @@ def check_crs(
             )
         )
     crs = CRS.from_user_input(gdf.crs)
-    finite = gdf.geometry[~gdf.geometry.is_empty & gdf.geometry.notna()]
+    finite = gdf.geometry[~gdf.geometry.is_empty & ~gdf.geometry.isna()]
     if len(finite):
         xmin, ymin, xmax, ymax = finite.total_bounds
         looks_degrees = xmin >= -180.5 and xmax <= 180.5 and ymin >= -90.5 and ymax <= 90.5

@@ -46,6 +46,7 @@ from prioritise.inputs.readers import (
 )
 from prioritise.inputs.resources import budget_by_year, capacity_by_year, team_types
 from prioritise.inputs.scoring import score_hazards
+from prioritise.inputs.textfiles import CERTAIN
 from prioritise.inputs.validation import id_findings, repeated_team_rows, suspicious_values
 
 
@@ -134,9 +135,10 @@ def _read(
     if path is None:
         return None
     try:
-        return read_any(path, layer, options)
+        frame = read_any(path, layer, options)
     except ReadError as exc:
         report.add(error(path.name, exc.rule, exc.message, exc.fix))
+        return None
     except Exception as exc:  # any other reader failure becomes a finding, never a traceback
         report.add(
             error(
@@ -146,7 +148,19 @@ def _read(
                 "Check the file opens in a spreadsheet or GIS program.",
             )
         )
-    return None
+        return None
+    encoding = frame.attrs.get("encoding")
+    if encoding is not None and encoding not in CERTAIN:
+        report.add(
+            warning(
+                path.name,
+                "text-encoding",
+                f"{path.name} is not UTF-8; it was read as {encoding}.",
+                "If names look wrong, save it as UTF-8 or set [data] csv = "
+                '{ encoding = "..." } (e.g. "cp1251" for Cyrillic).',
+            )
+        )
+    return frame
 
 
 def _derive_access(

@@ -68,7 +68,7 @@ from prioritise.core.settings.scenarios import (
     ScenarioFile as ScenarioFile,
 )
 
-NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")  # never "." or "..": it names a folder
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def parse_scenarios(
                     file,
                     "scenario-name",
                     f"Scenario name {name!r} may only use "
-                    "letters, digits, '_', '-' and '.' (it names a folder).",
+                    "letters, digits, '_', '-' and '.', not first (it names a folder).",
                     ids=[name],
                 )
             )

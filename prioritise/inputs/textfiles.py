@@ -49,12 +49,16 @@ class Dialect:
     decimal: str  # "." or "," ("auto": decide per column)
 
 
+# Encodings read from the bytes with confidence; any other was a guess (and is warned about).
+CERTAIN = {"utf-8", "utf-8-sig", "utf-16"}
+
+
 def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     """The text of ``raw`` and the encoding used (BOM, UTF-8, else the best guess)."""
     if encoding:
         try:
             codecs.lookup(encoding)
-            return raw.decode(encoding), encoding
+            return raw.decode(encoding), "utf-8"  # as the project says: nothing to warn about
         except LookupError:
             raise ReadError(
                 f"[data] csv encoding {encoding!r} is not a known encoding.",
@@ -93,12 +97,20 @@ def _strict(path: Path, raw: bytes, name: str) -> str:
 
 
 def _guess(path: Path, raw: bytes) -> tuple[str, str]:
-    """Not UTF-8: ask charset-normalizer, preferring the Windows and Latin code pages."""
+    """Not UTF-8. Windows-1252 first: it is what Excel saves in every Latin-script locale and
+    decodes almost any byte string, while statistical detection on a few accented letters in
+    a mostly-ASCII table picks exotic code pages (mac_iceland, hp_roman8). When cp1252 cannot
+    decode, charset-normalizer decides, preferring another Windows code page. The loader
+    warns that the encoding was assumed, naming the setting that fixes it."""
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[: 4 * SAMPLE_BYTES]).best()
-    name = best.encoding if best is not None else "cp1252"
-    for candidate in (name, "cp1252", "latin-1"):
+    found = [r.encoding for r in from_bytes(raw[: 4 * SAMPLE_BYTES])]
+    ordered = sorted(found, key=lambda e: not e.startswith("cp125"))
+    for candidate in (*ordered, "latin-1"):
         try:
             return raw.decode(candidate), candidate
         except (UnicodeDecodeError, LookupError):
