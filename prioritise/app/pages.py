@@ -350,7 +350,7 @@ def plan_progress(
     return response
 
 
-@router.get("/plans/{plan_id}/hazards/{hazard_id}")
+@router.get("/plans/{plan_id}/hazards/{hazard_id:path}")
 def hazard(
     request: Request, plan_id: int, hazard_id: str, viewer: Reader, db: DB, ws: WS
 ) -> Response:

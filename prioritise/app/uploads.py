@@ -47,8 +47,8 @@ def clean_path(name: str) -> PurePosixPath:
     Absolute paths, drive letters and '..' never survive: '../../etc/passwd' becomes
     'etc/passwd', inside the project folder.
     """
-    parts = [clean_part(p) for p in re.split(r"[\\/]+", name)]
-    parts = [p for p in parts if p and not p.endswith(":")]
+    raw = [p for p in re.split(r"[\\/]+", name) if not re.fullmatch(r"[A-Za-z]:", p)]
+    parts = [c for c in (clean_part(p) for p in raw) if c]
     if not parts:
         raise UploadError(f"The file name {name!r} has no usable characters.")
     return PurePosixPath(*parts[-8:])
