@@ -17,11 +17,14 @@ from typing import Any, Protocol
 from sqlalchemy import update
 
 from prioritise.app.db import Plan, utcnow
+from prioritise.app.worker import warm_up
 
 log = logging.getLogger("prioritise.app")
 
 
 class JobRunner(Protocol):
+    def start(self) -> None: ...
+
     def submit(self, fn: Callable[..., None], *args: Any) -> None: ...
 
     def shutdown(self) -> None: ...
@@ -40,11 +43,19 @@ class ProcessRunner:
         self.workers = max(1, workers)
         self.pool: ProcessPoolExecutor | None = None
 
-    def submit(self, fn: Callable[..., None], *args: Any) -> None:
+    def start(self) -> None:
+        """Start the workers and import the planner in each, so a first plan starts at once
+        (a spawned process takes seconds to import pandas, geopandas and HiGHS)."""
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn")
             )
+            for _ in range(self.workers):
+                self.pool.submit(warm_up).add_done_callback(_log_failure)
+
+    def submit(self, fn: Callable[..., None], *args: Any) -> None:
+        self.start()
+        assert self.pool is not None
         self.pool.submit(fn, *args).add_done_callback(_log_failure)
 
     def shutdown(self) -> None:
@@ -68,6 +79,9 @@ class DaskRunner:
         from distributed import Client  # only with --scheduler
 
         self.client = Client(address, set_as_default=False)
+
+    def start(self) -> None:
+        pass
 
     def submit(self, fn: Callable[..., None], *args: Any) -> None:
         from distributed import fire_and_forget

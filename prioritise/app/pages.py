@@ -33,6 +33,8 @@ from prioritise.app.deps import (
 from prioritise.app.uploads import UploadError
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+TEMPLATES.env.filters["num"] = present.number
+TEMPLATES.env.globals["options_text"] = present.options_text
 LOGIN_COOKIE = "prioritise_login"
 router = APIRouter(include_in_schema=False)
 

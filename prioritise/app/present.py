@@ -115,15 +115,20 @@ def per_year(summary: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+def options_text(options: dict[str, Any]) -> str:
+    """The solver settings a plan was started with, or where they came from."""
+    parts = []
+    if options.get("time_limit") is not None:
+        parts.append(f"time limit {float(options['time_limit']):g} s")
+    if options.get("gap") is not None:
+        parts.append(f"gap target {float(options['gap']):.2%}")
+    return ", ".join(parts) if parts else "solver settings from the project"
+
+
 def progress_rows(progress: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [
-        (
-            "Elapsed",
-            f"{number(progress.get('elapsed'), 1)} s"
-            if progress.get("elapsed") is not None
-            else UNKNOWN,
-        )
-    ]
+    if progress.get("elapsed") is None:
+        return []  # not started: the status line says so
+    rows = [("Elapsed", f"{number(progress.get('elapsed'), 1)} s")]
     if "best" in progress:
         best = progress.get("best")
         rows.append(("Best plan so far", number(best, 1) if best is not None else "none yet"))

@@ -15,7 +15,7 @@ from typing import Any
 import tomlkit
 
 from prioritise.app.uploads import UploadError
-from prioritise.core.errors import Finding, PrioritiseError, ProjectError
+from prioritise.core.errors import Finding, ProjectError
 from prioritise.core.schema import column_names
 from prioritise.inputs.loader import load_problem
 from prioritise.inputs.readers import read_any
@@ -70,7 +70,7 @@ def validate(project_file: Path) -> Validation:
         problem = load_problem(project_file)
     except ProjectError as exc:
         return Validation(False, [finding_dict(f) for f in exc.report.findings])
-    except (PrioritiseError, ValueError, OSError) as exc:
+    except Exception as exc:  # ValueError, OSError, or a defect: one finding, never a 500
         return Validation(
             False,
             [
@@ -78,7 +78,7 @@ def validate(project_file: Path) -> Validation:
                     "severity": "error",
                     "file": project_file.name,
                     "rule": "unreadable",
-                    "message": str(exc),
+                    "message": f"{type(exc).__name__}: {exc}",
                     "fix": "Check the file named in the message.",
                     "ids": [],
                     "more_ids": 0,

@@ -121,6 +121,10 @@ def _plan_steps(rec: Recorder, project_file: Path, out_dir: Path, options: dict[
     rec.finish("done", "done", summary=json.dumps(_headline(summary), default=str))
 
 
+def warm_up() -> None:
+    """Nothing: importing this module in a new worker process is the work (see jobs.py)."""
+
+
 def run_plan_job(
     db_url: str, plan_id: int, project_file: str, out_dir: str, options: dict[str, Any]
 ) -> None:

@@ -37,6 +37,9 @@ class ThreadRunner:
     def __init__(self) -> None:
         self.threads: list[threading.Thread] = []
 
+    def start(self) -> None:
+        pass
+
     def submit(self, fn: Callable[..., None], *args: Any) -> None:
         t = threading.Thread(target=fn, args=args, daemon=True)
         t.start()

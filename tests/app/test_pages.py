@@ -16,7 +16,9 @@ MINIMAL = SAMPLES / "minimal"
 
 def _renamed_province() -> bytes:
     """The minimal sample exported with 'Region' for the province column: not valid."""
-    text = (MINIMAL / "hazards.csv").read_text().replace("hazard_id,province,", "hazard_id,Region,", 1)
+    text = (
+        (MINIMAL / "hazards.csv").read_text().replace("hazard_id,province,", "hazard_id,Region,", 1)
+    )
     return zip_folder(MINIMAL, edit={"hazards.csv": text})
 
 
@@ -60,7 +62,9 @@ def test_planner_fixes_mapping_and_plans(client: TestClient, config: AppConfig) 
     toml = client.get(f"{url}/project.toml")
     assert tomllib.loads(toml.text)["columns"] == {"Region": "province"}
 
-    r = client.post(f"{url}/plans", data={"csrf_token": csrf, "time_limit": "20"}, follow_redirects=False)
+    r = client.post(
+        f"{url}/plans", data={"csrf_token": csrf, "time_limit": "20"}, follow_redirects=False
+    )
     assert r.status_code == 303
     plan_url = r.headers["location"]
     plan_id = int(plan_url.rsplit("/", 1)[1])
@@ -82,7 +86,9 @@ def test_planner_fixes_mapping_and_plans(client: TestClient, config: AppConfig) 
     assert client.get(f"{plan_url}/files/..%2Fworkspace.db").status_code == 404
 
 
-def test_weights_form_edits_the_toml_keeping_comments(client: TestClient, config: AppConfig) -> None:
+def test_weights_form_edits_the_toml_keeping_comments(
+    client: TestClient, config: AppConfig
+) -> None:
     h = token(client, "planner")
     project_id = upload_zip(client, h, zip_folder(SAMPLES / "province")).json()["id"]
     csrf = login(client, "planner")
@@ -91,7 +97,9 @@ def test_weights_form_edits_the_toml_keeping_comments(client: TestClient, config
     assert weights == ["3", "2", "1.5", "1.5", "1", "1"]
     weights[0] = "6"
     r = client.post(
-        f"/projects/{project_id}/weights", data={"csrf_token": csrf, "weight": weights}, follow_redirects=False
+        f"/projects/{project_id}/weights",
+        data={"csrf_token": csrf, "weight": weights},
+        follow_redirects=False,
     )
     assert r.status_code == 303
     text = client.get(f"/projects/{project_id}/project.toml").text
@@ -141,9 +149,17 @@ def test_admin_adds_users_and_reads_the_audit_log(client: TestClient) -> None:
         data={"csrf_token": csrf, "name": "nadia", "role": "planner", "password": "long enough"},
     )
     assert r.status_code == 422 and "already exists" in r.text
-    r = client.post("/admin/users", data={"csrf_token": csrf, "name": "x y", "role": "viewer", "password": "long enough"})
+    r = client.post(
+        "/admin/users",
+        data={"csrf_token": csrf, "name": "x y", "role": "viewer", "password": "long enough"},
+    )
     assert r.status_code == 422
-    assert client.post("/api/tokens", json={"username": "nadia", "password": "long enough"}).status_code == 200
+    assert (
+        client.post(
+            "/api/tokens", json={"username": "nadia", "password": "long enough"}
+        ).status_code
+        == 200
+    )
     audit = client.get("/admin/audit").text
     assert "user.add" in audit and "user nadia" in audit and "login" in audit
     assert PASSWORD not in audit and "long enough" not in audit

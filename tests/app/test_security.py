@@ -236,3 +236,11 @@ def test_expired_or_revoked_api_token_is_401(client: TestClient, config: AppConf
         conn.execute(update(ApiToken).values(expires_at=utcnow()))
     engine.dispose()
     assert client.get("/api/projects", headers=h).status_code == 401
+
+
+def test_pages_forbid_inline_scripts_and_framing(client: TestClient) -> None:
+    r = client.get("/login")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text  # scripts come from /static only
