@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import update
 
 from prioritise.app.db import Plan, utcnow
-from prioritise.app.worker import warm_up
+from prioritise.app.worker import lower_priority, warm_up
 
 log = logging.getLogger("prioritise.app")
 
@@ -48,7 +48,9 @@ class ProcessRunner:
         (a spawned process takes seconds to import pandas, geopandas and HiGHS)."""
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=lower_priority,
             )
             for _ in range(self.workers):
                 self.pool.submit(warm_up).add_done_callback(_log_failure)

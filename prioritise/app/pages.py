@@ -187,7 +187,7 @@ def project_page(request: Request, project_id: int, viewer: Reader, db: DB, ws: 
         return error_page(request, 404, "Not found", f"There is no project {project_id}.")
     path = services.project_path(ws.config, project)
     mapping = projects.current_mapping(path)
-    source = projects.hazard_columns(path)
+    source = list(project.fact_dict.get("source_columns", []))
     columns = [(c, mapping.get(c, "")) for c in source] + [
         (c, t) for c, t in mapping.items() if c not in source
     ]

@@ -48,7 +48,10 @@ def plan_dir(cfg: AppConfig, plan: Plan) -> Path:
 
 
 def revalidate(cfg: AppConfig, project: Project) -> projects.Validation:
-    result = projects.validate(project_path(cfg, project))
+    path = project_path(cfg, project)
+    result = projects.validate(path)
+    # Read the export's column names once here, not on every view of the project page.
+    result.facts["source_columns"] = projects.hazard_columns(path)
     project.valid = result.valid
     project.findings = json.dumps(result.findings)
     project.facts = json.dumps(result.facts)

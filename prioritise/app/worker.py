@@ -121,6 +121,12 @@ def _plan_steps(rec: Recorder, project_file: Path, out_dir: Path, options: dict[
     rec.finish("done", "done", summary=json.dumps(_headline(summary), default=str))
 
 
+def lower_priority() -> None:
+    """Solvers yield the CPU to the web server: pages stay quick while plans run."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+
+
 def warm_up() -> None:
     """Nothing: importing this module in a new worker process is the work (see jobs.py)."""
 
