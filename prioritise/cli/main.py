@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub, parent)
     from prioritise.cli.workspace import add_commands as add_workspace_commands  # serve, users
 
-    add_workspace_commands(sub)
+    add_workspace_commands(sub, parent)
     return parser
 
 

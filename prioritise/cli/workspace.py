@@ -30,8 +30,8 @@ def _workspace_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_commands(sub: Any) -> None:
-    p = sub.add_parser("serve", help="run the planning workspace web app")
+def add_commands(sub: Any, parent: list[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", parents=parent, help="run the planning workspace web app")
     _workspace_flags(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -48,9 +48,11 @@ def add_commands(sub: Any) -> None:
     )
     p.set_defaults(run=cmd_serve)
 
-    users = sub.add_parser("users", help="manage workspace accounts")
+    users = sub.add_parser("users", parents=parent, help="manage workspace accounts")
     usub = users.add_subparsers(dest="users_command", required=True)
-    p = usub.add_parser("add", help="add a user (the password is read from standard input)")
+    p = usub.add_parser(
+        "add", parents=parent, help="add a user (the password is read from standard input)"
+    )
     p.add_argument("name", help="user name (letters, digits, _ . @ -)")
     p.add_argument("--role", choices=["admin", "planner", "viewer"], required=True)
     p.add_argument(

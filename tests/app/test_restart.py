@@ -27,7 +27,8 @@ def call(
         boundary = "----prioritise-test"
         data = (
             (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="p.zip"\r\n'
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="files"; filename="p.zip"\r\n'
                 "Content-Type: application/zip\r\n\r\n"
             ).encode()
             + files
