@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     from prioritise.cli.scenarios import add_commands  # scenarios, deadline, uncertainty
 
     add_commands(sub, parent)
+    from prioritise.cli.workspace import add_commands as add_workspace_commands  # serve, users
+
+    add_workspace_commands(sub, parent)
     return parser
 
 

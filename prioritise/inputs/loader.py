@@ -236,6 +236,8 @@ def _access_result(
     if report.errors:
         return None
     frame = apply_column_map(hazards, settings.columns, schema.HAZARDS)
+    if "hazard_id" not in frame.columns:  # reported by the hazards check; nothing to derive
+        return None
     result = derive_access(
         frame[["hazard_id", "geometry"]].astype({"hazard_id": str}),
         roads,

@@ -1,0 +1,158 @@
+"""What a worker process runs for one plan: the CLI's own steps, with progress persisted.
+
+Runs outside the web server (a local process or a Dask worker): it opens its own database
+engine, marks the plan running, reports phase and solver progress at most twice a second,
+and ends it done or failed. It never overwrites a plan the server has since marked
+interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+
+from prioritise.analyses.report_data import prepare_report
+from prioritise.app.db import Plan, make_engine, session_factory, utcnow
+from prioritise.core.errors import InfeasibleError, ProjectError, SolverUnavailableError
+from prioritise.inputs.loader import load_problem
+from prioritise.outputs.files import write_json
+from prioritise.outputs.plan import write_plan_outputs
+from prioritise.outputs.report.maps import plan_map
+from prioritise.planning.planner import plan
+
+PROGRESS_EVERY_S = 0.5
+
+
+class Recorder:
+    """Writes one plan's state; every write is one short transaction."""
+
+    def __init__(self, db_url: str, plan_id: int):
+        self.engine = make_engine(db_url)
+        self.sessions = session_factory(self.engine)
+        self.plan_id = plan_id
+        self.started = time.perf_counter()
+        self.last = -1.0
+        self.parent = os.getppid()
+        self.state: dict[str, Any] = {}
+
+    def _update(self, only_running: bool = True, **values: Any) -> bool:
+        stmt = update(Plan).where(Plan.id == self.plan_id)
+        if only_running:
+            stmt = stmt.where(Plan.status == "running")
+        with self.sessions.begin() as db:
+            return bool(db.execute(stmt.values(**values)).rowcount)
+
+    def start(self) -> bool:
+        """Queued -> running; False when the plan is no longer queued (interrupted)."""
+        stmt = (
+            update(Plan)
+            .where(Plan.id == self.plan_id, Plan.status == "queued")
+            .values(status="running", phase="loading the project", started_at=utcnow())
+        )
+        with self.sessions.begin() as db:
+            return bool(db.execute(stmt).rowcount)
+
+    def phase(self, text: str) -> None:
+        self.state["elapsed"] = round(time.perf_counter() - self.started, 1)
+        self._update(phase=text, progress=json.dumps(self.state))
+
+    def progress(
+        self, solver_s: float, best: float | None, bound: float | None, gap: float | None
+    ) -> None:
+        """The solver's callback: persisted at most every PROGRESS_EVERY_S seconds."""
+        if os.getppid() != self.parent:  # the server is gone: stop, it will say interrupted
+            os._exit(3)
+        now = time.perf_counter()
+        if now - self.last < PROGRESS_EVERY_S:
+            return
+        self.last = now
+        self.state.update(
+            elapsed=round(now - self.started, 1),
+            solver_s=round(solver_s, 1),
+            best=best,
+            bound=bound,
+            gap=gap,
+        )
+        self._update(progress=json.dumps(self.state))
+
+    def finish(self, status: str, phase: str, **values: Any) -> None:
+        self.state["elapsed"] = round(time.perf_counter() - self.started, 1)
+        self._update(
+            status=status,
+            phase=phase,
+            progress=json.dumps(self.state),
+            finished_at=utcnow(),
+            **values,
+        )
+        self.engine.dispose()
+
+
+def _headline(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary without its bulky per-hazard parts (those stay in summary.json)."""
+    return {k: v for k, v in summary.items() if not isinstance(v, list) or len(v) <= 50}
+
+
+def _plan_steps(rec: Recorder, project_file: Path, out_dir: Path, options: dict[str, Any]) -> None:
+    problem = load_problem(project_file)
+    rec.phase(f"solving ({len(problem.hazards)} hazards, {len(problem.years)} years)")
+    result = plan(
+        problem,
+        time_limit=options.get("time_limit"),
+        gap=options.get("gap"),
+        threads=1,
+        progress=rec.progress,
+    )
+    rec.phase("explaining the plan and writing the outputs")
+    report = prepare_report(result)
+    write_plan_outputs(result, report, out_dir)
+    drawn = plan_map(problem, result.workplan)
+    if drawn is not None:
+        write_json(
+            out_dir / "map.json",
+            {"svg": drawn.svg, "legend": drawn.legend, "css": drawn.css, "missing": drawn.missing},
+        )
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    rec.finish("done", "done", summary=json.dumps(_headline(summary), default=str))
+
+
+def lower_priority() -> None:
+    """Solvers yield the CPU to the web server: pages stay quick while plans run."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+
+
+def warm_up() -> None:
+    """Nothing: importing this module in a new worker process is the work (see jobs.py)."""
+
+
+def run_plan_job(
+    db_url: str, plan_id: int, project_file: str, out_dir: str, options: dict[str, Any]
+) -> None:
+    """Plan one stored project into ``out_dir`` and record the outcome in the database."""
+    rec = Recorder(db_url, plan_id)
+    if not rec.start():
+        rec.engine.dispose()
+        return
+    try:
+        _plan_steps(rec, Path(project_file), Path(out_dir), options)
+    except ProjectError as exc:
+        rec.finish("failed", "the project is not valid", error=exc.report.render())
+    except InfeasibleError as exc:
+        rec.finish("failed", "no feasible plan", error=f"No feasible plan: {exc}")
+    except SolverUnavailableError as exc:
+        rec.finish("failed", "solver unavailable", error=str(exc))
+    except Exception as exc:  # a defect: the user sees one line, the log keeps the traceback
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        (Path(out_dir) / "error.log").write_text(traceback.format_exc(), encoding="utf-8")
+        rec.finish(
+            "failed",
+            "internal error",
+            error=f"Internal error: {type(exc).__name__}: {exc}. "
+            "This is a bug in prioritise; error.log in the plan's folder has the details.",
+        )
