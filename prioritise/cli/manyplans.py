@@ -1,0 +1,234 @@
+"""Commands that need many plans: ``uncertainty``, ``replan``, ``sensitivity``, ``ladder``.
+
+Their tasks run on the execution layer (a local Dask cluster, or ``--scheduler``); like the
+rest of the CLI they parse, call the library, print, and return an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from prioritise.cli.execution import add_execution_flags, executor_for
+
+EXIT_OK, EXIT_USAGE, EXIT_SOLVER = 0, 2, 5
+
+
+def add_commands(sub: Any) -> None:
+    """Register the commands on the CLI's sub-parser collection."""
+    _add_uncertainty(sub)
+
+
+def _add_uncertainty(sub: Any) -> None:
+    p = sub.add_parser(
+        "uncertainty",
+        help="Monte Carlo: simulate the programme year by year with uncertain outcomes, "
+        "re-planning each year (or replay the fixed plan with --fixed-plan)",
+    )
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument(
+        "--scenarios",
+        dest="scenario_file",
+        type=Path,
+        help="scenarios TOML; with --scenario, simulate that scenario",
+    )
+    p.add_argument("--scenario", help="name of the scenario to simulate")
+    p.add_argument("--samples", type=int, default=200, help="samples (default 200)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--fixed-plan",
+        action="store_true",
+        help="replay the optimised plan without re-planning (fast, one-sided: work can only slip)",
+    )
+    p.add_argument(
+        "--concentration",
+        type=float,
+        default=20.0,
+        help="Beta concentration a+b of survey fractions (default 20; higher = tighter)",
+    )
+    p.add_argument(
+        "--productivity-sigma",
+        type=float,
+        default=0.15,
+        help="lognormal sigma of team-days per team type, mean-preserving (default 0.15)",
+    )
+    p.add_argument(
+        "--cost-sigma",
+        type=float,
+        default=0.10,
+        help="lognormal sigma of each method's cost, mean-preserving (default 0.10)",
+    )
+    p.add_argument(
+        "--area-sigma",
+        type=float,
+        default=0.10,
+        help="lognormal sigma of the contaminated area found when clearing (default 0.10)",
+    )
+    p.add_argument(
+        "--impact-sigma",
+        type=float,
+        default=0.0,
+        help="lognormal sigma of the impact actually gained (default 0: as scored)",
+    )
+    p.add_argument(
+        "--deadline",
+        type=int,
+        metavar="YEAR",
+        help="year for P(every Article 5 hazard done by then) (default: the project's)",
+    )
+    p.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", help="for the nominal plan's solve"
+    )
+    p.add_argument(
+        "--replan-time-limit",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="per re-plan (default 10)",
+    )
+    p.add_argument(
+        "--replan-gap",
+        type=float,
+        default=0.01,
+        metavar="FRACTION",
+        help="relative gap per re-plan (default 0.01)",
+    )
+    p.add_argument(
+        "--out", type=Path, help="folder for uncertainty.json, samples.csv, late_hazards.csv"
+    )
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_execution_flags(p)
+    p.set_defaults(run=cmd_uncertainty)
+
+
+def _nominal(args: argparse.Namespace) -> Any:
+    """The project (or the chosen scenario) and its optimised plan."""
+    from prioritise import load_problem
+    from prioritise.analyses.scenarios.apply import apply_scenario
+    from prioritise.analyses.scenarios.plan import plan_prepared
+    from prioritise.inputs.scenarios import load_scenarios
+    from prioritise.planning.planner import plan
+
+    problem = load_problem(args.project, strict=args.strict)
+    if args.scenario_file is not None or args.scenario is not None:
+        if args.scenario_file is None or args.scenario is None:
+            raise ValueError("Give both --scenarios FILE and --scenario NAME.")
+        chosen = [s for s in load_scenarios(args.scenario_file) if s.name == args.scenario]
+        if not chosen:
+            raise ValueError(f"No scenario named {args.scenario!r} in {args.scenario_file}.")
+        return plan_prepared(apply_scenario(problem, chosen[0]), time_limit=args.time_limit)
+    return plan(problem, time_limit=args.time_limit)
+
+
+def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from prioritise.outputs.files import write_csv, write_json
+
+    print("Planning the nominal plan...", file=sys.stderr)
+    result = _nominal(args)
+    if not result.solution.status.has_plan:
+        print("No plan found within the time limit; nothing to simulate.", file=sys.stderr)
+        return EXIT_SOLVER
+    if args.fixed_plan:
+        summary, frames = _fixed_plan(args, result)
+    else:
+        summary, frames = _replanning(args, result)
+    print(render_uncertainty(summary))
+    if args.out is not None:
+        written = [write_json(args.out / "uncertainty.json", summary)]
+        written += [write_csv(args.out / name, frame) for name, frame in frames.items()]
+        print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    return EXIT_OK
+
+
+def _fixed_plan(args: argparse.Namespace, result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    from prioritise.analyses.uncertainty import (
+        UncertaintySettings,
+        fixed_plan_summary,
+        simulate,
+    )
+
+    problem = result.problem
+    if args.deadline is not None:
+        s = problem.settings
+        problem = problem.replace(
+            settings=replace(s, plan=replace(s.plan, deadline_year=args.deadline))
+        )
+    settings = UncertaintySettings(
+        samples=args.samples,
+        seed=args.seed,
+        concentration=args.concentration,
+        productivity_sigma=args.productivity_sigma,
+    )
+    sim = simulate(problem, result.schedule, settings)
+    summary = fixed_plan_summary(sim, float(result.summary["totals"]["released_m2"]))
+    return summary, {"samples.csv": sim.samples}
+
+
+def _replanning(args: argparse.Namespace, result: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    from prioritise.analyses.monte_carlo import MonteCarloSettings
+    from prioritise.execution.manyplans import run_monte_carlo
+    from prioritise.execution.progress import ProgressBar
+
+    settings = MonteCarloSettings(
+        samples=args.samples,
+        seed=args.seed,
+        concentration=args.concentration,
+        productivity_sigma=args.productivity_sigma,
+        cost_sigma=args.cost_sigma,
+        area_sigma=args.area_sigma,
+        impact_sigma=args.impact_sigma,
+        time_limit=args.replan_time_limit,
+        gap=args.replan_gap,
+    )
+    with executor_for(args, result.problem, tasks=args.samples) as ex:
+        print(
+            f"Simulating {args.samples} histories with re-planning on {ex.workers} worker(s)...",
+            file=sys.stderr,
+        )
+        mc = run_monte_carlo(
+            result,
+            settings,
+            executor=ex,
+            progress=ProgressBar("samples"),
+            deadline_year=args.deadline,
+        )
+    return mc.summary, {"samples.csv": mc.samples, "late_hazards.csv": mc.hazards}
+
+
+def render_uncertainty(summary: dict[str, Any]) -> str:
+    """The headline figures, labelled as sample estimates."""
+    iy = summary["impact_years"]
+    rel = summary["released_m2"]
+    what = "with annual re-planning" if summary["replan"] else "fixed-plan replay"
+    n = summary["samples"]
+    lines = [f"Monte Carlo, {what}: {n} samples (estimates; seed {summary['settings']['seed']})."]
+    if iy["p50"] is not None:
+        lines.append(
+            f"  impact-years: nominal plan {iy['nominal']:,.1f}; P10 {iy['p10']:,.1f}  "
+            f"P50 {iy['p50']:,.1f}  P90 {iy['p90']:,.1f}; "
+            f"{iy['share_of_samples_above_nominal']:.0%} of samples beat the nominal plan"
+        )
+        lines.append(
+            f"  released m²: nominal {rel['nominal']:,.0f}; P10 {rel['p10']:,.0f}  "
+            f"P50 {rel['p50']:,.0f}  P90 {rel['p90']:,.0f}"
+        )
+    if summary.get("article5_hazards") is not None:
+        lines.append(
+            f"  Article 5 hazards: {summary['article5_hazards']}, of which "
+            f"{summary['article5_in_nominal_plan']} are in the nominal plan"
+        )
+    if summary["p_meet_deadline"] is not None:
+        lines.append(
+            f"  P(every Article 5 hazard done by {summary['deadline_year']}): "
+            f"{summary['p_meet_deadline']:.1%}"
+        )
+    else:
+        lines.append("  No deadline given (--deadline YEAR or [plan] deadline_year).")
+    dist = ", ".join(f"{y}: {p:.0%}" for y, p in summary["completion_year"].items() if p)
+    lines.append(f"  year every Article 5 hazard is done: {dist or '-'}")
+    if summary.get("failed_samples"):
+        lines.append(f"  {summary['failed_samples']} sample(s) failed (see samples.csv).")
+    return "\n".join(lines)
