@@ -318,6 +318,9 @@ class _History:
             except InfeasibleError:
                 self.out.notes.append(f"{start}: no plan for the remaining years")
                 return pd.DataFrame(columns=["hazard", "year", "method", "operator"])
+        status = str(result.solution.status)
+        if status not in ("optimal", "gap_limit"):
+            self.out.notes.append(f"{start}: re-plan {status} ({result.solution.message})")
         sched = result.schedule[["hazard", "year", "method", "operator"]].copy()
         sched["hazard"] = rem.kept[sched["hazard"].to_numpy()]
         for t in self.problem.capacity.columns:

@@ -163,12 +163,14 @@ class Executor:
         items = list(items)
         names = list(keys) if keys is not None else [str(i) for i in range(len(items))]
         token = f"{getattr(fn, '__name__', 'task')}-{time.time_ns()}"
-        shared_f = self.client.scatter(shared, broadcast=True, hash=False)
+        holder = [self.client.scatter([shared], broadcast=True, hash=False)[0]]
         index_of: dict[Future, tuple[int, int]] = {}
 
         def submit(i: int, attempt: int) -> Future:
+            if holder[0].status != "finished":  # every worker holding it was lost
+                holder[0] = self.client.scatter([shared], broadcast=True, hash=False)[0]
             f = self.client.submit(
-                _run, fn, shared_f, items[i], key=f"{token}-{i}-{attempt}", pure=False
+                _run, fn, holder[0], items[i], key=f"{token}-{i}-{attempt}", pure=False
             )
             index_of[f] = (i, attempt)
             return f
