@@ -20,6 +20,7 @@ EXIT_OK, EXIT_USAGE, EXIT_SOLVER = 0, 2, 5
 def add_commands(sub: Any) -> None:
     """Register the commands on the CLI's sub-parser collection."""
     _add_uncertainty(sub)
+    _add_replan(sub)
 
 
 def _add_uncertainty(sub: Any) -> None:
@@ -231,4 +232,86 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
     lines.append(f"  year every Article 5 hazard is done: {dist or '-'}")
     if summary.get("failed_samples"):
         lines.append(f"  {summary['failed_samples']} sample(s) failed (see samples.csv).")
+    return "\n".join(lines)
+
+
+def _add_replan(sub: Any) -> None:
+    p = sub.add_parser(
+        "replan",
+        help="re-plan the remaining years from reported progress (work done locked, "
+        "partial hazards keep what is left, budgets reduced by what was spent)",
+    )
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument(
+        "--progress",
+        type=Path,
+        required=True,
+        help="CSV: hazard_id, year, released_m2, cost_usd [, status, ...]",
+    )
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument(
+        "--from-year",
+        type=int,
+        metavar="YEAR",
+        help="first year to re-plan (default: the year after the last one reported)",
+    )
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per solve")
+    p.add_argument("--gap", type=float, metavar="FRACTION", help="relative gap to stop at")
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    p.set_defaults(run=cmd_replan)
+
+
+def cmd_replan(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from prioritise import load_problem
+    from prioritise.analyses.replan import (
+        plan_against_actual,
+        read_progress,
+        replan_problem,
+        replan_record,
+    )
+    from prioritise.outputs.replan import write_replan_outputs
+    from prioritise.planning.planner import plan
+
+    problem = load_problem(args.project, strict=args.strict)
+    progress = read_progress(
+        problem, pd.read_csv(args.progress), args.progress.name, args.from_year
+    )
+    print("Planning as before any progress (for plan against actual)...", file=sys.stderr)
+    before = plan(problem, time_limit=args.time_limit, gap=args.gap)
+    inputs = replan_problem(problem, progress)
+    rest = inputs.remaining.problem
+    print(
+        f"Re-planning {len(rest.hazards)} hazards over {rest.years[0]}-{rest.years[-1]} "
+        f"({len(progress.done)} done, {len(progress.fraction_left)} partly done)...",
+        file=sys.stderr,
+    )
+    result = plan(rest, time_limit=args.time_limit, gap=args.gap)
+    by_hazard, by_year = plan_against_actual(problem, before.schedule, progress)
+    record = replan_record(problem, before.schedule, inputs, result.schedule, result.summary)
+    written = write_replan_outputs(result, by_hazard, by_year, record, args.out)
+    print(render_replan(record, by_year))
+    print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    return EXIT_OK if result.solution.status.has_plan else EXIT_SOLVER
+
+
+def render_replan(record: dict[str, Any], by_year: Any) -> str:
+    lines = [
+        f"Re-planned from {record['start_year']}: {record['hazards_done']} hazard(s) done and "
+        f"locked, {len(record['hazards_partly_done'])} partly done; money carried in "
+        f"{record['money_in_usd']:,.0f} (negative = overspend repaid).",
+        "  Plan against actual (years reported):",
+    ]
+    for r in by_year.to_dict(orient="records"):
+        lines.append(
+            f"    {r['year']}: cost planned {r['planned_cost_usd']:,.0f}, actual "
+            f"{r['actual_cost_usd']:,.0f} (budget {r['budget_usd']:,.0f}); released planned "
+            f"{r['planned_released_m2']:,.0f} m², actual {r['actual_released_m2']:,.0f} m²"
+        )
+    lines.append(
+        "  Remaining years, impact-years: planned before "
+        f"{record['rest_impact_years_planned_before']:,.1f}, re-planned {record['rest_impact_years_replanned']:,.1f} ({record['status']})"
+    )
+    lines += [f"  Note: {n}" for n in record["notes"]]
     return "\n".join(lines)
