@@ -311,7 +311,8 @@ def render_replan(record: dict[str, Any], by_year: Any) -> str:
         )
     lines.append(
         "  Remaining years, impact-years: planned before "
-        f"{record['rest_impact_years_planned_before']:,.1f}, re-planned {record['rest_impact_years_replanned']:,.1f} ({record['status']})"
+        f"{record['rest_impact_years_planned_before']:,.1f}, re-planned "
+        f"{record['rest_impact_years_replanned']:,.1f} ({record['status']})"
     )
     lines += [f"  Note: {n}" for n in record["notes"]]
     return "\n".join(lines)
