@@ -21,6 +21,8 @@ def add_commands(sub: Any) -> None:
     """Register the commands on the CLI's sub-parser collection."""
     _add_uncertainty(sub)
     _add_replan(sub)
+    _add_sensitivity(sub)
+    _add_ladder(sub)
 
 
 def _add_uncertainty(sub: Any) -> None:
@@ -316,3 +318,160 @@ def render_replan(record: dict[str, Any], by_year: Any) -> str:
     )
     lines += [f"  Note: {n}" for n in record["notes"]]
     return "\n".join(lines)
+
+
+def _add_sensitivity(sub: Any) -> None:
+    p = sub.add_parser(
+        "sensitivity",
+        help="re-plan with the scoring weights drawn around their values: how often each "
+        "hazard is planned, the robust core, rank correlation with the plan",
+    )
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument("--samples", type=int, default=100, help="samples (default 100)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--spread",
+        type=float,
+        default=0.2,
+        help="each weight uniform within +/- this share of its value (default 0.2)",
+    )
+    p.add_argument(
+        "--dirichlet",
+        type=float,
+        metavar="CONCENTRATION",
+        help="draw the weight shares from a Dirichlet around them instead (e.g. 50)",
+    )
+    p.add_argument(
+        "--core", type=float, default=0.9, help="robust core: share of samples (default 0.9)"
+    )
+    p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS", help="per plan")
+    p.add_argument(
+        "--gap", type=float, default=0.01, metavar="FRACTION", help="per plan (default 0.01)"
+    )
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_execution_flags(p)
+    p.set_defaults(run=cmd_sensitivity)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
+    from prioritise.analyses.sensitivity import SensitivitySettings, check_criteria
+    from prioritise.execution.manyplans import run_sensitivity
+    from prioritise.execution.progress import ProgressBar
+    from prioritise.outputs.manyplans import write_tables
+    from prioritise.planning.planner import plan
+
+    problem = load_problem(args.project, strict=args.strict)
+    check_criteria(problem)
+    settings = SensitivitySettings(
+        samples=args.samples,
+        seed=args.seed,
+        spread=args.spread,
+        dirichlet=args.dirichlet,
+        core_share=args.core,
+        time_limit=args.time_limit,
+        gap=args.gap,
+    )
+    print("Planning with the project's weights...", file=sys.stderr)
+    nominal = plan(problem, time_limit=args.time_limit, gap=args.gap)
+    with executor_for(args, problem, tasks=args.samples) as ex:
+        print(
+            f"Re-planning {args.samples} weight samples on {ex.workers} worker(s)...",
+            file=sys.stderr,
+        )
+        result = run_sensitivity(nominal, settings, executor=ex, progress=ProgressBar("weights"))
+    written = write_tables(
+        args.out,
+        "sensitivity",
+        result.summary,
+        {"sensitivity_hazards.csv": result.hazards, "sensitivity_samples.csv": result.samples},
+        {"sensitivity_hazards.csv": "Hazards", "sensitivity_samples.csv": "Samples"},
+    )
+    s = result.summary
+    tau = s["kendall_tau_b"]
+    print(
+        f"Weight sensitivity, {s['samples']} samples ({s['draw']}; estimates):\n"
+        f"  robust core (in the plan in >= {s['robust_core_threshold']:.0%} of samples): "
+        f"{s['robust_core_hazards']} hazards; the plan has {s['hazards_in_plan']}\n"
+        f"  Kendall tau-b of each sample's ranking to the plan's: median {tau['median']}, "
+        f"min {tau['min']}"
+    )
+    print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    return EXIT_OK
+
+
+def _levels(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(sorted({float(x) for x in text.split(",") if x.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"levels must be numbers: {text!r}") from None
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError("levels must be positive, e.g. 0.6,0.8,1.0,1.2")
+    return values
+
+
+def _add_ladder(sub: Any) -> None:
+    p = sub.add_parser(
+        "ladder",
+        help="plans at several funding levels, nested as far as the rules allow, and one "
+        "priority list (what to drop first, what to add next)",
+    )
+    p.add_argument("project", type=Path, help="project TOML file")
+    p.add_argument(
+        "--levels",
+        type=_levels,
+        default=(0.6, 0.8, 1.0, 1.2),
+        help="budget multipliers (default 0.6,0.8,1.0,1.2)",
+    )
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per plan")
+    p.add_argument("--gap", type=float, metavar="FRACTION", help="per plan")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_execution_flags(p)
+    p.set_defaults(run=cmd_ladder)
+
+
+def cmd_ladder(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
+    from prioritise.analyses.ladder import LadderSettings, ladder_summary
+    from prioritise.execution.manyplans import run_ladder
+    from prioritise.execution.progress import ProgressBar
+    from prioritise.outputs.manyplans import write_tables
+
+    problem = load_problem(args.project, strict=args.strict)
+    settings = LadderSettings(levels=args.levels, time_limit=args.time_limit, gap=args.gap)
+    with executor_for(args, problem, tasks=len(args.levels)) as ex:
+        ladder = run_ladder(problem, settings, executor=ex, progress=ProgressBar("levels"))
+    summary = ladder_summary(ladder, settings)
+    written = write_tables(
+        args.out,
+        "ladder",
+        summary,
+        {
+            "ladder_priority.csv": ladder.priority,
+            "ladder_levels.csv": ladder.levels,
+            "ladder_exceptions.csv": ladder.exceptions,
+        },
+        {
+            "ladder_priority.csv": "Priority list",
+            "ladder_levels.csv": "Levels",
+            "ladder_exceptions.csv": "Exceptions",
+        },
+    )
+    print("Funding ladder (budget x level; teams and rules unchanged):")
+    for r in ladder.levels.to_dict(orient="records"):
+        print(
+            f"  {r['level']:>5g}: {r['status']:<10} {r['hazards_funded']:>5} hazards, cost "
+            f"{r['cost_usd']:,.0f} of {r['budget_usd']:,.0f}, impact-years "
+            f"{r['impact_years']:,.1f} ({r['how']})"
+        )
+    print(
+        "  Nested at every level."
+        if ladder.exceptions.empty
+        else f"  {len(ladder.exceptions)} exception(s) where the rules forced a hazard out "
+        "(ladder_exceptions.csv)."
+    )
+    print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
+    failed = ladder.levels["status"].isin(["failed", "infeasible"]).any()
+    return 4 if failed else EXIT_OK

@@ -10,8 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
+from prioritise.analyses.ladder import (
+    Ladder,
+    LadderSettings,
+    LevelPlan,
+    build_ladder,
+    level_task,
+    nest,
+)
 from prioritise.analyses.mc_summary import MonteCarloResult, summarise
 from prioritise.analyses.monte_carlo import MonteCarloSettings, nominal_schedule, simulate_sample
+from prioritise.analyses.sensitivity import (
+    SensitivityResult,
+    SensitivitySettings,
+    check_criteria,
+    sensitivity_sample,
+)
+from prioritise.analyses.sensitivity import summarise as summarise_sensitivity
+from prioritise.core.problem import Problem
 from prioritise.execution.engine import Executor, ProgressSink, TaskFn, TaskResult, run_inline
 from prioritise.planning.planner import PlanResult
 
@@ -42,3 +60,46 @@ def run_monte_carlo(
     shared = (problem, nominal_schedule(problem, nominal.schedule), settings)
     rows = run_tasks(simulate_sample, range(settings.samples), shared, executor, progress)
     return summarise(nominal, settings, rows, deadline_year)
+
+
+def run_sensitivity(
+    nominal: PlanResult,
+    settings: SensitivitySettings,
+    *,
+    executor: Executor | None = None,
+    progress: ProgressSink | None = None,
+) -> SensitivityResult:
+    """Re-plan ``settings.samples`` times with drawn weights and summarise."""
+    check_criteria(nominal.problem)
+    shared = (nominal.problem, settings)
+    rows = run_tasks(sensitivity_sample, range(settings.samples), shared, executor, progress)
+    return summarise_sensitivity(nominal, settings, rows)
+
+
+def run_ladder(
+    problem: Problem,
+    settings: LadderSettings,
+    *,
+    executor: Executor | None = None,
+    progress: ProgressSink | None = None,
+) -> Ladder:
+    """Free plans at every level as parallel tasks, then the nesting pass up the ladder
+    (each re-plan one task, since each needs the level below)."""
+    shared = (problem, settings)
+    items = [(level, ()) for level in sorted(settings.levels)]
+    rows = run_tasks(level_task, items, shared, executor, progress)
+    free = [_level_value(r, level) for r, (level, _) in zip(rows, items, strict=True)]
+
+    def replan(level: float, required: tuple[str, ...]) -> LevelPlan:
+        row = run_tasks(level_task, [(level, required)], shared, executor)[0]
+        return _level_value(row, level)
+
+    chosen, exceptions, how = nest(problem, free, replan)
+    return build_ladder(problem, chosen, how, exceptions)
+
+
+def _level_value(row: TaskResult, level: float) -> LevelPlan:
+    if row.ok:
+        value: LevelPlan = row.value
+        return value
+    return LevelPlan(level, np.zeros(0, np.int64), np.zeros(0), "failed", None, 0.0, row.error)
