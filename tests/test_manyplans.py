@@ -39,9 +39,9 @@ def test_zero_noise_reproduces_the_nominal_plan_exactly(province: PlanResult) ->
     assert (run.done_year == planned).all()
     assert run.replans == 0  # every year went as planned: the plan stands
     assert impact_years_of(problem, run.done_year, np.ones(len(planned))) == pytest.approx(
-        province.summary["impact_years"], abs=1e-6
+        province.summary.impact_years, abs=1e-6
     )
-    assert run.cost_usd == pytest.approx(province.summary["totals"]["cost_usd"], rel=1e-9)
+    assert run.cost_usd == pytest.approx(province.summary.totals.cost_usd, rel=1e-9)
 
 
 def test_noise_preserves_the_mean_cost_and_team_days(province: PlanResult) -> None:

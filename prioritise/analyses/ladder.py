@@ -82,8 +82,8 @@ def level_task(
         years,
         cost,
         str(result.solution.status),
-        result.summary["objective"],
-        float(result.summary["impact_years"]),
+        result.summary.objective,
+        float(result.summary.impact_years),
     )
 
 

@@ -132,14 +132,14 @@ def _headline(
         "article5_in_nominal_plan": nominal_a5,
         "impact_years": _quantiles(
             good["impact_years"] if n else pd.Series(dtype=float),
-            float(nominal.summary["impact_years"]),
+            float(nominal.summary.impact_years),
         ),
         "released_m2": _quantiles(
             good["released_m2"] if n else pd.Series(dtype=float),
-            float(nominal.summary["totals"]["released_m2"]),
+            float(nominal.summary.totals.released_m2),
         ),
-        "nominal_status": nominal.summary["status"],
-        "nominal_gap": nominal.summary["gap"],
+        "nominal_status": nominal.summary.status,
+        "nominal_gap": nominal.summary.gap,
         "settings": {k: (None if v == float("inf") else v) for k, v in asdict(settings).items()},
         "noise_model": "mean-preserving: E[team-days] and E[cost] equal the plan's; survey "
         "shares Beta around the given fractions (concentration; null = no survey noise)",

@@ -34,6 +34,7 @@ from models.eligibility import year_weights
 from prioritise.analyses.remaining import Remaining, remaining_problem
 from prioritise.core.errors import ProjectError, ValidationReport, error
 from prioritise.core.problem import Problem
+from prioritise.planning.summary import PlanSummary
 
 DONE_TOLERANCE = 0.005
 REQUIRED = ("hazard_id", "year", "released_m2", "cost_usd")
@@ -238,7 +239,7 @@ def replan_record(
     nominal_schedule: pd.DataFrame,
     inputs: ReplanInputs,
     result_schedule: pd.DataFrame,
-    result_summary: dict[str, Any],
+    result_summary: PlanSummary,
 ) -> dict[str, Any]:
     """What the re-plan locked, carried and changed, for replan.json and the terminal.
 
@@ -266,8 +267,8 @@ def replan_record(
         "money_in_usd": round(p.money_in, 2),
         "money": p.spent_by_year.to_dict(orient="records"),
         "notes": list(rem.notes),
-        "status": result_summary["status"],
-        "gap": result_summary["gap"],
+        "status": result_summary.status,
+        "gap": result_summary.gap,
         "rest_impact_years_planned_before": round(rest_value(nominal_schedule), 6),
         "rest_impact_years_replanned": round(rest_value(result_schedule), 6),
         "rest_measure": "impact x the original horizon's weight of each completion year, "

@@ -111,7 +111,7 @@ def sensitivity_sample(shared: tuple[Problem, SensitivitySettings], sample: int)
         "weights": weights,
         "years": years_of(problem, result.schedule),
         "status": str(result.solution.status),
-        "objective": result.summary["objective"],
+        "objective": result.summary.objective,
     }
 
 

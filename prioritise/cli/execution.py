@@ -12,6 +12,8 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from prioritise.cli.flags import WORKERS, number
+
 if TYPE_CHECKING:
     from prioritise.execution.engine import Executor
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 def add_execution_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
-        type=int,
+        type=number(WORKERS),
         help="local Dask workers (default: one per core; ignored with --scheduler)",
     )
     p.add_argument(
@@ -39,10 +41,17 @@ def scheduler_for(args: argparse.Namespace, problem: Any) -> str | None:
     return str(value) if value else None
 
 
+def workers_for(args: argparse.Namespace, problem: Any) -> int:
+    """``--workers``, else the project's ``[execution] workers``, else one per core."""
+    execution = getattr(problem.settings, "execution", None)
+    given = getattr(args, "workers", None) or getattr(execution, "workers", None)
+    return int(given or os.cpu_count() or 1)
+
+
 def executor_for(args: argparse.Namespace, problem: Any, tasks: int) -> Executor:
     """A local cluster no larger than the job, or a client of the chosen scheduler."""
     from prioritise.execution.engine import Executor
 
     scheduler = scheduler_for(args, problem)
-    workers = max(1, min(getattr(args, "workers", None) or os.cpu_count() or 1, max(tasks, 1)))
+    workers = max(1, min(workers_for(args, problem), max(tasks, 1)))
     return Executor(workers, scheduler)

@@ -13,21 +13,47 @@ from pathlib import Path
 from typing import Any
 
 from prioritise.cli.execution import add_execution_flags, executor_for
+from prioritise.cli.flags import (
+    GAP,
+    NON_NEGATIVE,
+    POSITIVE,
+    SAMPLES,
+    SECONDS,
+    SEED,
+    YEAR,
+    number,
+)
+from prioritise.core.limits import FRACTION
 
 EXIT_OK, EXIT_USAGE, EXIT_SOLVER = 0, 2, 5
+OVERWRITE_HELP = "replace an earlier run in --out (removed once the new run is complete)"
 
 
-def add_commands(sub: Any) -> None:
+def _folder(args: argparse.Namespace, problem: Any, *extra: Path | None) -> Any:
+    """The checked run folder for ``--out`` (refused before any long work), or None."""
+    from prioritise.outputs.files import RunFolder, project_inputs
+
+    if getattr(args, "out", None) is None:
+        return None
+    folder = RunFolder(
+        args.out, project_inputs(problem.settings, args.project, *extra), args.overwrite
+    )
+    folder.check()
+    return folder
+
+
+def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Register the commands on the CLI's sub-parser collection."""
-    _add_uncertainty(sub)
-    _add_replan(sub)
-    _add_sensitivity(sub)
-    _add_ladder(sub)
+    _add_uncertainty(sub, parents)
+    _add_replan(sub, parents)
+    _add_sensitivity(sub, parents)
+    _add_ladder(sub, parents)
 
 
-def _add_uncertainty(sub: Any) -> None:
+def _add_uncertainty(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "uncertainty",
+        parents=parents,
         help="Monte Carlo: simulate the programme year by year with uncertain outcomes, "
         "re-planning each year (or replay the fixed plan with --fixed-plan)",
     )
@@ -39,8 +65,8 @@ def _add_uncertainty(sub: Any) -> None:
         help="scenarios TOML; with --scenario, simulate that scenario",
     )
     p.add_argument("--scenario", help="name of the scenario to simulate")
-    p.add_argument("--samples", type=int, default=200, help="samples (default 200)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--samples", type=number(SAMPLES), default=200, help="samples (default 200)")
+    p.add_argument("--seed", type=number(SEED), default=0, help="random seed (default 0)")
     p.add_argument(
         "--fixed-plan",
         action="store_true",
@@ -48,53 +74,53 @@ def _add_uncertainty(sub: Any) -> None:
     )
     p.add_argument(
         "--concentration",
-        type=float,
+        type=number(POSITIVE),
         default=20.0,
         help="Beta concentration a+b of survey fractions (default 20; higher = tighter)",
     )
     p.add_argument(
         "--productivity-sigma",
-        type=float,
+        type=number(NON_NEGATIVE),
         default=0.15,
         help="lognormal sigma of team-days per team type, mean-preserving (default 0.15)",
     )
     p.add_argument(
         "--cost-sigma",
-        type=float,
+        type=number(NON_NEGATIVE),
         default=0.10,
         help="lognormal sigma of each method's cost, mean-preserving (default 0.10)",
     )
     p.add_argument(
         "--area-sigma",
-        type=float,
+        type=number(NON_NEGATIVE),
         default=0.10,
         help="lognormal sigma of the contaminated area found when clearing (default 0.10)",
     )
     p.add_argument(
         "--impact-sigma",
-        type=float,
+        type=number(NON_NEGATIVE),
         default=0.0,
         help="lognormal sigma of the impact actually gained (default 0: as scored)",
     )
     p.add_argument(
         "--deadline",
-        type=int,
+        type=number(YEAR),
         metavar="YEAR",
         help="year for P(every Article 5 hazard done by then) (default: the project's)",
     )
     p.add_argument(
-        "--time-limit", type=float, metavar="SECONDS", help="for the nominal plan's solve"
+        "--time-limit", type=number(SECONDS), metavar="SECONDS", help="for the nominal plan's solve"
     )
     p.add_argument(
         "--replan-time-limit",
-        type=float,
+        type=number(SECONDS),
         default=10.0,
         metavar="SECONDS",
         help="per re-plan (default 10)",
     )
     p.add_argument(
         "--replan-gap",
-        type=float,
+        type=number(GAP),
         default=0.01,
         metavar="FRACTION",
         help="relative gap per re-plan (default 0.01)",
@@ -102,35 +128,47 @@ def _add_uncertainty(sub: Any) -> None:
     p.add_argument(
         "--out", type=Path, help="folder for uncertainty.json, samples.csv, late_hazards.csv"
     )
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     add_execution_flags(p)
     p.set_defaults(run=cmd_uncertainty)
 
 
-def _nominal(args: argparse.Namespace) -> Any:
-    """The project (or the chosen scenario) and its optimised plan."""
-    from prioritise import load_problem
+def _nominal(args: argparse.Namespace, problem: Any) -> Any:
+    """The optimised plan of the project (or of the chosen scenario)."""
     from prioritise.analyses.scenarios.apply import apply_scenario
     from prioritise.analyses.scenarios.plan import plan_prepared
+    from prioritise.core.errors import UsageError
     from prioritise.inputs.scenarios import load_scenarios
     from prioritise.planning.planner import plan
 
-    problem = load_problem(args.project, strict=args.strict)
     if args.scenario_file is not None or args.scenario is not None:
         if args.scenario_file is None or args.scenario is None:
-            raise ValueError("Give both --scenarios FILE and --scenario NAME.")
+            raise UsageError("Give both --scenarios FILE and --scenario NAME.")
         chosen = [s for s in load_scenarios(args.scenario_file) if s.name == args.scenario]
         if not chosen:
-            raise ValueError(f"No scenario named {args.scenario!r} in {args.scenario_file}.")
+            raise UsageError(f"No scenario named {args.scenario!r} in {args.scenario_file}.")
         return plan_prepared(apply_scenario(problem, chosen[0]), time_limit=args.time_limit)
     return plan(problem, time_limit=args.time_limit)
 
 
+def _interrupted() -> None:
+    from prioritise.cli.flags import Interrupted
+    from prioritise.core import cancel
+
+    if cancel.requested():
+        raise Interrupted("nothing written")
+
+
 def cmd_uncertainty(args: argparse.Namespace) -> int:
+    from prioritise import load_problem
     from prioritise.outputs.files import write_csv, write_json
 
+    problem = load_problem(args.project, strict=args.strict)
+    folder = _folder(args, problem, args.scenario_file)
     print("Planning the nominal plan...", file=sys.stderr)
-    result = _nominal(args)
+    result = _nominal(args, problem)
+    _interrupted()
     if not result.solution.status.has_plan:
         print("No plan found within the time limit; nothing to simulate.", file=sys.stderr)
         return EXIT_SOLVER
@@ -138,10 +176,12 @@ def cmd_uncertainty(args: argparse.Namespace) -> int:
         summary, frames = _fixed_plan(args, result)
     else:
         summary, frames = _replanning(args, result)
+    _interrupted()
     print(render_uncertainty(summary))
-    if args.out is not None:
-        written = [write_json(args.out / "uncertainty.json", summary)]
-        written += [write_csv(args.out / name, frame) for name, frame in frames.items()]
+    if folder is not None:
+        with folder as run:
+            written = [write_json(run.file("uncertainty.json"), summary)]
+            written += [write_csv(run.file(name), frame) for name, frame in frames.items()]
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
 
@@ -166,7 +206,7 @@ def _fixed_plan(args: argparse.Namespace, result: Any) -> tuple[dict[str, Any], 
         productivity_sigma=args.productivity_sigma,
     )
     sim = simulate(problem, result.schedule, settings)
-    summary = fixed_plan_summary(sim, float(result.summary["totals"]["released_m2"]))
+    summary = fixed_plan_summary(sim, float(result.summary.totals.released_m2))
     return summary, {"samples.csv": sim.samples}
 
 
@@ -237,9 +277,10 @@ def render_uncertainty(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _add_replan(sub: Any) -> None:
+def _add_replan(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "replan",
+        parents=parents,
         help="re-plan the remaining years from reported progress (work done locked, "
         "partial hazards keep what is left, budgets reduced by what was spent)",
     )
@@ -253,12 +294,13 @@ def _add_replan(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument(
         "--from-year",
-        type=int,
+        type=number(YEAR),
         metavar="YEAR",
         help="first year to re-plan (default: the year after the last one reported)",
     )
-    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per solve")
-    p.add_argument("--gap", type=float, metavar="FRACTION", help="relative gap to stop at")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
+    p.add_argument("--time-limit", type=number(SECONDS), metavar="SECONDS", help="per solve")
+    p.add_argument("--gap", type=number(GAP), metavar="FRACTION", help="relative gap to stop at")
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     p.set_defaults(run=cmd_replan)
 
@@ -277,6 +319,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
     from prioritise.planning.planner import plan
 
     problem = load_problem(args.project, strict=args.strict)
+    folder = _folder(args, problem, args.progress)
     progress = read_progress(
         problem, pd.read_csv(args.progress), args.progress.name, args.from_year
     )
@@ -292,7 +335,9 @@ def cmd_replan(args: argparse.Namespace) -> int:
     result = plan(rest, time_limit=args.time_limit, gap=args.gap)
     by_hazard, by_year = plan_against_actual(problem, before.schedule, progress)
     record = replan_record(problem, before.schedule, inputs, result.schedule, result.summary)
-    written = write_replan_outputs(result, by_hazard, by_year, record, args.out)
+    _interrupted()
+    with folder as run:
+        written = write_replan_outputs(result, by_hazard, by_year, record, run.path)
     print(render_replan(record, by_year))
     print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK if result.solution.status.has_plan else EXIT_SOLVER
@@ -320,35 +365,42 @@ def render_replan(record: dict[str, Any], by_year: Any) -> str:
     return "\n".join(lines)
 
 
-def _add_sensitivity(sub: Any) -> None:
+def _add_sensitivity(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "sensitivity",
+        parents=parents,
         help="re-plan with the scoring weights drawn around their values: how often each "
         "hazard is planned, the robust core, rank correlation with the plan",
     )
     p.add_argument("project", type=Path, help="project TOML file")
-    p.add_argument("--samples", type=int, default=100, help="samples (default 100)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--samples", type=number(SAMPLES), default=100, help="samples (default 100)")
+    p.add_argument("--seed", type=number(SEED), default=0, help="random seed (default 0)")
     p.add_argument(
         "--spread",
-        type=float,
+        type=number(NON_NEGATIVE),
         default=0.2,
         help="each weight uniform within +/- this share of its value (default 0.2)",
     )
     p.add_argument(
         "--dirichlet",
-        type=float,
+        type=number(POSITIVE),
         metavar="CONCENTRATION",
         help="draw the weight shares from a Dirichlet around them instead (e.g. 50)",
     )
     p.add_argument(
-        "--core", type=float, default=0.9, help="robust core: share of samples (default 0.9)"
+        "--core",
+        type=number(FRACTION),
+        default=0.9,
+        help="robust core: share of samples (default 0.9)",
     )
-    p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS", help="per plan")
     p.add_argument(
-        "--gap", type=float, default=0.01, metavar="FRACTION", help="per plan (default 0.01)"
+        "--time-limit", type=number(SECONDS), default=20.0, metavar="SECONDS", help="per plan"
+    )
+    p.add_argument(
+        "--gap", type=number(GAP), default=0.01, metavar="FRACTION", help="per plan (default 0.01)"
     )
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     add_execution_flags(p)
     p.set_defaults(run=cmd_sensitivity)
@@ -364,6 +416,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     problem = load_problem(args.project, strict=args.strict)
     check_criteria(problem)
+    folder = _folder(args, problem)
     settings = SensitivitySettings(
         samples=args.samples,
         seed=args.seed,
@@ -381,13 +434,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         result = run_sensitivity(nominal, settings, executor=ex, progress=ProgressBar("weights"))
-    written = write_tables(
-        args.out,
-        "sensitivity",
-        result.summary,
-        {"sensitivity_hazards.csv": result.hazards, "sensitivity_samples.csv": result.samples},
-        {"sensitivity_hazards.csv": "Hazards", "sensitivity_samples.csv": "Samples"},
-    )
+    _interrupted()
+    with folder as run:
+        written = write_tables(
+            run.path,
+            "sensitivity",
+            result.summary,
+            {"sensitivity_hazards.csv": result.hazards, "sensitivity_samples.csv": result.samples},
+            {"sensitivity_hazards.csv": "Hazards", "sensitivity_samples.csv": "Samples"},
+        )
     s = result.summary
     tau = s["kendall_tau_b"]
     print(
@@ -411,9 +466,10 @@ def _levels(text: str) -> tuple[float, ...]:
     return values
 
 
-def _add_ladder(sub: Any) -> None:
+def _add_ladder(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "ladder",
+        parents=parents,
         help="plans at several funding levels, nested as far as the rules allow, and one "
         "priority list (what to drop first, what to add next)",
     )
@@ -424,9 +480,10 @@ def _add_ladder(sub: Any) -> None:
         default=(0.6, 0.8, 1.0, 1.2),
         help="budget multipliers (default 0.6,0.8,1.0,1.2)",
     )
-    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="per plan")
-    p.add_argument("--gap", type=float, metavar="FRACTION", help="per plan")
+    p.add_argument("--time-limit", type=number(SECONDS), metavar="SECONDS", help="per plan")
+    p.add_argument("--gap", type=number(GAP), metavar="FRACTION", help="per plan")
     p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     add_execution_flags(p)
     p.set_defaults(run=cmd_ladder)
@@ -440,25 +497,28 @@ def cmd_ladder(args: argparse.Namespace) -> int:
     from prioritise.outputs.manyplans import write_tables
 
     problem = load_problem(args.project, strict=args.strict)
+    folder = _folder(args, problem)
     settings = LadderSettings(levels=args.levels, time_limit=args.time_limit, gap=args.gap)
     with executor_for(args, problem, tasks=len(args.levels)) as ex:
         ladder = run_ladder(problem, settings, executor=ex, progress=ProgressBar("levels"))
     summary = ladder_summary(ladder, settings)
-    written = write_tables(
-        args.out,
-        "ladder",
-        summary,
-        {
-            "ladder_priority.csv": ladder.priority,
-            "ladder_levels.csv": ladder.levels,
-            "ladder_exceptions.csv": ladder.exceptions,
-        },
-        {
-            "ladder_priority.csv": "Priority list",
-            "ladder_levels.csv": "Levels",
-            "ladder_exceptions.csv": "Exceptions",
-        },
-    )
+    _interrupted()
+    with folder as run:
+        written = write_tables(
+            run.path,
+            "ladder",
+            summary,
+            {
+                "ladder_priority.csv": ladder.priority,
+                "ladder_levels.csv": ladder.levels,
+                "ladder_exceptions.csv": ladder.exceptions,
+            },
+            {
+                "ladder_priority.csv": "Priority list",
+                "ladder_levels.csv": "Levels",
+                "ladder_exceptions.csv": "Exceptions",
+            },
+        )
     print("Funding ladder (budget x level; teams and rules unchanged):")
     for r in ladder.levels.to_dict(orient="records"):
         print(

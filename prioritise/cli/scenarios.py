@@ -9,12 +9,16 @@ returns 4 when any scenario ended without a plan, after writing every output).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from prioritise.cli.execution import add_execution_flags, executor_for, scheduler_for
+from prioritise.cli.execution import (
+    add_execution_flags,
+    executor_for,
+    scheduler_for,
+    workers_for,
+)
 from prioritise.cli.flags import (
     GAP,
     SAMPLES_OR_NONE,
@@ -121,7 +125,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         for f in scenario_findings(problem, s, args.scenarios.name):
             print(f.render(), file=sys.stderr)
     scheduler = scheduler_for(args, problem)
-    workers = min(args.workers or os.cpu_count() or 1, len(scenarios) or 1)
+    workers = min(workers_for(args, problem), len(scenarios) or 1)
     where = f"the Dask cluster at {scheduler}" if scheduler else f"{workers} local worker(s)"
     print(
         f"Planning {len(scenarios)} scenario(s) of {len(problem.hazards)} hazards on {where}...",

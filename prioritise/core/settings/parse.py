@@ -136,6 +136,7 @@ def build_settings(tables: Mapping[str, Any], toml_path: Path) -> Settings:
         constraints=_constraints(tables["constraints"]),
         solver=tables["solver"],
         access=access,
+        execution=tables["execution"],
     )
 
 
