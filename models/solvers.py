@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -66,8 +67,9 @@ class SolverOptions:
 
 PRESOLVE_AUTO_LIMIT = 20_000
 
-# The size the process's HiGHS thread pool was last rebuilt for (None: never set here).
-_POOL_THREADS: int | None = None
+# The size and the thread the process's HiGHS thread pool was last rebuilt for (None: never
+# set here). A pool built from another thread (a Dask worker thread) fails the same way.
+_POOL_THREADS: tuple[int, int] | None = None
 
 # A plan to start from: (column indices, values) of integer columns; the solver completes
 # the continuous ones.
@@ -240,9 +242,9 @@ def _solve_highs(
         # HiGHS keeps one thread pool per process, sized by the first solve; a later solve
         # asking for another size fails with status "Not Set" unless the pool is rebuilt.
         global _POOL_THREADS
-        if options.threads != _POOL_THREADS:
+        if (options.threads, threading.get_ident()) != _POOL_THREADS:
             highspy.Highs.resetGlobalScheduler(True)
-            _POOL_THREADS = options.threads
+            _POOL_THREADS = (options.threads, threading.get_ident())
         h.setOptionValue("threads", int(options.threads))
     cb_type = highspy.cb.HighsCallbackType
 

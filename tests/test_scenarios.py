@@ -394,7 +394,7 @@ def test_cli_scenarios_writes_everything_and_flags_failures(
     )
     captured = capsys.readouterr()
     assert code == 4  # 'broke' has no plan; the others are written all the same
-    assert "[3/3]" in captured.err
+    assert "3/3 done, 0 running, 1 failed" in captured.err
     table = pd.read_csv(out / "comparison.csv").set_index("scenario")
     assert table.loc["baseline", "status"] in ("optimal", "gap_limit")
     assert table.loc["broke", "status"] == "infeasible"

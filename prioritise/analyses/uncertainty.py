@@ -10,8 +10,9 @@ The plan is *re-evaluated*, not re-planned (cheap: no solver): each sample redra
   clearance team-days and the per-m² cost follow the area left to clear; survey team-days
   follow the whole area and do not change;
 * a productivity multiplier per team type, lognormal with mean 1 (sigma
-  ``productivity_sigma``): team-days / multiplier, the saved or extra days costed at the
-  type's cost per team-day;
+  ``productivity_sigma``): team-days x multiplier, so expected team-days equal the plan's
+  (dividing by a mean-1 multiplier would add sigma² on average and bias every sample
+  against the plan), the saved or extra days costed at the type's cost per team-day;
 
 then replays the schedule year by year: work planned for a year, plus anything that slipped
 from earlier years, is taken in plan order (planned year, then impact, highest first), and
@@ -169,7 +170,7 @@ def _sample_work(
     cleared_new = np.where(surveyed[None, :], area * (1 - c_new - r_new), cleared)
     ratio = np.divide(cleared_new, cleared, out=np.ones_like(cleared_new), where=cleared > 0)
 
-    clear_part = _clearance_days(problem, s, teams)  # H x K: days that scale with cleared area
+    clear_part = clearance_days(problem, s, teams)  # H x K: days that scale with cleared area
     survey_part = days - clear_part
     sampled_days = survey_part[None] + clear_part[None] * ratio[:, :, None]
     sigma = settings.productivity_sigma
@@ -178,7 +179,7 @@ def _sample_work(
         if sigma > 0
         else np.ones((n, len(teams)))
     )
-    sampled_days = sampled_days / mult[:, None, :]
+    sampled_days = sampled_days * mult[:, None, :]
     per_m2 = _cost_per_m2(problem, s)
     cost = (
         s["cost"].to_numpy(float)[None]
@@ -189,7 +190,7 @@ def _sample_work(
     return np.maximum(cost, 0.0), sampled_days, released
 
 
-def _clearance_days(problem: Problem, s: pd.DataFrame, teams: list[str]) -> np.ndarray:
+def clearance_days(problem: Problem, s: pd.DataFrame, teams: list[str]) -> np.ndarray:
     """The part of each row's team-days spent clearing (the rest is survey of the whole area)."""
     days = s[[DAYS_PREFIX + t for t in teams]].to_numpy(float)
     out = days.copy()
@@ -265,3 +266,53 @@ def _replay(
                     changed = True
         carry = money if problem.settings.plan.carry_over else np.zeros(n)
     return done_year
+
+
+def fixed_plan_summary(sim: UncertaintyResult, released_m2: float) -> dict[str, Any]:
+    """The replay's figures under the same keys as the re-planning Monte Carlo's, labelled.
+
+    Work can only slip in a replay, so no sample beats the plan: its P90 is the plan's
+    value by construction.
+    """
+    s = sim.samples
+    years = sorted(set(s["a5_completion_year"].dropna().astype(int)))
+    n = len(s)
+    a5_year = s["a5_completion_year"]
+
+    def quantiles(values: pd.Series, nominal: float) -> dict[str, Any]:
+        q = values.quantile([0.1, 0.5, 0.9]).to_numpy(float)
+        return {
+            "p10": round(float(q[0]), 3),
+            "p50": round(float(q[1]), 3),
+            "p90": round(float(q[2]), 3),
+            "mean": round(float(values.mean()), 3),
+            "nominal": round(nominal, 3),
+            "share_of_samples_below_nominal": round(float((values < nominal - 1e-9).mean()), 4),
+            "share_of_samples_above_nominal": round(float((values > nominal + 1e-9).mean()), 4),
+        }
+
+    dist: dict[str, Any] = {str(y): round(float((a5_year == y).sum() / n), 4) for y in years}
+    dist["not within the horizon"] = round(float(a5_year.isna().sum() / n), 4)
+    return {
+        "replan": False,
+        "method": "fixed-plan replay: the optimised plan is replayed on each sample's "
+        "outcomes without re-planning; work that no longer fits slips to later years in "
+        "plan order, never earlier, so no sample can beat the plan",
+        "samples": n,
+        "p_meet_deadline": (
+            round(float(s["meets_deadline"].mean()), 4) if sim.deadline_year is not None else None
+        ),
+        "deadline_year": sim.deadline_year,
+        "completion_year": dist,
+        "completion_year_of": "every Article 5 hazard (the year the last one is completed)",
+        "impact_years": quantiles(s["impact_years"], sim.plan_impact_years),
+        "released_m2": quantiles(s["released_m2"], released_m2),
+        "settings": {
+            "samples": sim.settings.samples,
+            "seed": list(sim.settings.seed)
+            if isinstance(sim.settings.seed, tuple)
+            else sim.settings.seed,
+            "concentration": sim.settings.concentration,
+            "productivity_sigma": sim.settings.productivity_sigma,
+        },
+    }

@@ -146,9 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     _solver_flags(p)
     p.set_defaults(run=cmd_explain)
 
-    from prioritise.cli.scenarios import add_commands  # scenarios, deadline, uncertainty
+    from prioritise.cli.manyplans import add_commands as add_manyplans
+    from prioritise.cli.scenarios import add_commands  # scenarios, deadline
 
     add_commands(sub, parent)
+    add_manyplans(sub, parent)  # uncertainty, replan, sensitivity, ladder
     from prioritise.cli.workspace import add_commands as add_workspace_commands  # serve, users
 
     add_workspace_commands(sub, parent)

@@ -1,4 +1,5 @@
-"""The ``scenarios``, ``deadline`` and ``uncertainty`` commands (registered by cli.py).
+"""The ``scenarios`` and ``deadline`` commands (registered by cli.py; ``uncertainty`` moved
+to :mod:`prioritise.cli.manyplans` with the other many-plans commands).
 
 Kept apart from cli.py so that adding them there is a two-line change; like the rest of the
 CLI they parse, call the library, print, and return an exit code (0 = done; ``scenarios``
@@ -12,15 +13,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from prioritise.cli.execution import (
+    add_execution_flags,
+    executor_for,
+    scheduler_for,
+    workers_for,
+)
 from prioritise.cli.flags import (
     GAP,
-    NON_NEGATIVE,
-    POSITIVE,
-    SAMPLES,
     SAMPLES_OR_NONE,
     SECONDS,
     SEED,
-    WORKERS,
     YEAR,
     YEARS_ADDED,
     YEARS_AHEAD,
@@ -34,7 +37,7 @@ OVERWRITE_HELP = "replace an earlier run in --out (removed once the new run is c
 
 
 def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
-    """Register the three commands on the CLI's sub-parser collection."""
+    """Register the two commands on the CLI's sub-parser collection."""
     p = sub.add_parser(
         "scenarios",
         parents=parents,
@@ -44,7 +47,7 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("scenarios", type=Path, help="scenarios TOML file")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--workers", type=number(WORKERS), help="worker processes (default: CPU count)")
+    add_execution_flags(p)
     p.add_argument(
         "--time-limit", type=number(SECONDS), metavar="SECONDS", help="per scenario solve"
     )
@@ -106,53 +109,12 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     p.set_defaults(run=cmd_deadline)
 
-    p = sub.add_parser(
-        "uncertainty",
-        parents=parents,
-        help="Monte Carlo: re-evaluate the optimised plan under "
-        "uncertain survey outcomes and productivity",
-    )
-    p.add_argument("project", type=Path, help="project TOML file")
-    p.add_argument(
-        "--scenarios",
-        dest="scenario_file",
-        type=Path,
-        help="scenarios TOML; with --scenario, evaluate that scenario's plan",
-    )
-    p.add_argument("--scenario", help="name of the scenario to evaluate")
-    p.add_argument("--samples", type=number(SAMPLES), default=200, help="samples (default 200)")
-    p.add_argument("--seed", type=number(SEED), default=0, help="random seed (default 0)")
-    p.add_argument(
-        "--concentration",
-        type=number(POSITIVE),
-        default=20.0,
-        help="Beta concentration a+b of survey fractions (default 20; higher = tighter)",
-    )
-    p.add_argument(
-        "--productivity-sigma",
-        type=number(NON_NEGATIVE),
-        default=0.15,
-        help="lognormal sigma of productivity per team type (default 0.15)",
-    )
-    p.add_argument(
-        "--time-limit", type=number(SECONDS), metavar="SECONDS", help="for the plan solve"
-    )
-    p.add_argument("--out", type=Path, help="folder for samples.csv and uncertainty.json")
-    p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    p.set_defaults(run=cmd_uncertainty)
-
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     from prioritise import load_problem
     from prioritise.analyses.scenarios.apply import scenario_findings
-    from prioritise.execution.batch import (
-        RunOptions,
-        default_workers,
-        print_progress,
-        run_scenarios,
-        write_comparison,
-    )
+    from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
+    from prioritise.execution.progress import ProgressBar
     from prioritise.inputs.scenarios import load_scenarios
     from prioritise.outputs.files import RunFolder, project_inputs
 
@@ -162,10 +124,11 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     for s in scenarios:
         for f in scenario_findings(problem, s, args.scenarios.name):
             print(f.render(), file=sys.stderr)
-    workers = args.workers or default_workers()
+    scheduler = scheduler_for(args, problem)
+    workers = min(workers_for(args, problem), len(scenarios) or 1)
+    where = f"the Dask cluster at {scheduler}" if scheduler else f"{workers} local worker(s)"
     print(
-        f"Planning {len(scenarios)} scenario(s) of {len(problem.hazards)} hazards with "
-        f"{min(workers, len(scenarios))} worker(s)...",
+        f"Planning {len(scenarios)} scenario(s) of {len(problem.hazards)} hazards on {where}...",
         file=sys.stderr,
     )
     options = RunOptions(
@@ -179,14 +142,15 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     with RunFolder(args.out, inputs, args.overwrite) as run:
         for s in scenarios:
             run.child(s.name)  # a checked single folder name, before any solve
-        batch = run_scenarios(
-            problem,
-            scenarios,
-            workers=workers,
-            options=options,
-            out_dir=run.path,
-            progress=print_progress,
-        )
+        with executor_for(args, problem, tasks=len(scenarios)) as ex:
+            batch = run_scenarios(
+                problem,
+                scenarios,
+                options=options,
+                out_dir=run.path,
+                progress=ProgressBar("scenarios"),
+                executor=ex,
+            )
         written = write_comparison(batch, run.path)
     print(render_comparison(batch.comparison))
     print(
@@ -257,90 +221,3 @@ def _load_without_deadline(path: Path, strict: bool) -> Any:
     from prioritise import load_problem
 
     return load_problem(path, strict=strict, ignore_deadline=True)
-
-
-def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from prioritise import load_problem
-    from prioritise.analyses.scenarios.apply import apply_scenario
-    from prioritise.analyses.scenarios.plan import plan_prepared
-    from prioritise.analyses.uncertainty import UncertaintySettings, simulate
-    from prioritise.core import cancel
-    from prioritise.inputs.scenarios import load_scenarios
-    from prioritise.outputs.files import RunFolder, project_inputs
-    from prioritise.planning.planner import plan
-
-    problem = load_problem(args.project, strict=args.strict)
-    folder = None
-    if args.out is not None:
-        inputs = project_inputs(problem.settings, args.project, args.scenario_file)
-        folder = RunFolder(args.out, inputs, args.overwrite)
-        folder.check()
-    if args.scenario_file is not None or args.scenario is not None:
-        if args.scenario_file is None or args.scenario is None:
-            print("Give both --scenarios FILE and --scenario NAME.", file=sys.stderr)
-            return 2
-        chosen = [s for s in load_scenarios(args.scenario_file) if s.name == args.scenario]
-        if not chosen:
-            print(f"No scenario named {args.scenario!r} in {args.scenario_file}.", file=sys.stderr)
-            return 2
-        prep = apply_scenario(problem, chosen[0])
-        result = plan_prepared(prep, time_limit=args.time_limit)
-    else:
-        result = plan(problem, time_limit=args.time_limit)
-    if cancel.requested():
-        raise Interrupted("nothing evaluated or written")
-    if not result.solution.status.has_plan:
-        print("No plan found within the time limit; nothing to evaluate.", file=sys.stderr)
-        return 5
-    settings = UncertaintySettings(
-        samples=args.samples,
-        seed=args.seed,
-        concentration=args.concentration,
-        productivity_sigma=args.productivity_sigma,
-    )
-    sim = simulate(result.problem, result.schedule, settings)
-    print(render_uncertainty(sim))
-    if folder is not None:
-        with folder as run:
-            written = _write_uncertainty(args, sim, run)
-        print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
-    return EXIT_OK
-
-
-def _write_uncertainty(args: argparse.Namespace, sim: Any, run: Any) -> list[Path]:
-    from prioritise.outputs.files import write_csv, write_json
-
-    return [
-        write_csv(run.file("samples.csv"), sim.samples),
-        write_json(
-            run.file("uncertainty.json"),
-            {
-                **sim.headline(),
-                "seed": args.seed,
-                "concentration": args.concentration,
-                "productivity_sigma": args.productivity_sigma,
-                "plan_impact_years": sim.plan_impact_years,
-                "method": "re-evaluation of the fixed plan; slipped work moves "
-                "to later years in plan order",
-            },
-        ),
-    ]
-
-
-def render_uncertainty(sim: Any) -> str:
-    h = sim.headline()
-    lines = [
-        f"Monte Carlo re-evaluation of the plan: {h['mc_samples']} samples "
-        f"(seed {sim.settings.seed}).",
-        f"  impact-years: plan {sim.plan_impact_years:,.1f}; P10 {h['impact_years_p10']:,.1f}"
-        f"  P50 {h['impact_years_p50']:,.1f}  P90 {h['impact_years_p90']:,.1f}",
-        f"  hazards slipping to a later year: {h['slipped_hazards_mean']:.1f} on average",
-    ]
-    if h["p_deadline_met"] is not None:
-        lines.append(
-            f"  P(every Article 5 hazard done by {sim.deadline_year}): {h['p_deadline_met']:.1%}"
-        )
-    lines.append(
-        f"  P(every Article 5 hazard done within the horizon): {h['p_article5_within_horizon']:.1%}"
-    )
-    return "\n".join(lines)

@@ -8,22 +8,21 @@ Python API, mirroring ``prioritise scenarios``::
     batch.comparison      # one row per scenario (failed ones carry their error)
     batch.released        # tidy: scenario, year, method, released m², cost
 
-Each worker receives the base problem once (pool initialiser) and a scenario per task, plans
-it, writes that scenario's usual plan outputs into its own sub-folder, and sends back only the
-figures (the comparison row, the released-area table and the summary), so nothing large
-crosses process boundaries. Workers are *spawned*, not forked: HiGHS keeps a thread pool, and
-forking a process that has solved before can deadlock the copy.
+Scenarios are tasks of the execution layer (:mod:`prioritise.execution.engine`, on Dask):
+each worker receives the base problem once and a scenario per task, plans it, writes that
+scenario's usual plan outputs into its own sub-folder, and sends back only the figures (the
+comparison row, the released-area table and the summary), so nothing large crosses process
+boundaries. Each row names the worker that planned it. On a remote cluster
+(``scheduler=...``) the workers write the scenario folders, so ``out_dir`` must be on a file
+system they share with this machine (or pass ``out_dir=None`` and keep the figures only).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -42,14 +41,13 @@ from prioritise.analyses.scenarios.plan import (
 from prioritise.analyses.uncertainty import UncertaintySettings, simulate
 from prioritise.core.errors import InfeasibleError, PrioritiseError, ProjectError
 from prioritise.core.problem import Problem
+from prioritise.execution.engine import Executor, ProgressSink, TaskResult, default_workers
 from prioritise.inputs.scenarios import Scenario
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.plan import write_plan_outputs
 from prioritise.outputs.report.comparison import write_comparison_report
 from prioritise.outputs.workbook import add_sheet
 from prioritise.planning.summary import PlanSummary
-
-ProgressFn = Callable[["ScenarioOutcome", int, int], None]
 
 # Columns every row has, failed or not (the comparison report reads them).
 HEADLINE = (
@@ -100,6 +98,7 @@ class ScenarioOutcome:
     summary: PlanSummary | None = None
     elapsed: float = 0.0
     error: str = ""
+    worker: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,10 +130,6 @@ class ScenarioBatch:
         return [o.name for o in self.outcomes if not o.ok]
 
 
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
 def run_scenarios(
     problem: Problem,
     scenarios: Sequence[Scenario],
@@ -142,64 +137,66 @@ def run_scenarios(
     workers: int | None = None,
     options: RunOptions | None = None,
     out_dir: Path | None = None,
-    progress: ProgressFn | None = None,
+    progress: ProgressSink | None = None,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
 ) -> ScenarioBatch:
-    """Plan every scenario (in ``workers`` processes; 1 runs them here) and collect outcomes.
+    """Plan every scenario as tasks of the execution layer and collect outcomes.
 
-    A scenario that is invalid, infeasible or crashes becomes a row with its error; the
-    others carry on.
+    ``executor`` reuses a running cluster; otherwise one is started for this batch (a local
+    cluster of ``workers`` processes, or the cluster at ``scheduler``). A scenario that is
+    invalid, infeasible or crashes becomes a row with its error; the others carry on.
     """
     options = options or RunOptions()
-    workers = max(1, min(workers or default_workers(), len(scenarios) or 1))
-    if options.threads is None:
-        # Share the cores: HiGHS would otherwise start a thread per core in every worker.
-        options = replace(options, threads=max(1, (os.cpu_count() or 1) // workers))
     start = time.perf_counter()
-    outcomes: list[ScenarioOutcome] = []
-    tasks = list(enumerate(scenarios))
-    if workers == 1:
-        _init_worker(problem, options, out_dir)
-        for i, s in tasks:
-            outcome = _run_task(i, s)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome, len(outcomes), len(tasks))
+    own = executor is None
+    ex = executor or Executor(
+        max(1, min(workers or default_workers(), len(scenarios) or 1)), scheduler
+    )
+    try:
+        n = ex.workers
+        if options.threads is None:
+            # Share the cores: HiGHS would otherwise start a thread per core in every worker.
+            local = ex.scheduler is None
+            options = replace(options, threads=max(1, (os.cpu_count() or 1) // n) if local else 1)
+        rows = ex.run(
+            _scenario_task,
+            list(enumerate(scenarios)),
+            shared=(problem, options, out_dir),
+            keys=[s.name for s in scenarios],
+            progress=progress,
+            failed_if=lambda o: not o.ok,
+        )
+    finally:
+        if own:
+            ex.close()
+    outcomes = [_outcome(r, scenarios[r.index]) for r in rows]
+    return ScenarioBatch(tuple(outcomes), time.perf_counter() - start, n)
+
+
+def _outcome(r: TaskResult, scenario: Scenario) -> ScenarioOutcome:
+    """The task's outcome with the worker that ran it (a lost task becomes a failed row)."""
+    if r.ok:
+        out: ScenarioOutcome = r.value
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(problem, options, out_dir),
-        ) as pool:
-            futures = {pool.submit(_run_task, i, s): (i, s) for i, s in tasks}
-            for future in as_completed(futures):
-                i, s = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # the worker process itself died
-                    outcome = _failure(i, s, f"worker failed: {type(exc).__name__}: {exc}", 0.0)
-                outcomes.append(outcome)
-                if progress:
-                    progress(outcome, len(outcomes), len(tasks))
-    outcomes.sort(key=lambda o: o.index)
-    return ScenarioBatch(tuple(outcomes), time.perf_counter() - start, workers)
+        out = _failure(r.index, scenario, f"worker failed: {r.error}", r.seconds)
+    out.row["worker"] = r.worker
+    out.row["attempts"] = r.attempts
+    return replace(out, worker=r.worker)
 
 
 # --- worker side --------------------------------------------------------------------------
 
-_STATE: dict[str, Any] = {}
 
-
-def _init_worker(problem: Problem, options: RunOptions, out_dir: Path | None) -> None:
-    _STATE.update(problem=problem, options=options, out_dir=out_dir)
-
-
-def _run_task(index: int, scenario: Scenario) -> ScenarioOutcome:
+def _scenario_task(
+    shared: tuple[Problem, RunOptions, Path | None], item: tuple[int, Scenario]
+) -> ScenarioOutcome:
     """Apply, plan, write outputs; never raises (errors become the outcome)."""
+    problem, options, out_dir = shared
+    index, scenario = item
     start = time.perf_counter()
     try:
-        return _plan_one(index, scenario, start)
+        return _plan_one(problem, options, out_dir, index, scenario, start)
     except ProjectError as exc:
         return _failure(
             index,
@@ -226,10 +223,14 @@ def _run_task(index: int, scenario: Scenario) -> ScenarioOutcome:
         )
 
 
-def _plan_one(index: int, scenario: Scenario, start: float) -> ScenarioOutcome:
-    problem: Problem = _STATE["problem"]
-    options: RunOptions = _STATE["options"]
-    out_dir: Path | None = _STATE["out_dir"]
+def _plan_one(
+    problem: Problem,
+    options: RunOptions,
+    out_dir: Path | None,
+    index: int,
+    scenario: Scenario,
+    start: float,
+) -> ScenarioOutcome:
     prep = apply_scenario(problem, scenario)
     solve_kw: dict[str, Any] = dict(
         time_limit=options.time_limit,
@@ -304,21 +305,6 @@ def _failure(
 
 
 # --- writing ------------------------------------------------------------------------------
-
-
-def print_progress(outcome: ScenarioOutcome, done: int, total: int) -> None:
-    """One line per finished scenario, as the CLI shows it."""
-    what = outcome.row.get("status", "")
-    if outcome.ok:
-        objective = outcome.row.get("objective")
-        what += f", impact-years {objective:,.1f}" if objective is not None else ""
-    else:
-        what += f": {outcome.error[:160]}"
-    print(
-        f"[{done}/{total}] {outcome.name}: {what} ({outcome.elapsed:.1f} s)",
-        file=sys.stderr,
-        flush=True,
-    )
 
 
 def write_comparison(batch: ScenarioBatch, out_dir: Path) -> list[Path]:

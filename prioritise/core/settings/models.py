@@ -36,6 +36,7 @@ from prioritise.core.types import (
     NonNegative,
     NonNegativeInt,
     Positive,
+    PositiveInt,
     Rule,
     Seconds,
     Share,
@@ -402,6 +403,20 @@ class AccessSettings:
 
 
 @dataclass(frozen=True)
+class ExecutionSettings:
+    """``[execution]``: where many-plans jobs (scenarios, uncertainty, sensitivity, ladder)
+    run. The command line's ``--scheduler`` and ``--workers`` take precedence."""
+
+    __pydantic_config__ = TABLE
+
+    scheduler: Text | None = None
+    """Address of an existing Dask scheduler (e.g. "tcp://10.0.0.5:8786"); default: a
+    local cluster on this machine."""
+    workers: PositiveInt | None = None
+    """Workers of the local cluster; default: one per core."""
+
+
+@dataclass(frozen=True)
 class ProjectFile:
     """A project TOML as written: one field per top-level table."""
 
@@ -425,6 +440,8 @@ class ProjectFile:
     """[solver]"""
     access: AccessSettings = AccessSettings()
     """[access]"""
+    execution: ExecutionSettings = ExecutionSettings()
+    """[execution]"""
 
 
 @dataclass(frozen=True)
@@ -441,6 +458,7 @@ class Settings:
     constraints: ConstraintSettings
     solver: SolverSettings
     access: AccessSettings = AccessSettings()
+    execution: ExecutionSettings = ExecutionSettings()
 
     def with_solver(self, **changes: Any) -> Settings:
         """A copy with solver options changed (CLI flags override the TOML)."""

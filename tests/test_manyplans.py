@@ -1,0 +1,209 @@
+"""Monte Carlo with re-planning, re-planning from progress, sensitivity and the ladder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prioritise import ProjectError, load_problem, plan
+from prioritise.analyses.monte_carlo import (
+    MonteCarloSettings,
+    actual_work,
+    draw_truth,
+    impact_years_of,
+    nominal_schedule,
+    simulate_sample,
+)
+from prioritise.analyses.replan import read_progress, replan_problem, replan_record
+from prioritise.execution.manyplans import run_monte_carlo
+from prioritise.planning.planner import PlanResult
+from tests.conftest import SAMPLES, hazard, make_problem
+
+
+@pytest.fixture(scope="module")
+def province() -> PlanResult:
+    return plan(load_problem(SAMPLES / "province" / "project.toml"))
+
+
+def test_zero_noise_reproduces_the_nominal_plan_exactly(province: PlanResult) -> None:
+    problem = province.problem
+    shared = (problem, nominal_schedule(problem, province.schedule), MonteCarloSettings())
+    run = simulate_sample((shared[0], shared[1], MonteCarloSettings.zero_noise()), 0)
+    planned = np.zeros(len(problem.hazards), dtype=np.int64)
+    planned[province.schedule["hazard"].to_numpy()] = province.schedule["year"].to_numpy()
+    assert (run.done_year == planned).all()
+    assert run.replans == 0  # every year went as planned: the plan stands
+    assert impact_years_of(problem, run.done_year, np.ones(len(planned))) == pytest.approx(
+        province.summary.impact_years, abs=1e-6
+    )
+    assert run.cost_usd == pytest.approx(province.summary.totals.cost_usd, rel=1e-9)
+
+
+def test_noise_preserves_the_mean_cost_and_team_days(province: PlanResult) -> None:
+    """E[true cost] of the first year's work equals the plan's (mean-preserving noise)."""
+    problem = province.problem
+    rows = province.schedule[province.schedule["year"] == problem.years[0]]
+    settings = MonteCarloSettings(productivity_sigma=0.2, cost_sigma=0.15, area_sigma=0.1)
+    left = np.ones(len(problem.hazards))
+    totals, days = [], []
+    for k in range(120):
+        work = actual_work(problem, rows, draw_truth(problem, settings, k), left)
+        totals.append(work["cost"].sum())
+        days.append(work[[c for c in work.columns if c.startswith("days_")]].to_numpy().sum())
+    planned = float(rows["cost"].sum())
+    planned_days = float(rows[[c for c in rows.columns if c.startswith("days_")]].sum().sum())
+    for sample, target in ((np.array(totals), planned), (np.array(days), planned_days)):
+        se = sample.std(ddof=1) / np.sqrt(len(sample))
+        assert abs(sample.mean() - target) < 4 * se, (sample.mean(), target, se)
+        assert sample.std() > 0.01 * target  # the noise is there
+    # cost per m² released: the same ratio of means
+    area = float(rows["released_m2"].sum())
+    assert np.mean(totals) / area == pytest.approx(planned / area, rel=4 * se / planned + 0.01)
+
+
+@pytest.mark.slow
+def test_with_replanning_some_samples_beat_the_nominal_plan(province: PlanResult) -> None:
+    mc = run_monte_carlo(province, MonteCarloSettings(samples=6, seed=1))
+    iy = mc.summary["impact_years"]
+    assert mc.summary["replan"] is True and mc.summary["samples"] == 6
+    assert iy["share_of_samples_above_nominal"] > 0
+    assert iy["p10"] <= iy["p50"] <= iy["p90"]
+
+
+def progress_of(schedule: pd.DataFrame, year: int, cost_factor: float = 1.0) -> pd.DataFrame:
+    rows = schedule[schedule["year"] == year]
+    return pd.DataFrame(
+        {
+            "hazard_id": rows["hazard_id"],
+            "year": year,
+            "released_m2": rows["released_m2"],
+            "cost_usd": rows["cost"] * cost_factor,
+        }
+    )
+
+
+def test_replan_after_a_year_as_planned_reproduces_the_rest(province: PlanResult) -> None:
+    problem = province.problem
+    progress = read_progress(problem, progress_of(province.schedule, 2027))
+    inputs = replan_problem(problem, progress)
+    assert progress.start_year == 2028
+    rest = plan(inputs.remaining.problem)
+    record = replan_record(problem, province.schedule, inputs, rest.schedule, rest.summary)
+    before = record["rest_impact_years_planned_before"]
+    gap = problem.settings.solver.gap
+    assert record["rest_impact_years_replanned"] >= before * (1 - gap) - 1e-6
+    assert record["rest_impact_years_replanned"] <= before * (1 + gap) + 1e-6
+    assert record["hazards_done"] == int((province.schedule["year"] == 2027).sum())
+
+
+def test_an_overspend_shifts_later_work(province: PlanResult) -> None:
+    problem = province.problem
+    progress = read_progress(problem, progress_of(province.schedule, 2027, cost_factor=1.3))
+    assert progress.money_in < 0
+    inputs = replan_problem(problem, progress)
+    budget = inputs.remaining.problem.budget
+    assert budget[2028] == pytest.approx(problem.budget[2028] + progress.money_in)
+    rest = plan(inputs.remaining.problem)
+    s = rest.schedule
+    assert s.loc[s["year"] == 2028, "cost"].sum() <= budget[2028] * (1 + 1e-6)
+    record = replan_record(problem, province.schedule, inputs, s, rest.summary)
+    assert record["rest_impact_years_replanned"] < record["rest_impact_years_planned_before"]
+    before = set(province.schedule.loc[province.schedule["year"] == 2028, "hazard_id"])
+    assert not before <= set(s.loc[s["year"] == 2028, "hazard_id"])  # some 2028 work moved
+
+
+def test_progress_findings_are_reported_at_once() -> None:
+    problem = make_problem([hazard("A", 10, 100, 5), hazard("B", 8, 100, 5)])
+    frame = pd.DataFrame(
+        {
+            "hazard_id": ["A", "NEW-1", "B"],
+            "year": [2027, 2027, 2030],
+            "released_m2": [1.0, 2.0, -3.0],
+            "cost_usd": [10, 10, 10],
+        }
+    )
+    with pytest.raises(ProjectError) as info:
+        read_progress(problem, frame)
+    text = info.value.report.render()
+    assert "NEW-1" in text and "new hazards" in text
+    assert "'released_m2' must be a number >= 0" in text
+
+
+def test_partial_progress_keeps_the_rest_of_the_area() -> None:
+    problem = make_problem(
+        [
+            {"hazard_id": "A", "province": "N", "impact": 5, "area_m2": 1000.0},
+            {"hazard_id": "B", "province": "N", "impact": 3, "area_m2": 500.0},
+        ],
+        teams=[{"team_type": "manual", "teams": 1, "days_per_year": 10, "cost_per_day": 10}],
+        toml={"methods": {"manual": {"label": "m", "productivity": {"manual": 200}}}},
+    )
+    frame = pd.DataFrame(
+        {"hazard_id": ["A"], "year": [2027], "released_m2": [250.0], "cost_usd": [12.5]}
+    )
+    progress = read_progress(problem, frame)
+    assert progress.done == () and progress.fraction_left == {"A": 0.75}
+    rest = replan_problem(problem, progress).remaining.problem
+    a = rest.options[rest.options["hazard"] == 0]
+    assert rest.hazards.loc[0, "area_m2"] == pytest.approx(750.0)
+    assert a["days_manual"].iloc[0] == pytest.approx(750.0 / 200)
+    assert rest.years == [2028, 2029]
+
+
+def write_tiny_project(folder: Path) -> Path:
+    rows = [
+        hazard("A", 10, 100, 5, article5=True),
+        hazard("B", 8, 100, 5),
+        hazard("C", 6, 100, 5, province="South"),
+    ]
+    pd.DataFrame(rows).to_csv(folder / "hazards.csv", index=False)
+    pd.DataFrame([{"team_type": "manual", "teams": 1, "days_per_year": 10}]).to_csv(
+        folder / "teams.csv", index=False
+    )
+    pd.DataFrame({"year": [2027, 2028, 2029], "budget_usd": [200, 100, 100]}).to_csv(
+        folder / "budget.csv", index=False
+    )
+    (folder / "project.toml").write_text(
+        '[plan]\nstart_year = 2027\nyears = 3\n[data]\nhazards = "hazards.csv"\n'
+        'teams = "teams.csv"\nbudget = "budget.csv"\n'
+    )
+    return folder / "project.toml"
+
+
+def test_cli_uncertainty_writes_its_files(tmp_path: Path) -> None:
+    from prioritise.cli.main import main
+
+    project = write_tiny_project(tmp_path)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "uncertainty",
+            str(project),
+            "--samples",
+            "4",
+            "--workers",
+            "1",
+            "--deadline",
+            "2028",
+            "--productivity-sigma",
+            "0.4",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    data: dict[str, Any] = json.loads((out / "uncertainty.json").read_text())
+    assert data["replan"] is True
+    assert 0.0 <= data["p_meet_deadline"] <= 1.0
+    assert set(data["impact_years"]) >= {"p10", "p50", "p90", "nominal"}
+    assert sum(data["completion_year"].values()) == pytest.approx(1.0)
+    samples = pd.read_csv(out / "samples.csv")
+    assert len(samples) == 4 and samples["worker"].notna().all()
+    code = main(["uncertainty", str(project), "--samples", "5", "--fixed-plan", "--out", str(out)])
+    assert code == 0
+    assert json.loads((out / "uncertainty.json").read_text())["replan"] is False
