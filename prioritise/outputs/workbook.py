@@ -211,6 +211,8 @@ def _cell(value: Any) -> Any:
         pass
     if hasattr(value, "item"):
         value = value.item()
+    if isinstance(value, bool):  # spreadsheets show booleans as 1/0 or TRUE/FALSE
+        return "yes" if value else "no"
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
@@ -245,6 +247,7 @@ SHEETS = {
     "Assumptions": "Every setting and input that shaped the plan: years, rates, budgets and "
     "team-days per year, team types, methods, scoring criteria, input files.",
 }
+READ_ME_CHARS = 100  # characters a line of the Read me's second column holds
 CONVENTIONS = (
     "Money is in US dollars (USD, nominal, not discounted); areas in square metres (m²); "
     "team-days are days of one team's work.",
@@ -374,7 +377,7 @@ def _analysis_sheets(wb: Workbook, result: PlanResult, data: ReportData) -> None
             "budget_usd",
         ],
     )
-    add_sheet(wb, "Summary", _summary_rows(summary, data))
+    _summary_sheet(wb, _summary_rows(summary, data))
     add_sheet(wb, "Assumptions", _assumptions(result))
 
 
@@ -404,10 +407,13 @@ def _read_me(ws: Worksheet, result: PlanResult, sheets: list[str]) -> None:
     for name in sheets:
         ws.append([name, SHEETS.get(name, "")])
     ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 110
+    ws.column_dimensions["B"].width = READ_ME_CHARS + 10
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=cell.column == 2, vertical="top")
+        text = str(row[1].value or "") if len(row) > 1 else ""
+        lines = max(1, -(-len(text) // (READ_ME_CHARS + 20)))  # LibreOffice does not grow rows
+        ws.row_dimensions[row[0].row].height = 15 * lines
     _page_setup(ws, "Read me")
     ws.print_title_rows = None
     ws.print_options.gridLines = False
@@ -423,32 +429,56 @@ def _marginal(data: ReportData) -> pd.DataFrame:
     return m
 
 
+# Excel formats of the Summary sheet's values, by the unit in the item's label.
+SUMMARY_FORMATS = {
+    "impact-years": "#,##0.00",
+    "share": "0.00%",
+    "percent": '0.0"%"',
+    "m²": "#,##0",
+    "USD": "#,##0",
+    "count": "#,##0",
+    "year": "0",
+    "s": "#,##0.0",
+}
+
+
 def _summary_rows(summary: PlanSummary, data: ReportData) -> pd.DataFrame:
+    """The headline figures, one per row, with the unit each value is in."""
     h = data.headline
-    rows: list[tuple[str, Any]] = [
-        ("Status", summary.status),
-        ("Objective (impact-years)", summary.objective),
-        ("Impact-years (without environmental term)", summary.impact_years),
-        ("Best bound", summary.best_bound),
-        ("Gap", summary.gap),
-        ("Baseline objective", summary.baseline.objective),
-        ("Uplift over baseline (impact-years)", summary.uplift_impact_years),
-        ("Uplift over baseline (%)", summary.uplift_percent),
-        ("Hazards scheduled", summary.hazards.scheduled),
-        ("Hazards unscheduled", summary.hazards.unscheduled),
-        ("Area released (m²)", summary.totals.released_m2),
-        ("Remaining area at end (m²)", summary.totals.remaining_area_m2),
-        ("Cost (USD)", summary.totals.cost_usd),
-        ("Budget (USD)", summary.totals.budget_usd),
-        ("Beneficiaries", summary.totals.beneficiaries),
+    totals = summary.totals
+    rows: list[tuple[str, Any, str]] = [
+        ("Status", summary.status, ""),
+        ("Objective (impact-years)", summary.objective, "impact-years"),
+        ("Impact-years (without environmental term)", summary.impact_years, "impact-years"),
+        ("Best bound (impact-years)", summary.best_bound, "impact-years"),
+        ("Optimality gap", summary.gap, "share"),
+        ("Baseline objective (impact-years)", summary.baseline.objective, "impact-years"),
+        ("Uplift over baseline (impact-years)", summary.uplift_impact_years, "impact-years"),
+        ("Uplift over baseline (%)", summary.uplift_percent, "percent"),
+        ("Hazards scheduled", summary.hazards.scheduled, "count"),
+        ("Hazards unscheduled", summary.hazards.unscheduled, "count"),
+        ("Area released (m²)", totals.released_m2, "m²"),
+        ("Remaining area at end (m²)", totals.remaining_area_m2, "m²"),
+        ("Cost (USD)", totals.cost_usd, "USD"),
+        ("Budget (USD)", totals.budget_usd, "USD"),
+        ("Beneficiaries (people)", totals.beneficiaries, "count"),
     ]
-    rows += [(f"Beneficiaries: {g}", v) for g, v in h["beneficiary_groups"].items()]
+    rows += [(f"Beneficiaries: {g}", v, "count") for g, v in h["beneficiary_groups"].items()]
     rows += [
-        ("Article 5 completion year", summary.article5.completion_year),
-        ("Article 5 deadline", summary.article5.deadline_year),
-        ("Solve seconds", summary.solve_seconds),
+        ("Article 5 completion year", summary.article5.completion_year, "year"),
+        ("Article 5 deadline", summary.article5.deadline_year, "year"),
+        ("Solve time (s)", summary.solve_seconds, "s"),
     ]
-    return pd.DataFrame(rows, columns=["item", "value"])
+    return pd.DataFrame(rows, columns=["item", "value", "unit"])
+
+
+def _summary_sheet(wb: Workbook, frame: pd.DataFrame) -> None:
+    """The Summary sheet: one figure a row, each value formatted by its own unit."""
+    ws = add_sheet(wb, "Summary", frame[["item", "value"]])
+    for row, unit in enumerate(frame["unit"], start=2):
+        if unit in SUMMARY_FORMATS:
+            ws.cell(row, 2).number_format = SUMMARY_FORMATS[unit]
+        ws.cell(row, 2).alignment = Alignment(horizontal="right")
 
 
 def _assumptions(result: PlanResult) -> pd.DataFrame:
