@@ -204,7 +204,7 @@ def test_every_scheduled_hazard_is_on_the_map(planned: dict[str, Any]) -> None:
     ids = map_ids(planned["html"])
     assert set(wp.loc[wp["status"] == "scheduled", "hazard_id"]) <= ids
     assert set(wp["hazard_id"]) == ids  # unscheduled ones are drawn too, in grey
-    assert "H5 requires H4" in planned["html"]  # the access dependency line
+    assert 'data-a="H5" data-b="H4"' in planned["html"]  # the access dependency line
     assert planned["html"].count('<path d="') >= 2  # province boundaries
 
 

@@ -8,9 +8,15 @@ keep one, explains every hazard, and assembles the indicator tables into a
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import geopandas as gpd
+
 from models.duals import marginal_values
 from prioritise.analyses.explain import explain_plan, force_cost_estimates
 from prioritise.analyses.indicators import ReportData, build_report_data
+from prioritise.core.settings import Settings
+from prioritise.inputs.readers import read_any
 from prioritise.planning.planner import PlanResult
 
 __all__ = ["ReportData", "prepare_report"]
@@ -28,4 +34,18 @@ def prepare_report(result: PlanResult, relaxation_time_limit: float | None = Non
         unscheduled=result.solution.unscheduled,
         force_costs=force_cost_estimates(result.built, relaxation),
     )
-    return build_report_data(result, relaxation, explanations)
+    data = build_report_data(result, relaxation, explanations)
+    data.extras["basemap"] = basemap_layers(result.problem.settings)
+    return data
+
+
+def basemap_layers(settings: Settings) -> dict[str, gpd.GeoDataFrame]:
+    """The project's roads and bases (``[data]``), for orientation on the report's map."""
+    out = {}
+    for key in ("roads", "bases"):
+        path = getattr(settings.data, key, None)
+        if path is not None and Path(path).exists():
+            frame = read_any(Path(path))
+            if isinstance(frame, gpd.GeoDataFrame) and len(frame):
+                out[key] = frame
+    return out

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from prioritise.core import fmt
 from prioritise.outputs.files import write_atomic
-from prioritise.outputs.report.page import esc, how, page, table_html
+from prioritise.outputs.report.page import table_view
+from prioritise.outputs.report.render import render
+from prioritise.outputs.report.sections import Figure
 from prioritise.outputs.report.svg import CATEGORICAL, Series, bar_chart, hbar_chart, line_chart
 
 REQUIRED = (
@@ -80,6 +83,102 @@ def _per_year(summary: dict[str, Any], key: str) -> dict[int, float]:
     return out
 
 
+def _charts(
+    names: list[str], comp: pd.DataFrame, summ: dict[str, dict[str, Any]], impact: list[float]
+) -> list[Figure]:
+    colours = {n: CATEGORICAL[i % len(CATEGORICAL)] for i, n in enumerate(names)}
+    cost = [_num(v) for v in comp["cost_usd"]]
+    charts = [
+        Figure(
+            "Impact-years by scenario",
+            Markup(
+                hbar_chart(
+                    names,
+                    [Series("impact-years", impact, CATEGORICAL[0])],
+                    title="Impact-years by scenario",
+                    x_fmt=fmt.compact,
+                )
+            ),
+        ),
+        Figure(
+            "Total cost by scenario",
+            Markup(
+                hbar_chart(
+                    names,
+                    [Series("cost", cost, CATEGORICAL[1])],
+                    title="Total cost by scenario",
+                    x_fmt=fmt.money_tick,
+                )
+            ),
+        ),
+    ]
+    years = sorted({y for n in names for y in _per_year(summ[n], "remaining_area_m2")})
+    if not years:
+        remaining = [_num(v) for v in comp["remaining_area_m2"]]
+        chart = hbar_chart(
+            names,
+            [Series("remaining area", remaining, CATEGORICAL[2])],
+            title="Remaining area at the end",
+            x_fmt=fmt.area_tick,
+        )
+        return [*charts, Figure("Remaining area at the end", Markup(chart))]
+    start_area = max(
+        (_num((summ[n].get("totals") or {}).get("area_m2")) for n in names), default=math.nan
+    )
+    series = []
+    for i, n in enumerate(names):
+        per = _per_year(summ[n], "remaining_area_m2")
+        values = [per.get(y, math.nan) for y in years]
+        if not math.isnan(start_area):
+            values = [start_area, *values]
+        series.append(Series(n, values, colours[n], dashed=i % 2 == 1))
+    x = (["start"] if not math.isnan(start_area) else []) + [str(y) for y in years]
+    burn = line_chart(
+        x,
+        series,
+        title="Remaining contaminated area by year per scenario",
+        y_fmt=fmt.area_tick,
+        y_label="remaining area at year end",
+    )
+    spend = bar_chart(
+        [str(y) for y in years],
+        [
+            Series(n, [_per_year(summ[n], "cost_usd").get(y, math.nan) for y in years], colours[n])
+            for n in names
+        ],
+        title="Spending by year per scenario",
+        y_fmt=fmt.money_tick,
+        y_label="USD",
+    )
+    return [
+        *charts,
+        Figure("Remaining contaminated area by year", Markup(burn)),
+        Figure("Spending by year", Markup(spend)),
+    ]
+
+
+def _article5_rows(
+    names: list[str], comp: pd.DataFrame, deadline: int | None
+) -> list[dict[str, str]]:
+    """Article 5 completion per scenario: a year, or "not within the plan"."""
+    outlook = (
+        comp["completion_year"] if "completion_year" in comp else pd.Series([None] * len(comp))
+    )
+    rows = []
+    for n, year, later in zip(names, comp["article5_completion_year"], outlook, strict=True):
+        y = _num(year)
+        cls = "" if deadline is None else ("bad" if math.isnan(y) or y > deadline else "good")
+        rows.append(
+            {
+                "name": n,
+                "done": "not within the plan" if math.isnan(y) else f"{int(y)}",
+                "outlook": fmt.year(later),
+                "cls": cls,
+            }
+        )
+    return rows
+
+
 def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, Any]]) -> str:
     """The comparison page as a string."""
     missing = [c for c in REQUIRED if c not in comparison.columns]
@@ -87,158 +186,25 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
         raise ValueError(f"comparison lacks column(s): {', '.join(missing)}")
     comp = comparison.reset_index(drop=True)
     names = [str(s) for s in comp["scenario"]]
-    colours = {n: CATEGORICAL[i % len(CATEGORICAL)] for i, n in enumerate(names)}
     summ = {n: summaries.get(n, {}) or {} for n in names}
-
     impact = [_impact_years(comp.iloc[i], summ[n]) for i, n in enumerate(names)]
-    cost = [_num(v) for v in comp["cost_usd"]]
-    remaining = [_num(v) for v in comp["remaining_area_m2"]]
-    years = sorted({y for n in names for y in _per_year(summ[n], "remaining_area_m2")})
-    start_area = max(
-        (_num((summ[n].get("totals") or {}).get("area_m2")) for n in names), default=math.nan
-    )
-
-    charts = []
-    charts.append(
-        "<figure><figcaption>Impact-years by scenario</figcaption>"
-        + hbar_chart(
-            names,
-            [Series("impact-years", impact, CATEGORICAL[0])],
-            title="Impact-years by scenario",
-            x_fmt=fmt.compact,
-        )
-        + "</figure>"
-    )
-    charts.append(
-        "<figure><figcaption>Total cost by scenario</figcaption>"
-        + hbar_chart(
-            names,
-            [Series("cost", cost, CATEGORICAL[1])],
-            title="Total cost by scenario",
-            x_fmt=fmt.money,
-        )
-        + "</figure>"
-    )
-    if years:
-        series = []
-        for i, n in enumerate(names):
-            per = _per_year(summ[n], "remaining_area_m2")
-            values = [per.get(y, math.nan) for y in years]
-            if not math.isnan(start_area):
-                values = [start_area, *values]
-            series.append(Series(n, values, colours[n], dashed=i % 2 == 1))
-        x = (["start"] if not math.isnan(start_area) else []) + [str(y) for y in years]
-        charts.append(
-            "<figure><figcaption>Remaining contaminated area by year"
-            "</figcaption>"
-            + line_chart(
-                x,
-                series,
-                title="Remaining contaminated area by year per scenario",
-                y_fmt=fmt.area_tick,
-                y_label="remaining area at year end",
-            )
-            + "</figure>"
-        )
-        spend = [
-            Series(n, [_per_year(summ[n], "cost_usd").get(y, math.nan) for y in years], colours[n])
-            for n in names
-        ]
-        charts.append(
-            "<figure><figcaption>Spending by year</figcaption>"
-            + bar_chart(
-                [str(y) for y in years],
-                spend,
-                title="Spending by year per scenario",
-                y_fmt=fmt.money,
-                y_label="USD",
-            )
-            + "</figure>"
-        )
-    else:
-        charts.append(
-            "<figure><figcaption>Remaining area at the end</figcaption>"
-            + hbar_chart(
-                names,
-                [Series("remaining area", remaining, CATEGORICAL[2])],
-                title="Remaining area at the end",
-                x_fmt=fmt.area_tick,
-            )
-            + "</figure>"
-        )
-
-    # Article 5 completion: a year, or "not within the plan".
-    a5_rows = []
     deadline = next(
         (d for n in names if (d := (summ[n].get("article5") or {}).get("deadline_year"))), None
     )
-    outlook = (
-        comp["completion_year"] if "completion_year" in comp else pd.Series([None] * len(comp))
-    )
-    for n, year, later in zip(names, comp["article5_completion_year"], outlook, strict=True):
-        y = _num(year)
-        text = "not within the plan" if math.isnan(y) else f"{int(y)}"
-        cls = "" if deadline is None else ("bad" if math.isnan(y) or y > deadline else "good")
-        a5_rows.append(
-            f'<tr><td>{esc(n)}</td><td class="n {cls}">{esc(text)}</td>'
-            f'<td class="n">{esc(fmt.cell("completion_year", later))}</td>'
-            "</tr>"
-        )
-    a5 = (
-        '<div class="tablewrap"><table><thead><tr><th>scenario</th><th class="n">Article 5 '
-        'hazards all done</th><th class="n">all hazards released (outlook)</th></tr>'
-        "</thead><tbody>"
-        + "".join(a5_rows)
-        + "</tbody></table></div>"
-        + (
-            f'<p class="note">Deadline {deadline}.</p>'
-            if deadline
-            else '<p class="note">No Article 5 deadline is set in these scenarios.</p>'
-        )
-    )
     key = comp[[c for c in KEY_COLUMNS if c in comp.columns]]
     more = [c for c in comp.columns if c not in key.columns]
-
     best = int(pd.Series(impact).idxmax()) if any(not math.isnan(v) for v in impact) else None
-    lead = (
-        f"<p>Highest impact-years: <b>{esc(names[best])}</b> ({fmt.number(impact[best], 1)}).</p>"
-        if best is not None
-        else ""
-    )
-    body = (
-        '<section id="overview"><h2>Scenarios side by side</h2>'
-        + how(
-            "Each scenario is the same inventory planned under different assumptions "
-            "(budgets, teams, weights, rules). Compare <b>impact-years</b> (higher is "
-            "better: important land back in use sooner), the <b>Article 5 completion "
-            "year</b>, how fast the <b>remaining contaminated area</b> falls, and the "
-            "<b>cost</b>. A scenario whose status is not optimal stopped early and may "
-            "understate what it could achieve."
-        )
-        + lead
-        + table_html(key, labels=LABELS)
-        + (
-            "<details><summary>All columns</summary>"
-            + table_html(comp[["scenario", *more]])
-            + "</details>"
-            if more
-            else ""
-        )
-        + "</section>"
-        + '<section id="charts"><h2>Charts</h2><div class="charts">'
-        + "".join(charts)
-        + "</div></section>"
-        + '<section id="article5"><h2>Article 5 completion</h2>'
-        + a5
-        + "</section>"
-    )
-    nav = [("overview", "Overview"), ("charts", "Charts"), ("article5", "Article 5")]
-    return page(
-        "Scenario comparison",
-        f"{len(names)} scenarios",
-        nav,
-        body,
-        footer="Generated by prioritise from the scenarios' summaries.",
+    return render(
+        "comparison.html.j2",
+        title="Scenario comparison",
+        subtitle=f"{len(names)} scenarios",
+        nav=[("overview", "Overview"), ("charts", "Charts"), ("article5", "Article 5")],
+        best=None if best is None else {"name": names[best], "value": impact[best]},
+        key_table=table_view(key, labels=LABELS, collapse=False),
+        all_table=table_view(comp[["scenario", *more]], collapse=False) if more else None,
+        figures=_charts(names, comp, summ, impact),
+        article5=_article5_rows(names, comp, deadline),
+        deadline=deadline,
     )
 
 

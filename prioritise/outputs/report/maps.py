@@ -107,13 +107,15 @@ def path_strings(geoms: np.ndarray, proj: Projection) -> list[str]:
 
 
 def _province_names(provinces: gpd.GeoDataFrame) -> pd.Series:
-    for col in ("province", "name", "NAME", "Province", "admin1", "ADM1_EN"):
+    """The layer's name column (province, name, base, ...), else its first text column."""
+    for col in ("province", "name", "NAME", "Province", "admin1", "ADM1_EN", "base"):
         if col in provinces.columns:
             return provinces[col].astype(str)
     text = [
         c
         for c in provinces.columns
-        if c != provinces.geometry.name and provinces[c].dtype == object
+        if c != provinces.geometry.name
+        and (provinces[c].dtype == object or pd.api.types.is_string_dtype(provinces[c]))
     ]
     return provinces[text[0]].astype(str) if text else pd.Series([""] * len(provinces))
 
@@ -129,11 +131,10 @@ def map_css(years: list[int]) -> str:
     rules.append(f".map .un{{fill:{UNSCHEDULED};fill-opacity:.55}}")
     rules += [f".map.hide-y{i} .y{i}{{display:none}}" for i in range(len(years))]
     rules.append(".map.hide-un .un{display:none}")
-    rules.append(".map.hide-deps .deps{display:none}")
     return "\n".join(rules)
 
 
-def legend_html(years: list[int], n_deps: pd.Series) -> str:
+def legend_html(years: list[int], n_deps: pd.Series, context: list[str]) -> str:
     colours = sequential(len(years))
     items = [
         f'<button type="button" class="lgi" data-toggle="y{i}" aria-pressed="true">'
@@ -147,10 +148,11 @@ def legend_html(years: list[int], n_deps: pd.Series) -> str:
     )
     for kind, count in n_deps.items():
         items.append(
-            f'<button type="button" class="lgi" data-toggle="deps" '
-            f'aria-pressed="true"><span class="ln {esc(kind)}"></span>'
-            f"{esc(_dep_label(str(kind)))} ({int(count)})</button>"
+            f'<span class="lgk"><span class="ln {esc(kind)}"></span>'
+            f"{esc(_dep_label(str(kind)))} ({int(count):,})</span>"
         )
+    for layer in context:
+        items.append(f'<span class="lgk"><span class="ctx-{esc(layer)}"></span>{esc(layer)}</span>')
     return '<div class="legend" id="map-legend">' + "".join(items) + "</div>"
 
 
@@ -168,42 +170,44 @@ class MapResult:
     css: str
     drawn: int  # hazards drawn
     missing: int  # hazards without geometry
+    n_deps: int  # access dependencies drawable (hidden until asked for)
+    context: list[str]  # orientation layers drawn: "roads", "depots"
 
 
-def plan_map(problem: Problem, workplan: pd.DataFrame) -> MapResult | None:
-    """The map SVG for a workplan (None when the project has no geometry)."""
-    geom = problem.geometry
-    if geom is None:
-        return None
-    years = list(problem.years)
-    geoms = np.asarray(geom.reset_index(drop=True).array, dtype=object)
+EXTENT_PAD = 0.04  # share of the hazards' extent added around them
+
+
+def fitted_bounds(geoms: np.ndarray) -> np.ndarray:
+    """The hazards' bounds plus a margin: the map frames the work, not the whole country."""
+    minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(geoms))
+    dx, dy = (maxx - minx) * EXTENT_PAD, (maxy - miny) * EXTENT_PAD
+    return np.array([minx - dx, miny - dy, maxx + dx, maxy + dy])
+
+
+def _in_4326(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        return frame.to_crs(4326)
+    return frame
+
+
+def _hazard_shapes(
+    geoms: np.ndarray, workplan: pd.DataFrame, years: list[int], proj: Projection
+) -> tuple[str, str, np.ndarray]:
+    """Hazard paths and marker circles (unscheduled first, then late years under early
+    ones), and each hazard's centre in map units."""
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    if not present.any():
-        return None
-    provinces = problem.provinces
-    if provinces is not None and len(provinces):
-        if provinces.crs is not None and not provinces.crs.equals("EPSG:4326"):
-            provinces = provinces.to_crs(4326)
-        bounds = np.array(shapely.total_bounds(np.r_[geoms[present], provinces.geometry.array]))
-    else:
-        bounds = np.array(shapely.total_bounds(geoms[present]))
-    proj = projection(bounds)
     deg_per_unit = 1.0 / proj.scale
-    simple = shapely.simplify(geoms, 0.5 * deg_per_unit, preserve_topology=True)
-    d = path_strings(simple, proj)
-    # Centroids (for markers and dependency lines) from the unsimplified shapes.
+    d = path_strings(shapely.simplify(geoms, 0.5 * deg_per_unit, preserve_topology=True), proj)
     cent = np.full((len(geoms), 2), np.nan)
-    cent[present] = proj(shapely.get_coordinates(shapely.centroid(geoms[present])))
+    cent[present] = proj(shapely.get_coordinates(shapely.point_on_surface(geoms[present])))
     bb = shapely.bounds(geoms)
     extent = np.nan_to_num(np.maximum(bb[:, 2] - bb[:, 0], bb[:, 3] - bb[:, 1])) * proj.scale
     tiny = present & (extent < 4 * MARKER_R)
-
     wp = workplan.reset_index(drop=True)
     cls_of = year_classes(years)
     year = wp["year"]
     cls = np.array([cls_of.get(int(y), "un") if pd.notna(y) else "un" for y in year])
     ids = wp["hazard_id"].astype(str).to_numpy()
-    # Draw unscheduled first, then later years under earlier ones.
     order_key = np.where(cls == "un", -1, year.fillna(0).astype(float).to_numpy())
     order = np.lexsort((np.arange(len(wp)), -order_key))
     order = np.r_[order[cls[order] == "un"], order[cls[order] != "un"]]
@@ -217,50 +221,121 @@ def plan_map(problem: Problem, workplan: pd.DataFrame) -> MapResult | None:
         if tiny[i] or not d[i]:
             cx, cy = cent[i]
             markers.append(f'<circle {attr} cx="{cx:.0f}" cy="{cy:.0f}" r="{MARKER_R}"/>')
+    return "".join(shapes), "".join(markers), cent
 
-    prov_svg, labels = "", ""
-    if provinces is not None and len(provinces):
-        parr = np.asarray(provinces.geometry.array, dtype=object)
-        pd_ = path_strings(shapely.simplify(parr, 1.0 * deg_per_unit, preserve_topology=True), proj)
-        names = _province_names(provinces)
-        prov_svg = "".join(
-            f'<path d="{p}"><title>{esc(n)}</title></path>'
-            for p, n in zip(pd_, names, strict=True)
-            if p
+
+def _provinces(provinces: gpd.GeoDataFrame | None, proj: Projection) -> tuple[str, str]:
+    """Province outlines and their names (labels are drawn last, with a halo)."""
+    if provinces is None or not len(provinces):
+        return "", ""
+    provinces = _in_4326(provinces)
+    parr = np.asarray(provinces.geometry.array, dtype=object)
+    simple = shapely.simplify(parr, 1.0 / proj.scale, preserve_topology=True)
+    names = _province_names(provinces)
+    outlines = "".join(
+        f'<path d="{p}"><title>{esc(n)}</title></path>'
+        for p, n in zip(path_strings(simple, proj), names, strict=True)
+        if p
+    )
+    rp = shapely.point_on_surface(parr)
+    ok = ~shapely.is_empty(rp)
+    labels = ""
+    if ok.any():
+        pts = proj(shapely.get_coordinates(rp[ok]))
+        labels = "".join(
+            f'<text x="{x:.0f}" y="{y:.0f}">{esc(n)}</text>'
+            for (x, y), n in zip(pts, names[ok], strict=True)
         )
-        rp = shapely.point_on_surface(parr)
-        ok = ~shapely.is_empty(rp)
-        if ok.any():
-            pts = proj(shapely.get_coordinates(rp[ok]))
-            labels = "".join(
-                f'<text x="{x:.0f}" y="{y:.0f}">{esc(n)}</text>'
-                for (x, y), n in zip(pts, names[ok], strict=True)
-            )
+    return outlines, labels
 
-    deps = problem.dependencies
-    dep_svg = ""
-    kinds = pd.Series(dtype=int)
-    if not deps.empty:
-        pos = pd.Series(np.arange(len(ids)), index=ids)
-        a = pos.reindex(deps["hazard_id"].astype(str)).to_numpy()
-        b = pos.reindex(deps["requires"].astype(str)).to_numpy()
-        kind = dependency_kind(deps).to_numpy()
-        ok = ~(np.isnan(a) | np.isnan(b))
-        lines = []
-        counts: dict[str, int] = {}
-        for ai, bi, k in zip(a[ok].astype(int), b[ok].astype(int), kind[ok], strict=True):
-            (x1, y1), (x2, y2) = cent[bi], cent[ai]
-            if np.isnan([x1, y1, x2, y2]).any():
-                continue
-            counts[k] = counts.get(k, 0) + 1
-            lines.append(
-                f'<line class="{k}" x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" '
-                f'y2="{y2:.0f}"><title>{esc(ids[ai])} requires {esc(ids[bi])}'
-                f"</title></line>"
-            )
-        dep_svg = "".join(lines)
-        kinds = pd.Series(counts, dtype=int).sort_index()
 
+def _roads(roads: gpd.GeoDataFrame | None, proj: Projection) -> str:
+    """Roads for orientation: one path per road class, simplified to ~2 map pixels."""
+    if roads is None or not len(roads):
+        return ""
+    roads = _in_4326(roads)
+    klass = (
+        roads["road_class"].astype(str)
+        if "road_class" in roads.columns
+        else pd.Series("road", index=roads.index)
+    )
+    out = []
+    for name, part in roads.groupby(klass.to_numpy(), sort=True):
+        merged = shapely.union_all(np.asarray(part.geometry.array, dtype=object))
+        simple = shapely.simplify(np.array([merged], dtype=object), 2.0 / proj.scale)
+        d = path_strings(simple, proj)[0]
+        if d:
+            cls = "major" if str(name).lower() in MAJOR_ROADS else "minor"
+            out.append(f'<path class="{cls}" d="{d}"><title>{esc(name)} road</title></path>')
+    return "".join(out)
+
+
+MAJOR_ROADS = {"trunk", "primary", "motorway", "highway", "main"}
+
+
+def _depots(bases: gpd.GeoDataFrame | None, proj: Projection) -> str:
+    """Depots (bases) and settlements as labelled squares."""
+    if bases is None or not len(bases):
+        return ""
+    bases = _in_4326(bases)
+    pts = shapely.point_on_surface(np.asarray(bases.geometry.array, dtype=object))
+    ok = ~(shapely.is_missing(pts) | shapely.is_empty(pts))
+    names = _province_names(bases)
+    xy = proj(shapely.get_coordinates(pts[ok]))
+    s = MARKER_R * 1.6
+    return "".join(
+        f'<g><rect x="{x - s / 2:.0f}" y="{y - s / 2:.0f}" width="{s:.0f}" height="{s:.0f}"/>'
+        f'<text x="{x + s:.0f}" y="{y + s / 3:.0f}">{esc(n)}</text></g>'
+        for (x, y), n in zip(xy, names[ok], strict=True)
+    )
+
+
+def _dependencies(deps: pd.DataFrame, ids: np.ndarray, cent: np.ndarray) -> tuple[str, pd.Series]:
+    """Dependency arrows (hidden until all are asked for or a hazard's chain is shown)."""
+    if deps.empty:
+        return "", pd.Series(dtype=int)
+    pos = pd.Series(np.arange(len(ids)), index=ids)
+    a = pos.reindex(deps["hazard_id"].astype(str)).to_numpy()
+    b = pos.reindex(deps["requires"].astype(str)).to_numpy()
+    kind = dependency_kind(deps).to_numpy()
+    ok = ~(np.isnan(a) | np.isnan(b))
+    lines = []
+    counts: dict[str, int] = {}
+    for ai, bi, k in zip(a[ok].astype(int), b[ok].astype(int), kind[ok], strict=True):
+        (x1, y1), (x2, y2) = cent[bi], cent[ai]
+        if np.isnan([x1, y1, x2, y2]).any():
+            continue
+        counts[k] = counts.get(k, 0) + 1
+        lines.append(
+            f'<line class="{k}" data-a="{esc(ids[ai])}" data-b="{esc(ids[bi])}" '
+            f'x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}"/>'
+        )
+    return "".join(lines), pd.Series(counts, dtype=int).sort_index()
+
+
+def plan_map(
+    problem: Problem,
+    workplan: pd.DataFrame,
+    basemap: dict[str, gpd.GeoDataFrame] | None = None,
+) -> MapResult | None:
+    """The map SVG for a workplan (None when the project has no geometry); ``basemap`` may
+    hold ``roads`` and ``bases`` layers drawn for orientation."""
+    geom = problem.geometry
+    if geom is None:
+        return None
+    basemap = basemap or {}
+    years = list(problem.years)
+    geoms = np.asarray(geom.reset_index(drop=True).array, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not present.any():
+        return None
+    proj = projection(fitted_bounds(geoms[present]))
+    shapes, markers, cent = _hazard_shapes(geoms, workplan, years, proj)
+    outlines, labels = _provinces(problem.provinces, proj)
+    roads = _roads(basemap.get("roads"), proj)
+    depots = _depots(basemap.get("bases"), proj)
+    ids = workplan["hazard_id"].astype(str).to_numpy()
+    dep_svg, kinds = _dependencies(problem.dependencies, ids, cent)
     svg = (
         f'<svg id="plan-map" class="map" viewBox="0 0 {proj.width} {proj.height}" '
         f'data-w="{proj.width}" data-h="{proj.height}" data-marker-r="{MARKER_R}" '
@@ -274,16 +349,21 @@ def plan_map(problem: Problem, workplan: pd.DataFrame) -> MapResult | None:
             for k in ("dep-road", "dep-explicit")
         )
         + "</defs>"
-        f'<g class="prov">{prov_svg}</g>'
-        f'<g class="hz">{"".join(shapes)}</g>'
-        f'<g class="hz mk">{"".join(markers)}</g>'
+        f'<g class="prov">{outlines}</g>'
+        f'<g class="roads">{roads}</g>'
+        f'<g class="hz">{shapes}</g>'
+        f'<g class="hz mk">{markers}</g>'
         f'<g class="deps">{dep_svg}</g>'
+        f'<g class="depots">{depots}</g>'
         f'<g class="prov-labels">{labels}</g></svg>'
     )
+    context = [name for name, drawn in (("roads", roads), ("depots", depots)) if drawn]
     return MapResult(
         svg=svg,
-        legend=legend_html(years, kinds),
+        legend=legend_html(years, kinds, context),
         css=map_css(years),
         drawn=int(present.sum()),
         missing=int((~present).sum()),
+        n_deps=int(kinds.sum()) if len(kinds) else 0,
+        context=context,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from prioritise.core.fmt import compact
+from prioritise.outputs.palette import year_colours
 from prioritise.outputs.report.page import esc
 
 # Okabe-Ito, readable by colour-blind readers, then a few extra distinct hues.
@@ -34,32 +35,10 @@ PLAN_COLOUR = "#0072B2"
 BASELINE_COLOUR = "#E69F00"
 AVAILABLE_COLOUR = "#444444"
 
-# Viridis anchors (perceptually uniform, prints in greyscale in order).
-_VIRIDIS = np.array(
-    [
-        [68, 1, 84],
-        [72, 40, 120],
-        [62, 74, 137],
-        [49, 104, 142],
-        [38, 130, 142],
-        [31, 158, 137],
-        [53, 183, 121],
-        [109, 205, 89],
-        [180, 222, 44],
-        [253, 231, 37],
-    ],
-    float,
-)
 
-
-def sequential(n: int, stop: float = 0.92) -> list[str]:
-    """``n`` colours along viridis (dark = early), stopping short of the palest yellow."""
-    if n <= 0:
-        return []
-    pos = np.linspace(0.0, stop, n) if n > 1 else np.array([0.0])
-    xp = np.linspace(0.0, 1.0, len(_VIRIDIS))
-    rgb = np.stack([np.interp(pos, xp, _VIRIDIS[:, k]) for k in range(3)], axis=1)
-    return ["#{:02x}{:02x}{:02x}".format(*np.round(c).astype(int)) for c in rgb]
+def sequential(n: int) -> list[str]:
+    """``n`` colours for plan years, dark = early (see :mod:`prioritise.outputs.palette`)."""
+    return year_colours(n)
 
 
 @dataclass(frozen=True)
@@ -225,14 +204,14 @@ def bar_chart(
     lines: Sequence[Series] = (),
     y_fmt: Callable[[float], str] = compact,
     y_label: str = "",
-    width: int = 640,
-    height: int = 300,
+    size: tuple[int, int] = (640, 300),
 ) -> str:
     """Grouped (or stacked) vertical bars per category; ``lines`` overlay as step markers.
 
     Lines are drawn as a short horizontal tick per category (a budget or a capacity), so a
     bar reaching the tick shows a resource used up.
     """
+    width, height = size
     n = max(len(categories), 1)
     vals = (
         np.array(

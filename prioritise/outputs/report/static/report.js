@@ -1,11 +1,3 @@
-"""The report's only script, kept as a string so the package needs no data files.
-
-It reads the hazards from an inline JSON block and writes with ``textContent`` only, so text
-from input files can never become markup; it sets ``data-script="ok"`` on <body> when it has
-run (the browser test looks for it).
-"""
-
-SCRIPT = r"""
 // The report's only script: map tooltip, details panel, legend toggles, zoom and pan.
 // It reads data from an inline JSON block and writes text with textContent only, so text
 // from input files can never become markup.
@@ -95,9 +87,72 @@ SCRIPT = r"""
     svg.addEventListener("click", function (ev) {
       var id = idOf(ev);
       if (id && panel) { fill(panel, id, true); panel.setAttribute("data-shown", id); }
+      if (id) showChain(id);
     });
   }
-  // Legend: toggle a year, the unscheduled hazards or the access links.
+  // A hazard's access chain: the hazards it needs first (transitively) and those needing it.
+  var byA = {}, byB = {};
+  if (svg) {
+    svg.querySelectorAll(".deps line").forEach(function (ln) {
+      var a = ln.getAttribute("data-a"), b = ln.getAttribute("data-b");
+      (byA[a] = byA[a] || []).push(ln);
+      (byB[b] = byB[b] || []).push(ln);
+    });
+  }
+  function walk(start, index, key, seen) {
+    var stack = [start];
+    while (stack.length) {
+      var id = stack.pop();
+      (index[id] || []).forEach(function (ln) {
+        ln.classList.add("on");
+        var next = ln.getAttribute(key);
+        if (!seen[next]) { seen[next] = true; stack.push(next); }
+      });
+    }
+  }
+  function showChain(id) {
+    svg.querySelectorAll(".deps line.on").forEach(function (ln) { ln.classList.remove("on"); });
+    svg.querySelectorAll(".sel").forEach(function (s) { s.classList.remove("sel"); });
+    svg.querySelectorAll('[data-id="' + CSS.escape(id) + '"]').forEach(function (s) {
+      s.classList.add("sel");
+    });
+    walk(id, byA, "data-b", {});
+    walk(id, byB, "data-a", {});
+  }
+  var allDeps = document.getElementById("all-deps");
+  if (allDeps && svg) {
+    allDeps.addEventListener("click", function () {
+      var on = svg.classList.toggle("show-deps");
+      allDeps.setAttribute("aria-pressed", on ? "true" : "false");
+      allDeps.textContent = on ? "Hide access links" : "Show all access links";
+    });
+  }
+  // Long tables: filter the rows by the text typed (the totals row stays).
+  document.querySelectorAll("input.tfilter").forEach(function (input) {
+    var table = input.closest("details").querySelector("table");
+    input.addEventListener("input", function () {
+      var q = input.value.toLowerCase();
+      table.querySelectorAll("tbody tr:not(.total)").forEach(function (tr) {
+        tr.hidden = q !== "" && tr.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+  });
+  // The section menu marks the section being read.
+  var links = {};
+  document.querySelectorAll("nav.toc a[href^='#']").forEach(function (a) {
+    links[a.getAttribute("href").slice(1)] = a;
+  });
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting || !links[e.target.id]) return;
+        Object.keys(links).forEach(function (k) { links[k].classList.remove("active"); });
+        links[e.target.id].classList.add("active");
+      });
+    }, {rootMargin: "-45% 0px -50% 0px"});
+    document.querySelectorAll("main section[id]").forEach(function (s) { observer.observe(s); });
+  }
+  // Legend: toggle a year or the unscheduled hazards.
   document.querySelectorAll("#map-legend [data-toggle]").forEach(function (b) {
     b.addEventListener("click", function () {
       var k = "hide-" + b.getAttribute("data-toggle");
@@ -157,4 +212,3 @@ SCRIPT = r"""
   }
   document.body.setAttribute("data-script", "ok");
 })();
-"""
