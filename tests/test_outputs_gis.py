@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -142,3 +143,33 @@ def test_typed_column_rules() -> None:
     assert typed_column("cost_usd", pd.Series([1, 2])).dtype == "float64"  # money is real
     assert typed_column("hazards", pd.Series([1, 2])).dtype == "Int64"
     assert typed_column("name", pd.Series(["a", None])).tolist() == ["a", None]
+
+
+@pytest.mark.parametrize("years", [5, 10, 12])
+def test_year_colours_stay_apart_for_colour_blind_readers(years: int) -> None:
+    """Consecutive plan years differ by a clearly visible step (CIELAB distance) with normal
+    vision and with simulated deuteranopia, protanopia and tritanopia, and run dark to light
+    (so they also print in order in greyscale)."""
+    from prioritise.outputs.palette import VISIONS, lab, min_step, year_colours
+
+    colours = year_colours(years)
+    assert len(set(colours)) == years
+    floor = {5: 18.0, 10: 8.5, 12: 8.0}[years]
+    for vision in VISIONS:
+        assert min_step(colours, vision) >= floor, vision
+    rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours], float)
+    lightness = lab(rgb)[:, 0]
+    assert (np.diff(lightness) > 0).all()
+
+
+def test_even_viridis_sampling_was_closer_than_ours() -> None:
+    """The equal-step sampling beats an even one on its worst pair (10 years, any vision)."""
+    from prioritise.outputs.palette import VIRIDIS, VISIONS, hex_colour, min_step, year_colours
+
+    xp = np.linspace(0, 1, len(VIRIDIS))
+    even = [
+        hex_colour(np.array([np.interp(t, xp, VIRIDIS[:, k]) for k in range(3)]))
+        for t in np.linspace(0, 1, 10)
+    ]
+    ours = year_colours(10)
+    assert min(min_step(ours, v) for v in VISIONS) > min(min_step(even, v) for v in VISIONS)

@@ -200,7 +200,7 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
         subtitle=f"{len(names)} scenarios",
         nav=[("overview", "Overview"), ("charts", "Charts"), ("article5", "Article 5")],
         best=None if best is None else {"name": names[best], "value": impact[best]},
-        key_table=table_view(key, labels=LABELS, collapse=False),
+        key_table=table_view(key, labels=LABELS),
         all_table=table_view(comp[["scenario", *more]], collapse=False) if more else None,
         figures=_charts(names, comp, summ, impact),
         article5=_article5_rows(names, comp, deadline),
