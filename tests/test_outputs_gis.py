@@ -122,14 +122,19 @@ def test_qgis_styles_are_stored_with_the_layers(out: dict[str, Any]) -> None:
     # The same colours as the report's map, year by year.
     colours = [
         o.get("value")
-        for s in renderer.iter("symbol")
-        for o in s.iter("Option")
+        for layer in renderer.iter("layer")
+        if layer.get("class") == "SimpleFill"
+        for o in layer.iter("Option")
         if o.get("name") == "color"
     ]
+    # Each year's fill also carries a centre dot (CentroidFill), so tiny hazards show.
+    assert sum(1 for x in renderer.iter("layer") if x.get("class") == "CentroidFill") == len(cats)
     assert colours[: len(years)] == [rgba(c) for c in sequential(len(years))]
     deps = ET.fromstring(styles["access_dependencies"][3].split("\n", 1)[1])
     assert [c.get("value") for c in deps.iter("category")] == ["given", "roads"]
     assert any(layer.get("class") == "MarkerLine" for layer in deps.iter("layer"))
+    assert deps.get("hasScaleBasedVisibilityFlag") == "1"  # arrows only when zoomed in
+    assert deps.get("minScale") == "100000"
     # plan.qml beside plan.geojson (QGIS loads a same-named .qml) is the workplan style.
     assert (out["dir"] / "plan.qml").read_text(encoding="utf-8") == styles["workplan"][3]
 

@@ -4,7 +4,8 @@ The workplan is a categorised renderer on ``year``: one class per plan year on t
 viridis scale the HTML report uses (dark = early, light = late), and every other feature
 (not scheduled, year NULL) in grey. Access dependencies are arrows from the hazard needed
 first to the one that needs it: purple solid when given in the inputs, orange dashed when
-derived from the road network, the report's colours too.
+derived from the road network, the report's colours too; they appear only when zoomed in
+to 1:100,000 or closer (the report likewise draws them on demand).
 
 Symbol-layer properties are written both as ``<Option type="Map">`` (read by QGIS 3.26 and
 later) and as ``<prop k v>`` (read by older releases, QGIS 3.22 included), the way QGIS
@@ -21,6 +22,8 @@ UNSCHEDULED_RGBA = "184,184,184,200"
 GIVEN_RGBA = "106,61,154,255"  # #6a3d9a
 ROADS_RGBA = "217,95,2,255"  # #d95f02
 QGIS_VERSION = "3.22.0-Białowieża"
+# Dependencies show from 1:100,000 in: at national scale a thousand arrows hide the plan.
+DEPENDENCIES_FROM_SCALE = 100_000
 
 
 def rgba(hex_colour: str, alpha: int = 255) -> str:
@@ -56,6 +59,8 @@ def _symbol_layer(symbol: ET.Element, cls: str, props: dict[str, str]) -> ET.Ele
 
 
 def _fill(parent: ET.Element, name: str, colour: str) -> None:
+    """The hazard's polygon, plus a dot at its centre so that a hazard far smaller than a
+    pixel at national scale still shows (the report's map does the same)."""
     symbol = _symbol(parent, name, "fill")
     _symbol_layer(
         symbol,
@@ -68,6 +73,23 @@ def _fill(parent: ET.Element, name: str, colour: str) -> None:
             "outline_width": "0.2",
             "outline_width_unit": "MM",
             "joinstyle": "bevel",
+        },
+    )
+    centre = _symbol_layer(
+        symbol, "CentroidFill", {"point_on_surface": "1", "point_on_all_parts": "0"}
+    )
+    dot = _symbol(centre, "@" + name + "@1", "marker")
+    _symbol_layer(
+        dot,
+        "SimpleMarker",
+        {
+            "name": "circle",
+            "color": colour,
+            "outline_color": "255,255,255,255",
+            "outline_style": "solid",
+            "outline_width": "0.1",
+            "size": "1.4",
+            "size_unit": "MM",
         },
     )
 
@@ -115,10 +137,18 @@ def _arrow(parent: ET.Element, name: str, colour: str, dashed: bool) -> None:
 
 
 def _categorised(
-    attr: str, categories: list[tuple[str, str, str]]
+    attr: str, categories: list[tuple[str, str, str]], max_denominator: int = 0
 ) -> tuple[ET.Element, ET.Element]:
-    """The document and its <symbols>, with one category per (value, label, symbol name)."""
-    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology")
+    """The document and its <symbols>, with one category per (value, label, symbol name);
+    with ``max_denominator`` the layer shows only at scales larger than 1:max_denominator."""
+    root = ET.Element(
+        "qgis",
+        version=QGIS_VERSION,
+        styleCategories="Symbology|Rendering",
+        hasScaleBasedVisibilityFlag="1" if max_denominator else "0",
+        minScale=str(max_denominator or 100000000),
+        maxScale="0",
+    )
     renderer = ET.SubElement(
         root,
         "renderer-v2",
@@ -160,6 +190,7 @@ def dependencies_qml() -> str:
             ("given", "access dependency (given)", "0"),
             ("roads", "access derived from roads", "1"),
         ],
+        max_denominator=DEPENDENCIES_FROM_SCALE,
     )
     _arrow(symbols, "0", GIVEN_RGBA, dashed=False)
     _arrow(symbols, "1", ROADS_RGBA, dashed=True)
