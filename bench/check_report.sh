@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Check the readable outputs of a plan run outside Python: the workbook opens in LibreOffice
-# (converts to PDF and CSV without a repair prompt), the report renders in a headless Chromium
-# without console errors, and the report makes no network request.
+# Check the readable outputs of a plan run outside Python: the report is under 3 MB and makes
+# no network request, the GeoPackage is version 1.2 with typed fields and stored styles, the
+# workbook opens in LibreOffice (converts to PDF, page count shown with poppler's pdfinfo, and
+# CSV without a repair prompt), and the report renders in headless Chromium without console
+# errors.
 #
 #   bench/check_report.sh [PROJECT.toml] [OUT_DIR]
 #
@@ -22,7 +24,34 @@ python "$here/cli.py" plan "$project" --out "$out" --time-limit "${TIME_LIMIT:-6
   > "$work/plan.log"
 report="$out/report.html"
 test -s "$report" || { echo "FAIL: no report.html"; exit 1; }
-printf 'report.html: %s bytes\n' "$(wc -c < "$report")"
+size=$(wc -c < "$report")
+printf 'report.html: %s bytes\n' "$size"
+if [ "$size" -ge 3000000 ]; then echo "FAIL: report.html is 3 MB or more"; fail=1; fi
+
+if [ -f "$out/plan.gpkg" ]; then
+  echo "== GIS: plan.gpkg version, layers and field types (pyogrio)"
+  python - "$out" <<'PY' || fail=1
+import sqlite3, sys
+from pathlib import Path
+import pyogrio
+out = Path(sys.argv[1])
+gpkg = out / "plan.gpkg"
+with sqlite3.connect(gpkg) as con:
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    styles = [r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")]
+layers = pyogrio.list_layers(gpkg)[:, 0].tolist()
+info = pyogrio.read_info(gpkg, layer="workplan")
+types = dict(zip(info["fields"], info["ogr_types"]))
+geojson = pyogrio.list_layers(out / "plan.geojson")[:, 0].tolist()
+print(f"GeoPackage {version}; layers {layers}; styles for {styles}; GeoJSON layer {geojson}")
+print(f"year {types['year']}, cost_usd {types['cost_usd']}, article5 {types['article5']}")
+ok = (version == 10200 and layers[0] == "workplan" and geojson == ["workplan"]
+      and types["year"] == "OFTInteger" and types["cost_usd"] == "OFTReal"
+      and "workplan" in styles)
+print("ok" if ok else "FAIL: GIS layers")
+sys.exit(0 if ok else 1)
+PY
+fi
 
 echo "== offline: no external resource in report.html"
 if grep -Eiq '(src|href)[[:space:]]*=[[:space:]]*["'"'"']?[[:space:]]*(https?:)?//|@import|url\([[:space:]]*["'"'"']?(https?:)?//|https?://' "$report"; then
@@ -40,6 +69,9 @@ if [ -n "$soffice_bin" ]; then
         --convert-to "$fmt" --outdir "$work" "$out/workplan.xlsx" > "$work/lo-$fmt.log" 2>&1 \
         && test -s "$work/workplan.$fmt"; then
       printf 'ok: workplan.%s (%s bytes)\n' "$fmt" "$(wc -c < "$work/workplan.$fmt")"
+      if [ "$fmt" = pdf ] && command -v pdfinfo > /dev/null; then
+        pdfinfo "$work/workplan.pdf" | awk '/^Pages/ {print "workbook prints in " $2 " pages"}'
+      fi
     else
       echo "FAIL: LibreOffice could not convert workplan.xlsx to $fmt"; cat "$work/lo-$fmt.log"
       fail=1
