@@ -103,8 +103,9 @@ def _evaluate(
     hit &= np.repeat(take, np.diff(np.r_[rows.starts, len(rho)]))
     first = np.zeros(len(rho), bool)
     idx = np.flatnonzero(hit)
-    keep = np.r_[True, rows.hazard[idx[1:]] != rows.hazard[idx[:-1]]]
-    first[idx[keep]] = True
+    if len(idx):  # none when every hazard's best row is worth nothing
+        keep = np.r_[True, rows.hazard[idx[1:]] != rows.hazard[idx[:-1]]]
+        first[idx[keep]] = True
     c = np.where(first, rows.cost, 0.0)
     spend = np.bincount(rows.t, weights=c, minlength=rows.T)
     used = np.stack(
