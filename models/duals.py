@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from models.matrix import LinearModel
-from models.solvers import _highs_model, stop_on_cancel
+from models.solvers import _highs_model, run_highs
 
 DUAL_FAMILIES = ("budget_per_year", "team_capacity")
 
@@ -60,7 +60,10 @@ def row_offsets(model: LinearModel) -> dict[str, int]:
 
 
 def solve_relaxation(
-    model: LinearModel, time_limit: float = 60.0
+    model: LinearModel,
+    time_limit: float = 60.0,
+    deadline: float | None = None,
+    threads: int = 0,
 ) -> tuple[str, float | None, np.ndarray | None, np.ndarray | None, np.ndarray | None, float]:
     """Solve ``model`` with every variable continuous.
 
@@ -78,11 +81,10 @@ def solve_relaxation(
     if integer.any():
         idx = np.flatnonzero(integer).astype(np.int32)
         h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
-    h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("random_seed", 0)
-    stop_on_cancel(h)  # Ctrl-C stops the relaxation too
     start = time.perf_counter()
-    h.run()
+    end = start + float(time_limit) if deadline is None else min(deadline, start + time_limit)
+    run_highs(h, threads=threads, deadline=end)
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
     ms = highspy.HighsModelStatus
@@ -102,9 +104,16 @@ def solve_relaxation(
     )
 
 
-def marginal_values(model: LinearModel, time_limit: float = 60.0) -> Relaxation:
+def marginal_values(
+    model: LinearModel,
+    time_limit: float = 60.0,
+    deadline: float | None = None,
+    threads: int = 0,
+) -> Relaxation:
     """Marginal impact-years of one more dollar / team-day in each year (LP relaxation)."""
-    status, objective, x, duals, col_duals, seconds = solve_relaxation(model, time_limit)
+    status, objective, x, duals, col_duals, seconds = solve_relaxation(
+        model, time_limit, deadline, threads
+    )
     frames: list[pd.DataFrame] = []
     if duals is not None and x is not None:
         offsets = row_offsets(model)

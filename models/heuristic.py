@@ -20,6 +20,8 @@ It returns None when it cannot satisfy every rule; the solver then starts from n
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, replace
 
 import networkx as nx
@@ -44,20 +46,29 @@ class _State:
     used: np.ndarray
     row_of: dict[int, int]  # hazard -> chosen eligibility row
     year_of: np.ndarray  # hazard -> year index, -1 if not scheduled
+    # With carry-over: money that year t can still take (min over s >= t of the cumulative
+    # budget left), recomputed only after spending changes (None = stale).
+    slack: list[float] | None = None
 
     def money_fits(self, cost: float, t: int) -> bool:
         if not self.carry:
             return self.spend[t] + cost <= self.budget[t] * (1 + EPS) + EPS
-        slack = np.cumsum(self.budget) - np.cumsum(self.spend)
-        return cost <= slack[t:].min() * (1 + EPS) + EPS
+        if self.slack is None:
+            left = np.cumsum(self.budget) - np.cumsum(self.spend)
+            self.slack = np.minimum.accumulate(left[::-1])[::-1].tolist()
+        return cost <= self.slack[t] * (1 + EPS) + EPS
 
     def days_fit(self, days: np.ndarray, t: int) -> bool:
         return bool((self.used[:, t] + days <= self.capacity[:, t] * (1 + EPS) + EPS).all())
 
 
 class _Planner:
-    def __init__(self, built: BuiltModel, guide: np.ndarray | None = None):
+    def __init__(
+        self, built: BuiltModel, guide: np.ndarray | None = None, deadline: float | None = None
+    ):
         p = built.problem
+        # After this time.perf_counter() value only what a valid plan needs is done.
+        self.deadline = math.inf if deadline is None else deadline
         self.problem = p
         f = built.eligibility.frame
         order = np.lexsort((f["cost"].to_numpy(), f["t"].to_numpy(), f["hazard"].to_numpy()))
@@ -160,6 +171,7 @@ class _Planner:
 
     def assign(self, h: int, r: int) -> None:
         t = self.t[r]
+        self.state.slack = None
         self.state.spend[t] += self.cost[r]
         self.state.used[:, t] += self.days[r]
         self.state.row_of[h] = r
@@ -169,6 +181,7 @@ class _Planner:
     def remove(self, h: int) -> None:
         r = self.state.row_of.pop(h)
         t = self.t[r]
+        self.state.slack = None
         self.state.spend[t] -= self.cost[r]
         self.state.used[:, t] -= self.days[r]
         self.state.year_of[h] = -1
@@ -254,6 +267,8 @@ class _Planner:
             (h for h in range(n) if h not in self.required), key=lambda h: -self.density(h)
         )
         for _ in range(4):  # later passes pick up hazards whose access was cleared
+            if self.late():
+                break
             placed = [
                 self.place(h, prefer_national=self.national_short())
                 for h in rest
@@ -263,8 +278,12 @@ class _Planner:
                 break
         if not self.repair_shares(rest):
             return False
-        self.improve(rest)
+        if not self.late():
+            self.improve(rest)
         return True
+
+    def late(self) -> bool:
+        return time.perf_counter() >= self.deadline
 
     def improve(self, rest: list[int]) -> None:
         """Move scheduled work earlier where money and team-days allow, most impact first,
@@ -273,6 +292,8 @@ class _Planner:
         for _ in range(2):
             moved = False
             for h in sorted(self.state.row_of, key=lambda h: -impact[h]):
+                if self.late():
+                    return
                 old = self.state.row_of[h]
                 if self.t[old] == 0:
                     continue
@@ -351,19 +372,22 @@ class _Planner:
         return False
 
 
-def greedy_plan(built: BuiltModel, guide: np.ndarray | None = None) -> np.ndarray | None:
+def greedy_plan(
+    built: BuiltModel, guide: np.ndarray | None = None, deadline: float | None = None
+) -> np.ndarray | None:
     """A boolean mask over eligibility rows forming a plan that keeps every rule, or None.
 
     ``guide`` holds the LP relaxation's values of the assignment variables; with it the
     plan follows the relaxation (LP-guided rounding), which on knapsack-like models lands
     close to the LP bound. Without it, or if following it fails, hazards go by impact per
-    dollar.
+    dollar. After ``deadline`` (a ``time.perf_counter()`` value) the optional passes stop:
+    the plan keeps every rule but is filled less.
     """
-    planner = _Planner(built, guide)
+    planner = _Planner(built, guide, deadline)
     if not planner.run():
         if guide is None:
             return None
-        planner = _Planner(built)
+        planner = _Planner(built, None, deadline)
         if not planner.run():
             return None
     mask = np.zeros(len(built.eligibility.frame), bool)

@@ -7,19 +7,17 @@ and stays optional; PuLP's bundled CBC is deprecated in 3.3 and dropped in 4.0.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
-import sys
 import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -63,13 +61,11 @@ class SolverOptions:
     # "auto": HiGHS presolve on for models up to PRESOLVE_AUTO_LIMIT binaries, off above,
     # where its probing and aggregation took minutes on the national sample (BENCHMARKS.md).
     presolve: str = "auto"
+    # Absolute end (time.perf_counter()) shared by every phase of a run; overrides time_limit.
+    deadline: float | None = None
 
 
 PRESOLVE_AUTO_LIMIT = 20_000
-
-# The size and the thread the process's HiGHS thread pool was last rebuilt for (None: never
-# set here). A pool built from another thread (a Dask worker thread) fails the same way.
-_POOL_THREADS: tuple[int, int] | None = None
 
 # A plan to start from: (column indices, values) of integer columns; the solver completes
 # the continuous ones.
@@ -105,8 +101,13 @@ def solve(
     options: SolverOptions,
     progress: ProgressFn | None = None,
     start: Start | None = None,
+    fix: Start | None = None,
 ) -> RawResult:
-    """Solve the maximisation ``model`` with the chosen solver, from ``start`` if given."""
+    """Solve the maximisation ``model`` with the chosen solver, from ``start`` if given.
+
+    ``fix`` (HiGHS only) holds columns to fix at the given values: a neighbourhood search
+    solves the same model with most hazards held where the incumbent has them.
+    """
     if model.n_cols == 0:
         return RawResult(
             SolveStatus.OPTIMAL,
@@ -119,37 +120,103 @@ def solve(
             "empty model: nothing can be scheduled",
         )
     if options.name == "highs":
-        return _solve_highs(model, options, progress, start)
+        return _solve_highs(model, options, progress, start, fix)
     if options.name == "cbc":
         return _solve_cbc(model, options)
     raise SolverUnavailableError(f"Unknown solver {options.name!r}; use 'highs' or 'cbc'.")
 
 
-@contextlib.contextmanager
-def _silence_stdout() -> Iterator[None]:
-    """HiGHS prints a banner from C++ when created; keep it off the user's terminal."""
+def new_highs() -> Any:
+    """A HiGHS instance that prints nothing and changes nothing outside itself.
+
+    highspy's ``Highs`` wrapper prints HiGHS's banner from C++ when it installs its callback
+    dispatcher; the core class ``_Highs`` does not, and its log goes nowhere once
+    ``output_flag`` is off. No file descriptor is touched (issue 8 item 5).
+    """
+    import highspy
+
+    h = highspy._Highs()  # type: ignore[attr-defined]  # the core class: no banner
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+# Progress from inside a HiGHS run: (elapsed seconds, primal bound, dual bound) of the MIP.
+_MipProgress = Callable[[float, float | None, float | None], None]
+
+
+def run_highs(
+    h: Any,
+    *,
+    threads: int = 0,
+    deadline: float | None = None,
+    on_mip: _MipProgress | None = None,
+) -> None:
+    """Run ``h`` in a short-lived thread of its own, stopping it at ``deadline``.
+
+    HiGHS keeps one task scheduler per calling thread, sized by that thread's first solve;
+    a later solve asking for another size on the same thread fails ("Not Set"), and the only
+    fix from outside, ``resetGlobalScheduler``, tears down every solve of the process. A
+    fresh thread per run gets a scheduler of exactly ``threads`` workers that ends with it,
+    so solves with any thread counts can run side by side (scenario workers, a server).
+
+    ``deadline`` (a ``time.perf_counter()`` value) is enforced through HiGHS's interrupt
+    callbacks (simplex, interior point, MIP), which it polls far more often than its own
+    time limit (not checked inside MIP presolve, for instance).
+    """
+    import highspy
+
+    cb = highspy.cb.HighsCallbackType
+    interrupt = threading.Event()
+
+    def callback(kind, _msg, data_out, data_in, _user):  # type: ignore[no-untyped-def]
+        if kind == cb.kCallbackMipInterrupt and on_mip is not None:
+            on_mip(
+                data_out.running_time,
+                _finite(data_out.mip_primal_bound),
+                _finite(data_out.mip_dual_bound),
+            )
+        stop = interrupt.is_set() or cancel.requested()  # Ctrl-C / SIGTERM (core.cancel)
+        if stop or (deadline is not None and time.perf_counter() >= deadline):
+            data_in.user_interrupt = True
+
+    h.setCallback(callback, None)
+    for kind in (cb.kCallbackSimplexInterrupt, cb.kCallbackIpmInterrupt, cb.kCallbackMipInterrupt):
+        h.startCallback(kind)
+    if threads > 0:
+        h.setOptionValue("threads", int(threads))
+    if deadline is not None:
+        h.setOptionValue("time_limit", max(0.01, deadline - time.perf_counter()))
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            h.run()
+        except BaseException as exc:  # handed to the caller's thread below
+            failure.append(exc)
+
+    worker = threading.Thread(target=target, name="highs-run", daemon=True)
+    worker.start()
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stdout.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
-            yield
+        while worker.is_alive():
+            worker.join(0.2)  # short waits keep Ctrl-C responsive in the caller
+    except KeyboardInterrupt:
+        interrupt.set()
+        worker.join()
+        raise
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+        h.setCallback(None, None)
+    if failure:
+        raise failure[0]
+
+
+def _finite(v: float) -> float | None:
+    return float(v) if math.isfinite(v) and abs(v) < 1e300 else None
 
 
 def _highs_model(model: LinearModel, with_names: bool = False):  # type: ignore[no-untyped-def]
     import highspy
 
-    with _silence_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     lower, upper, cost, integer = model.columns()
     row_lower, row_upper = model.row_bounds()
     start, index, value = model.csc()
@@ -220,9 +287,8 @@ def _solve_highs(
     options: SolverOptions,
     progress: ProgressFn | None,
     start_plan: Start | None = None,
+    fix: Start | None = None,
 ) -> RawResult:
-    import highspy
-
     n_cols = model.n_cols
     integer_cols = int(model.columns()[3].sum())
     if options.max_row_length > 0:
@@ -230,42 +296,34 @@ def _solve_highs(
     h = _highs_model(model)
     presolve = options.presolve
     if presolve == "auto":
-        presolve = "on" if integer_cols <= PRESOLVE_AUTO_LIMIT else "off"
+        free = integer_cols - (len(fix[0]) if fix is not None else 0)
+        presolve = "on" if free <= PRESOLVE_AUTO_LIMIT else "off"
     h.setOptionValue("presolve", presolve)
+    if fix is not None:
+        idx, vals = np.asarray(fix[0], np.int32), np.asarray(fix[1], float)
+        h.changeColsBounds(len(idx), idx, vals, vals)
     if start_plan is not None:
         idx, vals = start_plan
         h.setSolution(len(idx), np.asarray(idx, np.int32), np.asarray(vals, float))
-    h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.gap))
     h.setOptionValue("random_seed", 0)
-    if options.threads > 0:
-        # HiGHS keeps one thread pool per process, sized by the first solve; a later solve
-        # asking for another size fails with status "Not Set" unless the pool is rebuilt.
-        global _POOL_THREADS
-        if (options.threads, threading.get_ident()) != _POOL_THREADS:
-            highspy.Highs.resetGlobalScheduler(True)
-            _POOL_THREADS = (options.threads, threading.get_ident())
-        h.setOptionValue("threads", int(options.threads))
-    cb_type = highspy.cb.HighsCallbackType
+    on_mip = None
+    if progress is not None:
 
-    def callback(kind, _msg, data_out, data_in, _user):  # type: ignore[no-untyped-def]
-        # Ctrl-C / SIGTERM (prioritise.core.cancel): stop in any phase, keep the best plan.
-        if data_in is not None and cancel.requested():
-            data_in.user_interrupt = True
-        if progress is None or kind != cb_type.kCallbackMipInterrupt:
-            return
-        primal = data_out.mip_primal_bound
-        dual = data_out.mip_dual_bound
-        primal_v = primal if math.isfinite(primal) and abs(primal) < 1e300 else None
-        dual_v = dual if math.isfinite(dual) and abs(dual) < 1e300 else None
-        progress(data_out.running_time, primal_v, dual_v, relative_gap(primal_v, dual_v))
+        def on_mip(elapsed: float, primal: float | None, dual: float | None) -> None:
+            progress(elapsed, primal, dual, relative_gap(primal, dual))
 
-    h.setCallback(callback, None)
-    for kind in ("kCallbackMipInterrupt", "kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
-        h.startCallback(getattr(cb_type, kind))
+    deadline = options.deadline
+    if deadline is None:
+        deadline = time.perf_counter() + float(options.time_limit)
     start = time.perf_counter()
-    h.run()
-    seconds = time.perf_counter() - start
+    run_highs(h, threads=options.threads, deadline=deadline, on_mip=on_mip)
+    return _highs_result(h, model, n_cols, time.perf_counter() - start)
+
+
+def _highs_result(h: Any, model: LinearModel, n_cols: int, seconds: float) -> RawResult:
+    import highspy
+
     status = h.getModelStatus()
     info = h.getInfo()
     ms = highspy.HighsModelStatus
@@ -290,20 +348,6 @@ def _solve_highs(
     return RawResult(result, x, objective, bound, gap, seconds, "highs", message)
 
 
-def stop_on_cancel(h) -> None:  # type: ignore[no-untyped-def]
-    """Make a HiGHS instance stop at its next interrupt check once a stop is requested
-    (:mod:`prioritise.core.cancel`), in simplex, IPM or MIP; for solves without progress."""
-    import highspy
-
-    def callback(_kind, _msg, _data_out, data_in, _user):  # type: ignore[no-untyped-def]
-        if data_in is not None and cancel.requested():
-            data_in.user_interrupt = True
-
-    h.setCallback(callback, None)
-    for kind in ("kCallbackMipInterrupt", "kCallbackSimplexInterrupt", "kCallbackIpmInterrupt"):
-        h.startCallback(getattr(highspy.cb.HighsCallbackType, kind))
-
-
 def write_model(model: LinearModel, path: Path) -> None:
     """Write the model as .lp or .mps (by suffix), with family-prefixed names."""
     h = _highs_model(model, with_names=True)
@@ -316,7 +360,10 @@ def write_model(model: LinearModel, path: Path) -> None:
 def _cbc_command(options: SolverOptions, log_path: str):  # type: ignore[no-untyped-def]
     import pulp
 
-    kwargs = dict(msg=False, timeLimit=options.time_limit, gapRel=options.gap, logPath=log_path)
+    limit = options.time_limit
+    if options.deadline is not None:
+        limit = max(1.0, options.deadline - time.perf_counter())
+    kwargs = dict(msg=False, timeLimit=limit, gapRel=options.gap, logPath=log_path)
     if options.threads > 0:
         kwargs["threads"] = options.threads
     for name in ("PULP_CBC_CMD", "COIN_CMD"):

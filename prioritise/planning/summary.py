@@ -135,6 +135,8 @@ class PlanSummary:
     uplift_percent: float | None
     warnings: tuple[str, ...]
     lp_relaxation: LpRelaxation | None = None
+    # The optimiser's method and phases (models/optimiser.py); absent when None.
+    optimiser: dict[str, Any] | None = None
     # Set by the layers above planning; absent from summary.json when None.
     scenario: dict[str, Any] | None = field(default=None)
     uncertainty: dict[str, Any] | None = field(default=None)
@@ -142,7 +144,7 @@ class PlanSummary:
     def to_dict(self) -> dict[str, Any]:
         """``summary.json``'s content: the same keys, order and meanings as ever."""
         out = _lists(asdict(self))
-        for key in ("lp_relaxation", "scenario", "uncertainty"):
+        for key in ("lp_relaxation", "optimiser", "scenario", "uncertainty"):
             if out[key] is None:
                 del out[key]
         return out

@@ -1,0 +1,408 @@
+"""The solve strategy: phases that share one deadline, each reporting as it goes.
+
+1. **Simple rule.** The constructive plan without guidance (deadline hazards and what they
+   require first, then impact per dollar; ``models.heuristic``): a checked plan within
+   seconds, and the floor the result never drops below.
+2. **Lagrangian bound** (``models.lagrangian``): the coupling rows priced, a proven bound
+   within seconds at any size.
+3. **LP relaxation** (dual simplex, at most ``LP_SHARE`` of the time left, and only when it
+   can finish: estimated from the non-zeros): the tighter proven bound, the marginal values,
+   and the guide for
+4. **the guided plan** (the constructive plan following the relaxation, or the Lagrangian's
+   choice when there is no LP solution).
+5. **Search**, until the deadline, from the best plan so far:
+   - small models (at most ``FULL_MIP_LIMIT`` binaries): HiGHS's branch-and-bound on the
+     whole model, presolve on (it proves optimality on knapsack-sized models);
+   - larger ones: large-neighbourhood search with HiGHS as the sub-MIP solver. Each round
+     fixes every hazard outside a neighbourhood where the incumbent has it, removes those
+     columns (``models.matrix.restrict``) and re-optimises the rest: first the hazards the
+     LP relaxation places differently from the incumbent (RINS), then whole provinces, in
+     parts of at most ``NEIGHBOURHOOD_BINARIES``. A round's plan is kept only when better;
+     HiGHS starts each round from the incumbent, so it never loses it.
+
+Every plan is a solver point of the full model or a constructive plan, and is re-checked
+against the rules by ``models.solution`` before it is reported. The bound is the least of
+the Lagrangian bound, the LP optimum and HiGHS's dual bound on the whole model; neighbourhood
+rounds prove nothing about the whole model and never change it. docs/optimiser.md has the
+measurements behind each choice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from models.duals import MARGINAL_COLUMNS, Relaxation, marginal_values
+from models.heuristic import greedy_plan
+from models.lagrangian import lagrangian_bound
+from models.matrix import restrict
+from models.solvers import (
+    OPTIMAL_GAP,
+    RawResult,
+    SolverOptions,
+    SolveStatus,
+    relative_gap,
+    solve,
+)
+from models.workplan import BuiltModel
+
+RULE_SHARE = 0.2  # time the optional passes of a constructive plan may take, of what is left
+LAGRANGIAN_SHARE = 0.05  # time for the Lagrangian bound, of what is left
+LP_SHARE = 0.8  # most of the time the LP relaxation may take, as a share of what is left
+LP_NONZEROS_PER_SECOND = 25_000  # dual simplex speed assumed when deciding to try the LP
+NO_LP_LAGRANGIAN_SHARE = 0.4  # time for the Lagrangian bound when the LP is not tried
+FULL_MIP_LIMIT = 20_000  # binaries up to which the whole model goes to branch-and-bound
+NEIGHBOURHOOD_BINARIES = 1_500  # free binaries per search round
+ROUND_SECONDS = (2.0, 10.0)  # a round's time slice: at least / at most
+
+# (phase, elapsed seconds, best plan, bound, gap)
+PhaseReport = Callable[[str, float, float | None, float | None, float | None], None]
+
+
+@dataclass
+class Incumbent:
+    """The best plan so far, as a mask over eligibility rows, and where it came from."""
+
+    mask: np.ndarray | None = None
+    value: float | None = None
+    source: str = ""
+    x: np.ndarray | None = None  # full solver point when a solver produced it
+
+    def offer(
+        self, built: BuiltModel, mask: np.ndarray | None, source: str, x: np.ndarray | None = None
+    ) -> bool:
+        if mask is None:
+            return False
+        value = float(built.eligibility.frame["value"].to_numpy()[mask].sum())
+        if self.value is not None and value <= self.value + 1e-9 * max(1.0, abs(self.value)):
+            return False
+        self.mask, self.value, self.source, self.x = mask, value, source, x
+        return True
+
+
+@dataclass(frozen=True)
+class PhaseRecord:
+    name: str
+    seconds: float
+    objective: float | None
+    bound: float | None
+    note: str = ""
+
+
+@dataclass
+class Optimised:
+    raw: RawResult
+    relaxation: Relaxation
+    method: str
+    phases: list[PhaseRecord] = field(default_factory=list)
+
+
+class _Run:
+    """One optimisation run: the shared deadline, the incumbent, the bound, the log."""
+
+    def __init__(
+        self,
+        built: BuiltModel,
+        options: SolverOptions,
+        deadline: float,
+        report: PhaseReport | None,
+        started: float,
+    ):
+        self.built = built
+        self.options = options
+        self.deadline = deadline
+        self.report = report
+        self.started = started
+        self.best = Incumbent()
+        self.bound: float | None = None
+        self.infeasible = False
+        self.bound_source = "none"
+        self.phases: list[PhaseRecord] = []
+        self.phase_start = time.perf_counter()
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def lower_bound(self, bound: float, source: str) -> None:
+        """Keep the least of the proven bounds, and say where it came from."""
+        if self.bound is None or bound < self.bound:
+            self.bound, self.bound_source = bound, source
+
+    def gap(self) -> float | None:
+        return relative_gap(self.best.value, self.bound)
+
+    def say(self, phase: str) -> None:
+        if self.report is not None:
+            elapsed = time.perf_counter() - self.started
+            self.report(phase, elapsed, self.best.value, self.bound, self.gap())
+
+    def done(self, name: str, note: str = "") -> None:
+        now = time.perf_counter()
+        self.phases.append(
+            PhaseRecord(name, round(now - self.phase_start, 3), self.best.value, self.bound, note)
+        )
+        self.phase_start = now
+        self.say(name)
+
+    def proven(self) -> bool:
+        g = self.gap()
+        return g is not None and g <= self.options.gap
+
+    def x_start(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.best.mask is None:
+            return None
+        return self.built.x, self.best.mask.astype(float)
+
+
+def optimise(
+    built: BuiltModel,
+    options: SolverOptions,
+    deadline: float,
+    report: PhaseReport | None = None,
+    started: float | None = None,
+    start_from: BuiltModel | None = None,
+    safe_start: bool = True,
+) -> Optimised:
+    """Run the phases (module note) until ``deadline`` (a ``time.perf_counter()`` value).
+
+    ``start_from`` builds the constructive plans on another problem whose plans keep every
+    row of ``built`` (scenario earmarks); ``safe_start`` False means constructive plans may
+    break rows ``built`` has and the constructive plans know nothing of: they are then only
+    offered to the solver as a start, never reported.
+    """
+    run = _Run(built, options, deadline, report, started or time.perf_counter())
+    base = start_from or built
+    run.say("simple rule")
+    if safe_start:
+        rule_end = time.perf_counter() + RULE_SHARE * run.left()
+        run.best.offer(built, greedy_plan(base, None, rule_end), "simple rule")
+    run.done("simple rule", "deadline hazards first, then impact per dollar")
+    # The LP is worth trying only if it can finish: dual simplex managed about 25,000
+    # non-zeros per second on the national sample under load (834k in 33 s at load 9).
+    try_lp = built.model.n_nonzeros / LP_NONZEROS_PER_SECOND <= LP_SHARE * run.left()
+    lagrangian = lagrangian_bound(
+        built,
+        time.perf_counter() + (LAGRANGIAN_SHARE if try_lp else NO_LP_LAGRANGIAN_SHARE) * run.left(),
+        run.best.value,
+        max_iter=400 if try_lp else 2000,
+    )
+    if lagrangian is not None:
+        run.lower_bound(lagrangian.bound, "the Lagrangian relaxation")
+        run.done("Lagrangian bound", f"{lagrangian.iterations} subgradient steps")
+    if try_lp:
+        lp_end = time.perf_counter() + max(0.5, LP_SHARE * run.left())
+        relaxation = marginal_values(built.model, deadline=lp_end, threads=options.threads)
+    else:
+        relaxation = Relaxation(
+            "not tried: too large to finish in the time left",
+            None,
+            0.0,
+            pd.DataFrame({c: pd.Series(dtype=object) for c in MARGINAL_COLUMNS}),
+        )
+    if relaxation.ok and relaxation.objective is not None:
+        run.lower_bound(relaxation.objective, "the LP relaxation")
+    if relaxation.status == "infeasible":
+        run.done("LP relaxation", "infeasible")
+        raw = RawResult(
+            SolveStatus.INFEASIBLE, None, None, None, None, 0.0, options.name, "LP infeasible"
+        )
+        return Optimised(raw, relaxation, "LP relaxation (infeasible)", run.phases)
+    run.done("LP relaxation", relaxation.status)
+    guide = None
+    if relaxation.x is not None:
+        guide, source = relaxation.x[built.x], "LP-guided plan"
+    elif lagrangian is not None:
+        guide, source = lagrangian.choice.astype(float), "Lagrangian-guided plan"
+    if guide is not None:
+        guided_end = time.perf_counter() + RULE_SHARE * run.left()
+        guided = greedy_plan(base, guide, guided_end)
+        run.best.offer(built, guided, source if safe_start else source + " (start only)")
+        run.done(source)
+    method = _search(run, relaxation, safe_start)
+    return Optimised(_result(run, safe_start), relaxation, method, run.phases)
+
+
+def _search(run: _Run, relaxation: Relaxation, safe_start: bool) -> str:
+    built, options = run.built, run.options
+    binaries = len(built.x)
+    if options.name != "highs" or binaries <= FULL_MIP_LIMIT or not safe_start:
+        if run.proven() and safe_start:
+            return "simple rule and LP-guided plan, proven within the gap by the LP bound"
+        _full_mip(run)
+        return (
+            f"{options.name} branch-and-bound on the whole model from the best constructive "
+            f"plan; bound from {run.bound_source}"
+        )
+    if run.proven():
+        return "LP-guided plan, proven within the gap by the LP bound"
+    rounds = _neighbourhood_search(run, relaxation)
+    return (
+        f"large-neighbourhood search ({rounds} HiGHS sub-MIP rounds: LP-fractional hazards, "
+        f"then provinces) from the best constructive plan; bound from {run.bound_source}"
+    )
+
+
+def _full_mip(run: _Run) -> None:
+    options = replace(run.options, deadline=run.deadline)
+    start = run.x_start()
+
+    def progress(elapsed: float, best: float | None, bound: float | None, gap: float | None):  # type: ignore[no-untyped-def]
+        if run.report is not None:
+            b = bound if run.bound is None or bound is None else min(bound, run.bound)
+            run.report(
+                "branch-and-bound",
+                time.perf_counter() - run.started,
+                best,
+                b,
+                relative_gap(best, b),
+            )
+
+    raw = solve(run.built.model, options, progress, start)
+    if raw.x is not None and raw.status.has_plan:
+        run.best.offer(run.built, raw.x[run.built.x] > 0.5, "branch-and-bound", raw.x)
+    if raw.best_bound is not None and raw.status.has_plan:
+        run.lower_bound(raw.best_bound, "HiGHS's branch-and-bound")
+    if raw.status == SolveStatus.INFEASIBLE:
+        run.bound = None
+        run.infeasible = True
+    run.done("branch-and-bound", raw.message)
+
+
+def _neighbourhoods(run: _Run, relaxation: Relaxation) -> list[np.ndarray]:
+    """Hazard sets to free, most promising first (each a sorted array of positions)."""
+    built = run.built
+    f = built.eligibility.frame
+    hazard = f["hazard"].to_numpy()
+    n = len(built.problem.hazards)
+    out: list[np.ndarray] = []
+    if relaxation.x is not None and run.best.mask is not None:
+        lp = relaxation.x[built.x]
+        differs = np.abs(lp - run.best.mask) > 1e-6
+        out.append(np.unique(hazard[differs]))
+    province = built.problem.hazards["province"].to_numpy()
+    for p in sorted(set(province)):
+        out.append(np.flatnonzero(province == p))
+    rows_per_hazard = np.bincount(hazard, minlength=n)
+    sized: list[np.ndarray] = []
+    for hazards in out:
+        # Keep a neighbourhood within NEIGHBOURHOOD_BINARIES, cutting it into parts.
+        counts = rows_per_hazard[hazards]
+        part = np.cumsum(counts) // NEIGHBOURHOOD_BINARIES
+        sized.extend(hazards[part == k] for k in np.unique(part))
+    return [s for s in sized if len(s)]
+
+
+def _completed_by(built: BuiltModel) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(columns, hazard positions, year index) of the completed-by variables, if any."""
+    try:
+        block = built.model.column_block("completed_by")
+    except KeyError:
+        return None
+    ids = built.problem.hazards["hazard_id"]
+    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    hazards = position.reindex(block.keys["hazard"].to_numpy()).to_numpy()
+    return np.arange(block.start, block.stop), hazards, block.keys["t"].to_numpy()
+
+
+def _fixing(run: _Run, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns to fix (a mask) and a full vector holding the incumbent's values.
+
+    The assignment binaries of every hazard outside ``free`` keep the incumbent's values,
+    and so do their completed-by variables (implied by them), so the sub-model holds only
+    the free hazards, the rows that touch them and the few coupling columns.
+    """
+    built = run.built
+    assert run.best.mask is not None
+    f = built.eligibility.frame
+    hazard = f["hazard"].to_numpy()
+    fixed = np.zeros(built.model.n_cols, bool)
+    values = np.zeros(built.model.n_cols)
+    is_free = np.zeros(len(built.problem.hazards), bool)
+    is_free[free] = True
+    fixed[built.x[~is_free[hazard]]] = True
+    values[built.x] = run.best.mask
+    y = _completed_by(built)
+    if y is not None:
+        cols, hazards, t = y
+        year = np.full(len(is_free), np.iinfo(np.int64).max)
+        year[hazard[run.best.mask]] = f["t"].to_numpy()[run.best.mask]
+        values[cols] = (t >= year[hazards]).astype(float)
+        fixed[cols] = ~is_free[hazards]
+    return fixed, values
+
+
+def _neighbourhood_search(run: _Run, relaxation: Relaxation) -> int:
+    built = run.built
+    rounds = 0
+    queue = _neighbourhoods(run, relaxation)
+    while queue and run.left() > ROUND_SECONDS[0] and not run.proven():
+        free = queue.pop(0)
+        fixed, values = _fixing(run, free)
+        sub = restrict(built.model, fixed, values)
+        integer = sub.model.columns()[3]
+        start = (np.flatnonzero(integer), values[sub.kept][integer])
+        slice_end = time.perf_counter() + min(
+            ROUND_SECONDS[1], max(ROUND_SECONDS[0], run.left() / 6)
+        )
+        options = replace(run.options, deadline=min(run.deadline, slice_end), gap=1e-4)
+        raw = solve(sub.model, options, None, start)
+        rounds += 1
+        improved = False
+        if raw.x is not None and raw.status.has_plan:
+            x = sub.expand(raw.x)
+            improved = run.best.offer(built, x[built.x] > 0.5, "neighbourhood search", x)
+        run.say(
+            f"search round {rounds} ({len(free)} hazards free)" + (" improved" if improved else "")
+        )
+        if improved and not queue:
+            queue = _neighbourhoods(run, relaxation)
+    run.done("neighbourhood search", f"{rounds} rounds")
+    return rounds
+
+
+def _result(run: _Run, safe_start: bool) -> RawResult:
+    """The incumbent as the solver-level result the solution reader checks."""
+    built = run.built
+    seconds = time.perf_counter() - run.started
+    if run.infeasible:
+        return RawResult(
+            SolveStatus.INFEASIBLE, None, None, None, None, seconds, "highs", "infeasible"
+        )
+    if run.best.mask is None or (not safe_start and run.best.x is None):
+        return RawResult(
+            SolveStatus.NO_SOLUTION,
+            None,
+            None,
+            run.bound,
+            None,
+            seconds,
+            run.options.name,
+            "no plan found in time",
+        )
+    complete = run.best.x is not None
+    x = run.best.x
+    if x is None:
+        x = np.zeros(built.model.n_cols)
+        x[built.x[run.best.mask]] = 1.0
+    gap = run.gap()
+    if gap is not None and gap <= OPTIMAL_GAP:
+        status = SolveStatus.OPTIMAL
+    elif gap is not None and gap <= run.options.gap:
+        status = SolveStatus.GAP_LIMIT
+    else:
+        status = SolveStatus.TIME_LIMIT
+    return RawResult(
+        status,
+        x,
+        run.best.value,
+        run.bound,
+        gap,
+        seconds,
+        run.options.name,
+        f"best plan from {run.best.source}",
+        complete=complete,
+    )
