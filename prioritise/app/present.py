@@ -134,7 +134,7 @@ def progress_rows(progress: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Best plan so far", number(best, 1) if best is not None else "none yet"))
         rows.append(
             (
-                "Bound",
+                "Proven bound",
                 number(progress.get("bound"), 1) if progress.get("bound") is not None else UNKNOWN,
             )
         )
