@@ -34,6 +34,11 @@ class PlanOptions(BaseModel):
     gap: float | None = Field(default=None, ge=0, le=1, description="relative gap, e.g. 0.01")
 
 
+class DeadlineOptions(BaseModel):
+    year: int = Field(ge=1900, le=2200, description="the year every Article 5 hazard is done by")
+    time_limit: float | None = Field(default=None, gt=0, le=86400, description="seconds a solve")
+
+
 class Created(BaseModel):
     id: int
 
@@ -125,13 +130,48 @@ def start_plan(
     project_id: int, user: Planner, db: DB, ws: WS, options: PlanOptions | None = None
 ) -> Created:
     project = _project(db, project_id)
+    _valid(project)
+    opts = (options or PlanOptions()).model_dump(exclude_none=True)
+    plan = services.start_plan(ws, db, user, project, opts)
+    return Created(id=plan.id)
+
+
+def _valid(project: Project) -> None:
     if not project.valid:
         raise HTTPException(
             422, {"message": "The project is not valid.", "findings": project.finding_list}
         )
+
+
+@router.post("/projects/{project_id}/deadline", status_code=202, response_model=Created)
+def start_deadline(
+    project_id: int, body: DeadlineOptions, user: Planner, db: DB, ws: WS
+) -> Created:
+    """What meeting an Article 5 deadline would take (more budget, teams, or both); the
+    answer is in the job's summary and files (``GET /api/plans/{id}``)."""
+    project = _project(db, project_id)
+    _valid(project)
+    start = min(project.fact_dict.get("years", [body.year]))
+    if body.year < start:
+        raise HTTPException(422, f"The year {body.year} is before the plan starts ({start}).")
+    job = services.start_plan(
+        ws, db, user, project, body.model_dump(exclude_none=True), kind="deadline"
+    )
+    return Created(id=job.id)
+
+
+@router.post("/projects/{project_id}/scenarios", status_code=202, response_model=Created)
+def start_scenarios(
+    project_id: int, user: Planner, db: DB, ws: WS, options: PlanOptions | None = None
+) -> Created:
+    """Plan every scenario of the project's scenarios.toml and compare them side by side."""
+    project = _project(db, project_id)
+    _valid(project)
+    if not project.fact_dict.get("scenarios"):
+        raise HTTPException(422, "The project has no scenarios.toml beside its project TOML.")
     opts = (options or PlanOptions()).model_dump(exclude_none=True)
-    plan = services.start_plan(ws, db, user, project, opts)
-    return Created(id=plan.id)
+    job = services.start_plan(ws, db, user, project, opts, kind="scenarios")
+    return Created(id=job.id)
 
 
 @router.get("/plans/{plan_id}")
@@ -145,7 +185,7 @@ def get_plan(plan_id: int, user: Viewer, db: DB, ws: WS) -> dict[str, Any]:
 @router.post("/plans/{plan_id}/approve")
 def approve(plan_id: int, user: Admin, db: DB) -> dict[str, Any]:
     plan = _plan(db, plan_id)
-    if plan.status != "done":
+    if plan.status != "done" or plan.kind != "plan":
         raise HTTPException(409, "Only a finished plan can be approved.")
     services.approve_plan(db, user, plan)
     return services.plan_state(plan)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 MIGRATIONS = Path(__file__).with_name("migrations")
 ROLES = ("viewer", "planner", "admin")  # each may do what the ones before it may
 PLAN_STATES = ("queued", "running", "done", "failed", "interrupted")
+JOB_KINDS = ("plan", "deadline", "scenarios")
 
 
 def utcnow() -> datetime:
@@ -110,6 +111,7 @@ class Plan(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="plan")  # plan, deadline, scenarios
     status: Mapped[str] = mapped_column(String(16), default="queued")
     phase: Mapped[str] = mapped_column(String(64), default="queued")
     progress: Mapped[str] = mapped_column(Text, default="{}")  # JSON: elapsed, best, bound, gap

@@ -296,6 +296,40 @@ def run_plan(
     return RedirectResponse(f"/plans/{plan.id}", status_code=303)
 
 
+@router.post("/projects/{project_id}/deadline")
+def run_deadline(
+    project_id: int,
+    viewer: PlannerAction,
+    db: DB,
+    ws: WS,
+    year: Annotated[int, Form(ge=1900, le=2200)],
+    time_limit: Annotated[str, Form()] = "",
+) -> Response:
+    project = _project(db, project_id)
+    if not project.valid:
+        raise BadInputError("The project is not valid: fix the errors listed on its page first.")
+    options: dict[str, Any] = {"year": year, **_options(time_limit, "")}
+    job = services.start_plan(ws, db, viewer.user, project, options, kind="deadline")
+    return RedirectResponse(f"/plans/{job.id}", status_code=303)
+
+
+@router.post("/projects/{project_id}/scenarios")
+def run_scenarios(
+    project_id: int,
+    viewer: PlannerAction,
+    db: DB,
+    ws: WS,
+    time_limit: Annotated[str, Form()] = "",
+) -> Response:
+    project = _project(db, project_id)
+    if not project.valid or not project.fact_dict.get("scenarios"):
+        raise BadInputError("The project needs to be valid and have a scenarios.toml.")
+    job = services.start_plan(
+        ws, db, viewer.user, project, _options(time_limit, ""), kind="scenarios"
+    )
+    return RedirectResponse(f"/plans/{job.id}", status_code=303)
+
+
 # --- plans -------------------------------------------------------------------------------
 
 
@@ -321,6 +355,7 @@ def plan_page(request: Request, plan_id: int, viewer: Reader, db: DB, ws: WS) ->
         return error_page(request, 404, "Not found", f"There is no plan {plan_id}.")
     project = db.get(Project, plan.project_id)
     summary = plan.loads("summary")
+    done_plan = plan.status == "done" and plan.kind == "plan"
     return render(
         request,
         "plan.html",
@@ -328,8 +363,10 @@ def plan_page(request: Request, plan_id: int, viewer: Reader, db: DB, ws: WS) ->
         plan=plan,
         project=project,
         progress=present.progress_rows(plan.loads("progress")),
-        headline=present.headline(summary) if plan.status == "done" else [],
-        per_year=present.per_year(summary) if plan.status == "done" else [],
+        headline=present.headline(summary) if done_plan else [],
+        per_year=present.per_year(summary) if done_plan else [],
+        summary=summary,
+        comparison=present.comparison(summary) if plan.kind == "scenarios" else None,
         files=services.plan_files(ws.config, plan),
         map=_map(ws, plan),
     )
@@ -381,14 +418,16 @@ def rerun(plan_id: int, viewer: PlannerAction, db: DB, ws: WS) -> Response:
     project = _project(db, old.project_id)
     if not project.valid:
         raise BadInputError("The project is not valid any more: fix it before planning again.")
-    plan = services.start_plan(ws, db, viewer.user, project, old.loads("options"), rerun_of=old.id)
+    plan = services.start_plan(
+        ws, db, viewer.user, project, old.loads("options"), rerun_of=old.id, kind=old.kind
+    )
     return RedirectResponse(f"/plans/{plan.id}", status_code=303)
 
 
 @router.post("/plans/{plan_id}/approve")
 def approve(plan_id: int, viewer: AdminAction, db: DB) -> Response:
     plan = _plan(db, plan_id)
-    if plan.status != "done":
+    if plan.status != "done" or plan.kind != "plan":
         raise BadInputError("Only a finished plan can be approved.")
     services.approve_plan(db, viewer.user, plan)
     return RedirectResponse(f"/plans/{plan.id}", status_code=303)

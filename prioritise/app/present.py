@@ -134,10 +134,36 @@ def progress_rows(progress: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Best plan so far", number(best, 1) if best is not None else "none yet"))
         rows.append(
             (
-                "Bound",
+                "Proven bound",
                 number(progress.get("bound"), 1) if progress.get("bound") is not None else UNKNOWN,
             )
         )
         gap = _num(progress.get("gap"))
         rows.append(("Gap", UNKNOWN if gap is None else f"{gap:.2%}"))
     return rows
+
+
+# Scenario comparison: (column, heading, formatter), the key columns of the comparison report.
+COMPARISON = (
+    ("scenario", "Scenario", str),
+    ("status", "Status", lambda v: STATUS_WORDS.get(str(v), str(v))),
+    ("objective", "Objective", lambda v: number(v, 1)),
+    ("gap", "Gap", lambda v: share(v, 2)),
+    ("cost_usd", "Cost (estimate)", money),
+    ("budget_usd", "Budget", money),
+    ("released_m2", "Released", area),
+    ("remaining_area_m2", "Remaining", area),
+    (
+        "article5_completion_year",
+        "Article 5 done by",
+        lambda v: number(v) if v else "not within the plan",
+    ),
+    ("error", "Error", lambda v: str(v) if v else ""),
+)
+
+
+def comparison(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Headings and formatted rows of the scenarios side by side."""
+    rows = summary.get("rows", []) or []
+    cols = [c for c in COMPARISON if any(c[0] in r for r in rows)]
+    return [c[1] for c in cols], [[c[2](r.get(c[0])) for c in cols] for r in rows]

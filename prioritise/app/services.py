@@ -16,7 +16,7 @@ from prioritise.app.config import AppConfig
 from prioritise.app.db import Plan, Project, User, audit, utcnow
 from prioritise.app.jobs import JobRunner
 from prioritise.app.uploads import UploadError, ZipLimits, single_top_folder, store_files
-from prioritise.app.worker import run_plan_job
+from prioritise.app.worker import run_job
 
 # Files a plan run writes that can be downloaded, in the order pages list them.
 PLAN_FILES = (
@@ -27,6 +27,12 @@ PLAN_FILES = (
     "explanations.csv",
     "plan.gpkg",
     "plan.geojson",
+    "answer.txt",
+    "deadline.json",
+    "extension_request.xlsx",
+    "comparison.html",
+    "comparison.xlsx",
+    "comparison.csv",
 )
 
 
@@ -52,6 +58,7 @@ def revalidate(cfg: AppConfig, project: Project) -> projects.Validation:
     result = projects.validate(path)
     # Read the export's column names once here, not on every view of the project page.
     result.facts["source_columns"] = projects.hazard_columns(path)
+    result.facts["scenarios"] = (path.parent / "scenarios.toml").is_file()
     project.valid = result.valid
     project.findings = json.dumps(result.findings)
     project.facts = json.dumps(result.facts)
@@ -95,8 +102,11 @@ def start_plan(
     project: Project,
     options: dict[str, Any],
     rerun_of: int | None = None,
+    kind: str = "plan",
 ) -> Plan:
+    """Queue a job of ``kind`` (plan, deadline, scenarios) and hand it to the runner."""
     row = Plan(
+        kind=kind,
         project_id=project.id,
         user_id=user.id,
         status="queued",
@@ -106,12 +116,13 @@ def start_plan(
     )
     db.add(row)
     db.flush()
-    audit(db, user, "plan.start", f"plan {row.id}", f"project {project.id}; options {options}")
+    audit(db, user, f"{kind}.start", f"job {row.id}", f"project {project.id}; options {options}")
     db.commit()
     ws.runner.submit(
-        run_plan_job,
+        run_job,
         ws.config.db_url,
         row.id,
+        kind,
         str(project_path(ws.config, project)),
         str(plan_dir(ws.config, row)),
         options,
@@ -150,6 +161,7 @@ def plan_state(plan: Plan) -> dict[str, Any]:
     """The API's view of one plan."""
     return {
         "id": plan.id,
+        "kind": plan.kind,
         "project_id": plan.project_id,
         "status": plan.status,
         "phase": plan.phase,

@@ -17,11 +17,15 @@ from typing import Any
 
 from sqlalchemy import update
 
+from prioritise.analyses.deadline import analyse_deadline
 from prioritise.analyses.report_data import prepare_report
 from prioritise.app.db import Plan, make_engine, session_factory, utcnow
 from prioritise.core.errors import InfeasibleError, ProjectError, SolverUnavailableError
+from prioritise.execution.batch import RunOptions, ScenarioOutcome, run_scenarios, write_comparison
 from prioritise.inputs.loader import load_problem
-from prioritise.outputs.files import write_json
+from prioritise.inputs.scenarios import load_scenarios
+from prioritise.outputs.deadline import render_answer, write_answer
+from prioritise.outputs.files import write_atomic, write_json
 from prioritise.outputs.plan import write_plan_outputs
 from prioritise.outputs.report.maps import plan_map
 from prioritise.planning.planner import plan
@@ -121,6 +125,49 @@ def _plan_steps(rec: Recorder, project_file: Path, out_dir: Path, options: dict[
     rec.finish("done", "done", summary=json.dumps(_headline(summary), default=str))
 
 
+def _deadline_steps(
+    rec: Recorder, project_file: Path, out_dir: Path, options: dict[str, Any]
+) -> None:
+    """What meeting ``options["year"]`` would take (the project's own deadline ignored)."""
+    year = int(options["year"])
+    problem = load_problem(project_file, ignore_deadline=True)
+    rec.phase(f"analysing the deadline {year} ({len(problem.hazards)} hazards)")
+    answer = analyse_deadline(
+        problem, year, time_limit=float(options.get("time_limit", 60.0)), plan_tables=True
+    )
+    text = render_answer(answer)
+    write_answer(answer, out_dir)
+    write_atomic(out_dir / "answer.txt", lambda p: p.write_text(text, encoding="utf-8"))
+    rec.finish("done", "done", summary=json.dumps({"year": year, "answer": text}))
+
+
+def _scenario_steps(
+    rec: Recorder, project_file: Path, out_dir: Path, options: dict[str, Any]
+) -> None:
+    """Every scenario of the project's scenarios.toml, planned one after another."""
+    problem = load_problem(project_file)
+    scenarios = load_scenarios(project_file.parent / "scenarios.toml")
+    rec.phase(f"planning {len(scenarios)} scenario(s)")
+
+    def progress(outcome: ScenarioOutcome, done: int, total: int) -> None:
+        rec.phase(f"{done} of {total} scenario(s) planned (last: {outcome.name})")
+
+    batch = run_scenarios(
+        problem,
+        scenarios,
+        workers=1,  # this is already a worker process
+        options=RunOptions(time_limit=options.get("time_limit"), gap=options.get("gap")),
+        out_dir=out_dir,
+        progress=progress,
+    )
+    write_comparison(batch, out_dir)
+    rows = json.loads(batch.comparison.to_json(orient="records"))
+    rec.finish("done", "done", summary=json.dumps({"scenarios": len(scenarios), "rows": rows}))
+
+
+STEPS = {"plan": _plan_steps, "deadline": _deadline_steps, "scenarios": _scenario_steps}
+
+
 def lower_priority() -> None:
     """Solvers yield the CPU to the web server: pages stay quick while plans run."""
     if hasattr(os, "nice"):
@@ -131,16 +178,18 @@ def warm_up() -> None:
     """Nothing: importing this module in a new worker process is the work (see jobs.py)."""
 
 
-def run_plan_job(
-    db_url: str, plan_id: int, project_file: str, out_dir: str, options: dict[str, Any]
+def run_job(
+    db_url: str, plan_id: int, kind: str, project_file: str, out_dir: str, options: dict[str, Any]
 ) -> None:
-    """Plan one stored project into ``out_dir`` and record the outcome in the database."""
+    """Run one job (a plan, a deadline analysis or the scenarios) of a stored project into
+    ``out_dir`` and record the outcome in the database."""
     rec = Recorder(db_url, plan_id)
     if not rec.start():
         rec.engine.dispose()
         return
     try:
-        _plan_steps(rec, Path(project_file), Path(out_dir), options)
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        STEPS[kind](rec, Path(project_file), Path(out_dir), options)
     except ProjectError as exc:
         rec.finish("failed", "the project is not valid", error=exc.report.render())
     except InfeasibleError as exc:

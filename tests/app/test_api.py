@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.conftest import SAMPLES, token, upload_zip, wait_plan, zip_folder
+from tests.app.conftest import SAMPLES, login, token, upload_zip, wait_plan, zip_folder
 
 MINIMAL = SAMPLES / "minimal"
 
@@ -167,3 +168,70 @@ def test_upload_plan_download_and_approve(client: TestClient) -> None:
     assert client.post(f"/api/plans/{plan_id}/approve", headers=planner).status_code == 403
     r = client.post(f"/api/plans/{plan_id}/approve", headers=admin)
     assert r.status_code == 200 and r.json()["approved_by"] == "admin"
+
+
+@pytest.mark.slow  # the analysis itself takes 10-40 s on the shared machine
+def test_deadline_and_scenarios_jobs(client: TestClient) -> None:
+    planner, viewer = token(client, "planner"), token(client, "viewer")
+    pid = upload_zip(client, planner, zip_folder(MINIMAL)).json()["id"]
+    r = client.post(
+        f"/api/projects/{pid}/deadline", json={"year": 2029, "time_limit": 20}, headers=viewer
+    )
+    assert r.status_code == 403
+    assert (
+        client.post(
+            f"/api/projects/{pid}/deadline", json={"year": 2020}, headers=planner
+        ).status_code
+        == 422
+    )
+    # The minimal sample has no scenarios.toml.
+    r = client.post(f"/api/projects/{pid}/scenarios", headers=planner)
+    assert r.status_code == 422 and "scenarios.toml" in r.json()["detail"]
+    r = client.post(
+        f"/api/projects/{pid}/deadline", json={"year": 2029, "time_limit": 20}, headers=planner
+    )
+    assert r.status_code == 202
+    state = wait_plan(client, viewer, r.json()["id"])
+    assert state["status"] == "done" and state["kind"] == "deadline", state
+    assert state["summary"]["answer"].startswith("Deadline 2029:")
+    assert "deadline.json" in state["files"] and "answer.txt" in state["files"]
+    # A deadline analysis is not a plan: it cannot be approved.
+    admin = token(client, "admin")
+    assert client.post(f"/api/plans/{state['id']}/approve", headers=admin).status_code == 409
+    login(client, "viewer")
+    page = client.get(f"/plans/{state['id']}").text
+    assert "What meeting 2029 would take" in page and "Deadline 2029:" in page
+
+
+SCENARIOS = """
+[scenarios.baseline]
+description = "As in the project."
+
+[scenarios.cut]
+inherits = "baseline"
+description = "Funding falls by 30%."
+budget = { multiplier = 0.7 }
+"""
+
+
+@pytest.mark.slow
+def test_scenarios_side_by_side(client: TestClient) -> None:
+    planner = token(client, "planner")
+    data = zip_folder(
+        MINIMAL, edit={"dependencies.csv": (MINIMAL / "dependencies.csv").read_text()}
+    )
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a") as zf:
+        zf.writestr("scenarios.toml", SCENARIOS)
+    pid = upload_zip(client, planner, buf.getvalue()).json()["id"]
+    r = client.post(f"/api/projects/{pid}/scenarios", json={"time_limit": 20}, headers=planner)
+    assert r.status_code == 202
+    state = wait_plan(client, planner, r.json()["id"])
+    assert state["status"] == "done" and state["kind"] == "scenarios", state
+    rows = state["summary"]["rows"]
+    assert [row["scenario"] for row in rows] == ["baseline", "cut"]
+    assert rows[1]["cost_usd"] <= rows[0]["cost_usd"] + 1e-6  # less money, no more spent
+    assert {"comparison.html", "comparison.xlsx", "comparison.csv"} <= set(state["files"])
+    login(client, "viewer")
+    page = client.get(f"/plans/{state['id']}").text
+    assert "Scenarios side by side" in page and "<td>cut</td>" in page

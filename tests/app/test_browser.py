@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import PASSWORD, REPO, SAMPLES, zip_folder
-from tests.app.server import Server, add_cli_users
+from prioritise.app.config import AppConfig
+from tests.app.conftest import PASSWORD, REPO, SAMPLES, add_users, zip_folder
+from tests.app.server import Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
@@ -36,7 +37,7 @@ ARGS = [
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     workspace = tmp_path_factory.mktemp("browser") / "ws"
     workspace.mkdir()
-    add_cli_users(workspace)
+    add_users(AppConfig(workspace=workspace))  # in-process: three CLI runs take ~15 s here
     srv = Server(workspace, workers=1).start()
     yield srv
     srv.stop()
