@@ -174,7 +174,7 @@ class DataSettings:
     """CRS of hazard coordinates when the file does not say, e.g. "EPSG:4326"."""
     area_crs: Text = "geodesic"
     """How areas are measured: "geodesic" (on the ellipsoid) or a projected CRS in metres."""
-    csv: CsvOptions = field(default_factory=CsvOptions)
+    csv: Annotated[CsvOptions, Rule("toml-csv")] = field(default_factory=CsvOptions)
     """How to read CSV files, e.g. csv = { delimiter = ";", decimal = ",", encoding = "cp1252" }."""
 
 

@@ -282,10 +282,11 @@ def settings_findings(issues: Iterable[Issue], file: str) -> list[Finding]:
             unknown.setdefault(issue.table, []).append(issue)
     for table, group in unknown.items():
         keys = ", ".join(key_path(i.key) for i in group)
+        rule = group[0].rule  # a table may name its own rule ([data.csv]: toml-csv)
         findings.append(
             error(
                 file,
-                "toml-unknown-key",
+                rule.name if rule else "toml-unknown-key",
                 f"Unknown key(s) in [{section(table)}]: {keys}.",
                 f"Allowed keys: {', '.join(group[0].choices)}.",
             )
