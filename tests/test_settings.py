@@ -58,7 +58,7 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("plan", {"start_year": "2027"}, "toml-type", "[plan] start_year = '2027' is not an integer"),
     ("plan", {"start_year": True}, "toml-type", "[plan] start_year = True is not an integer"),
     ("plan", {"years": 3.0}, "toml-type", "[plan] years = 3.0 is not an integer"),
-    ("plan", {"years": 60}, "plan-years", "[plan] years = 60 must be in 1..50"),
+    ("plan", {"years": 60}, "plan-years", "[plan] years = 60 must be <= 50"),
     ("plan", {"discount_rate": 1.0}, "plan-discount", "[plan] discount_rate = 1.0 must be < 1"),
     ("plan", {"discount_rate": INF}, "toml-value", "[plan] discount_rate = inf is not a finite"),
     ("plan", {"environment_weight": -1}, "plan-environment", "environment_weight = -1 must be"),
@@ -344,12 +344,12 @@ def test_scenario_values_are_checked_like_settings() -> None:
     )
     expected = [
         "scenario-value: scenario 's': discount_rate = inf is not a finite number.",
-        "scenario-value: scenario 's': years = 0 must be in 1..50.",
+        "scenario-value: scenario 's': years = 0 must be >= 1.",
         "scenario-type: scenario 's': deadline_year = True is not an integer or false.",
         "scenario-value: scenario 's': teams.manual = nan is not a finite number.",
         "scenario-type: scenario 's': budget.per_year.next is not a year.",
         "scenario-negative: scenario 's': budget.multiplier.2027 = -1 must be >= 0.",
-        "scenario-value: scenario 's': completion_fund.condition_year = 27 must be in 1900..2200.",
+        "scenario-value: scenario 's': completion_fund.condition_year = 27 must be >= 1900.",
         "scenario-unknown-key: scenario 's': earmarks[earmark1].colour is not a known key.",
     ]
     assert sorted(messages) == sorted(expected)

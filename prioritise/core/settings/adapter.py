@@ -130,12 +130,8 @@ def _issue(kind: Any, err: ErrorDetails, prefix: Loc) -> Issue:
     if etype == "literal_error":
         return Issue(CHOICE, value=err["input"], choices=walk.choices, **common)
     if etype in _BOUNDS:
-        # A whole-number range reads best whole (years = 60 must be in 1..50); a number's
-        # bound is the side broken (a share of -0.1 must be >= 0).
-        span = _int_range(walk.annotated)
         sign, name = _BOUNDS[etype]
-        bound = f"in {span}" if span else f"{sign} {ctx[name]:g}"
-        return Issue(RANGE, value=err["input"], bound=bound, **common)
+        return Issue(RANGE, value=err["input"], bound=f"{sign} {ctx[name]:g}", **common)
     if etype == "too_short":
         return Issue(RANGE, value=err["input"], bound="not empty", **common)
     return Issue(TYPE, value=err["input"], expected=walk.expected, **common)
@@ -150,7 +146,6 @@ class _Walk:
     rule: Rule | None = None
     is_key: bool = False
     union: Any = None
-    annotated: Any = None  # the leaf's annotation with its metadata (bounds)
 
     @property
     def leaf_is_table(self) -> bool:
@@ -171,7 +166,6 @@ def _walk(kind: Any, loc: Loc) -> _Walk:
     current = kind
     parts = list(loc)
     while True:
-        w.annotated = current
         current, rule = _unwrap(current)
         w.rule = rule or w.rule
         if not parts:
@@ -228,23 +222,6 @@ def _unwrap(tp: Any) -> tuple[Any, Rule | None]:
             tp = rest[0]
         else:
             return tp, rule
-
-
-def _int_range(tp: Any) -> str:
-    """``"1..50"`` for an integer type with both an inclusive lower and upper bound, else ""."""
-    low = high = None
-    if _is_union(tp):  # Year | None
-        rest = [a for a in get_args(tp) if a is not type(None)]
-        tp = rest[0] if len(rest) == 1 else tp
-    while get_origin(tp) is Annotated:
-        for meta in tp.__metadata__:
-            for bound in getattr(meta, "metadata", [meta]):
-                low = getattr(bound, "ge", low)
-                high = getattr(bound, "le", high)
-        tp = get_args(tp)[0]
-    if tp is int and low is not None and high is not None:
-        return f"{low}..{high}"
-    return ""
 
 
 def _is_union(tp: Any) -> bool:
