@@ -30,7 +30,10 @@ def check(
         (TOML + "\n[solver]\ntime_limit = -5\n", ["time_limit"]),
         (TOML + "\n[solver]\ntime_limit = nan\n", ["time_limit"]),
         (TOML.replace("years = 5", "years = 5\ndiscount_rate = inf"), ["discount_rate"]),
-        (TOML.replace("[data]", "[data]\ncsv = { separator = ';' }"), ["[data.csv]", "separator", "delimiter"]),
+        (
+            TOML.replace("[data]", "[data]\ncsv = { separator = ';' }"),
+            ["[data.csv]", "separator", "delimiter"],
+        ),
         (TOML.replace("[plan]", "[plan"), ["toml-syntax"]),
         (TOML.replace('hazards = "hazards.csv"', 'hazards = "nope.csv"'), ["nope.csv"]),
     ],
