@@ -21,7 +21,7 @@ from prioritise.analyses.deadline import analyse_deadline
 from prioritise.analyses.report_data import prepare_report
 from prioritise.app.db import Plan, make_engine, session_factory, utcnow
 from prioritise.core.errors import InfeasibleError, ProjectError, SolverUnavailableError
-from prioritise.execution.batch import RunOptions, ScenarioOutcome, run_scenarios, write_comparison
+from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
 from prioritise.inputs.loader import load_problem
 from prioritise.inputs.scenarios import load_scenarios
 from prioritise.outputs.deadline import render_answer, write_answer
@@ -149,8 +149,16 @@ def _scenario_steps(
     scenarios = load_scenarios(project_file.parent / "scenarios.toml")
     rec.phase(f"planning {len(scenarios)} scenario(s)")
 
-    def progress(outcome: ScenarioOutcome, done: int, total: int) -> None:
-        rec.phase(f"{done} of {total} scenario(s) planned (last: {outcome.name})")
+    class _Progress:
+        """The execution layer's progress, recorded as the job's phase for the pages."""
+
+        def update(self, done: int, running: int, failed: int, total: int) -> None:
+            rec.phase(f"{done} of {total} scenario(s) planned ({failed} failed)")
+
+        def close(self) -> None:
+            return None
+
+    progress = _Progress()
 
     batch = run_scenarios(
         problem,
