@@ -16,7 +16,9 @@ Conventions (annual periods, all amounts in the project currency):
   when repayment starts (A = P / n when r = 0); ``equal_principal`` repays P / n of principal
   each year plus interest on the balance outstanding that year;
 * repayment starts the year after the last draw unless ``repay_start`` says otherwise, and
-  may run past the planning horizon: those payments are reported but do not touch the plan.
+  may run past the planning horizon: those payments cannot touch the plan's budgets, so
+  :func:`financing_cost` charges them in full beside it instead (nominal, present value, and
+  the net present cost of the whole facility).
 """
 
 from __future__ import annotations
@@ -197,3 +199,49 @@ def completion_fund_amounts(amount: float, final_years: int, years: list[int]) -
     """``amount`` split equally over the last ``final_years`` years of the horizon."""
     n = max(1, min(final_years, len(years)))
     return {y: amount / n for y in years[-n:]}
+
+
+@dataclass(frozen=True)
+class FinancingCost:
+    """What a facility costs in full, including what falls after the horizon.
+
+    Present values are at the project's discount rate d to the start of the first horizon
+    year y0, with the conventions above: a draw in year y is worth (1 + d)^-(y - y0) and a
+    repayment (paid at year end) (1 + d)^-(y - y0 + 1). The net present cost is
+    PV(all repayments) - PV(all draws): positive when the facility costs more than it brings
+    at that rate, negative when it borrows more cheaply than the rate.
+    """
+
+    drawn_usd: float
+    repaid_in_horizon_usd: float
+    repayments_after_horizon_usd: float
+    repayments_after_horizon_pv_usd: float
+    net_present_cost_usd: float
+    last_repayment_year: int
+    discount_rate: float
+
+    @property
+    def outlives_horizon(self) -> bool:
+        return self.repayments_after_horizon_usd > 0
+
+
+def financing_cost(schedule: pd.DataFrame, years: list[int], discount_rate: float) -> FinancingCost:
+    """The full cost of a facility's ``schedule`` (from :func:`financing_schedule`) seen
+    from a horizon of ``years`` (see :class:`FinancingCost` for the conventions)."""
+    y0, last = years[0], years[-1]
+    k = schedule.index.to_numpy(int) - y0
+    draw_pv = (schedule["draw"].to_numpy(float) * (1.0 + discount_rate) ** -k.astype(float)).sum()
+    rep = schedule["repayment"].to_numpy(float)
+    rep_pv = rep * (1.0 + discount_rate) ** -(k + 1.0)
+    after = schedule.index.to_numpy(int) > last
+    within = ~after & (schedule.index.to_numpy(int) >= y0)
+    paid = schedule.index[rep > 0]
+    return FinancingCost(
+        drawn_usd=float(schedule["draw"].sum()),
+        repaid_in_horizon_usd=float(rep[within].sum()),
+        repayments_after_horizon_usd=float(rep[after].sum()),
+        repayments_after_horizon_pv_usd=float(rep_pv[after].sum()),
+        net_present_cost_usd=float(rep_pv.sum() - draw_pv),
+        last_repayment_year=int(paid.max()) if len(paid) else int(schedule.index.max()),
+        discount_rate=float(discount_rate),
+    )

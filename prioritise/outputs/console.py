@@ -153,6 +153,8 @@ COMPARISON_COLUMNS = (
     Col("status", "status"),
     Col("gap", "gap", "percent", 1),
     Col("objective", "impact-years", "number", 1),
+    # Debt repaid after the horizon stays beside the impact-years it buys.
+    Col("repayments_after_horizon_usd", "repaid after plan", "money"),
     Col("cost_usd", "spent", "money"),
     Col("released_m2", "released", "area"),
     Col("article5_completion_year", "Art.5 done", "year"),

@@ -68,7 +68,7 @@ def _budget_lines(answer: DeadlineAnswer) -> list[str]:
         return [f"  (a) Least extra money: undecided ({b.status} within the time limit)."]
     lines = [
         f"  (a) Least extra money, in the years up to {answer.year}: {usd(b.value)} in total "
-        f"({_proven(b)}), placed as late as it can arrive"
+        f"({_proven(b)}), placed as late as the least-money plan allows"
         + (" (unspent money carries over)" if _carry(answer) else "")
         + ":",
         *_by_year(b.extra),

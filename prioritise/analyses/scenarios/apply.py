@@ -38,7 +38,13 @@ from prioritise.core.errors import (
     error,
     warning,
 )
-from prioritise.core.finance import completion_fund_amounts, financing_effect, shaped_budget
+from prioritise.core.finance import (
+    FinancingCost,
+    completion_fund_amounts,
+    financing_cost,
+    financing_effect,
+    shaped_budget,
+)
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.core.settings import ScoringSettings
@@ -61,6 +67,7 @@ class PreparedScenario:
     budget_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     financing: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    financing_cost: FinancingCost | None = None  # in full, after the horizon included
 
     @property
     def name(self) -> str:
@@ -88,11 +95,35 @@ def scenario_findings(
 ) -> list[Finding]:
     """Everything about ``scenario`` that only the project can tell (names, years, money)."""
     out: list[Finding] = []
-    name = scenario.name
+    fail = _Fail(out, file, scenario.name)
+    _team_findings(problem, scenario, fail)
+    _criteria_findings(problem, scenario, fail)
+    _year_findings(problem, scenario, fail)
+    _earmark_findings(problem, scenario, fail)
+    if not out:
+        try:
+            _, _, found = budget_table(problem, scenario)
+            out += [replace(f, file=file) for f in found]
+        except ValueError as exc:
+            fail("scenario-value", "financing", f"cannot be scheduled: {exc}.")
+    return out
 
-    def fail(rule: str, key: str, message: str, fix: str = "") -> None:
-        out.append(error(file, rule, f"scenario '{name}': {key} {message}", fix, ids=[name]))
 
+@dataclass(frozen=True)
+class _Fail:
+    """Collects one error per problem found, each naming the scenario and the key."""
+
+    out: list[Finding]
+    file: str
+    name: str
+
+    def __call__(self, rule: str, key: str, message: str, fix: str = "") -> None:
+        self.out.append(
+            error(self.file, rule, f"scenario '{self.name}': {key} {message}", fix, ids=[self.name])
+        )
+
+
+def _team_findings(problem: Problem, scenario: Scenario, fail: _Fail) -> None:
     types = list(problem.capacity.columns)
     kinds = sorted(set(problem.team_types["kind"]))
     for key in ("teams", "team_multiplier"):
@@ -112,17 +143,20 @@ def scenario_findings(
                 "is neither a team type nor a kind of team.",
                 f"Team types: {', '.join(types)}; kinds: {', '.join(kinds)}.",
             )
+
+
+def _criteria_findings(problem: Problem, scenario: Scenario, fail: _Fail) -> None:
     criteria = problem.settings.scoring.criteria
+    if scenario.weights and not criteria:
+        w = next(iter(scenario.weights))
+        fail(
+            "scenario-weights",
+            f"weights.{w}",
+            "cannot apply: the project gives impact directly and declares no [scoring] criteria.",
+        )
+        return
     known = {c.name for c in criteria} | {c.column for c in criteria}
     for w in scenario.weights:
-        if not criteria:
-            fail(
-                "scenario-weights",
-                f"weights.{w}",
-                "cannot apply: the project gives impact "
-                "directly and declares no [scoring] criteria.",
-            )
-            break
         if w not in known:
             fail(
                 "scenario-unknown-criterion",
@@ -130,44 +164,31 @@ def scenario_findings(
                 "is not a criterion of the project.",
                 f"Criteria: {', '.join(c.name for c in criteria)}.",
             )
+
+
+def _year_findings(problem: Problem, scenario: Scenario, fail: _Fail) -> None:
+    """Every year a scenario names must lie in its horizon (and lock years stay in it)."""
     n_years = scenario.years or problem.settings.plan.years
     start = problem.settings.plan.start_year
     horizon = range(start, start + n_years)
     in_horizon = f"must lie in the horizon {start}-{start + n_years - 1}"
-
-    def years_in(key: str, years: object) -> None:
+    named: list[tuple[str, object]] = []
+    if scenario.budget is not None:
+        named.append(("budget.per_year", scenario.budget.per_year))
+        if isinstance(scenario.budget.multiplier, dict):
+            named.append(("budget.multiplier", scenario.budget.multiplier))
+    if scenario.financing is not None:
+        named.append(("financing.draws", scenario.financing.draws))
+    fund = scenario.completion_fund
+    if fund is not None:
+        named.append(("completion_fund.per_year", fund.per_year))
+        if fund.condition_year is not None and fund.condition_year not in horizon:
+            fail("scenario-year", "completion_fund.condition_year", in_horizon + ".")
+    named += [(f"earmarks[{e.name}].per_year", e.per_year) for e in scenario.earmarks]
+    for key, years in named:
         for y in years:  # type: ignore[attr-defined]
             if y not in horizon:
                 fail("scenario-year", f"{key}.{y}", in_horizon + ".")
-
-    if scenario.budget is not None:
-        years_in("budget.per_year", scenario.budget.per_year)
-        if isinstance(scenario.budget.multiplier, dict):
-            years_in("budget.multiplier", scenario.budget.multiplier)
-    if scenario.financing is not None:
-        years_in("financing.draws", scenario.financing.draws)
-    fund = scenario.completion_fund
-    if fund is not None:
-        years_in("completion_fund.per_year", fund.per_year)
-        if fund.condition_year is not None and fund.condition_year not in horizon:
-            fail("scenario-year", "completion_fund.condition_year", in_horizon + ".")
-    provinces = set(problem.hazards["province"])
-    methods = set(problem.options["method"])
-    for e in scenario.earmarks:
-        years_in(f"earmarks[{e.name}].per_year", e.per_year)
-        for key, values, allowed in (
-            ("provinces", e.provinces, provinces),
-            ("methods", e.methods, methods),
-            ("operators", e.operators, set(OPERATORS)),
-        ):
-            for v in values:
-                if v not in allowed:
-                    fail(
-                        "scenario-unknown-name",
-                        f"earmarks[{e.name}].{key}",
-                        f"names '{v}', which the project does not have.",
-                        f"Known: {', '.join(sorted(map(str, allowed)))}.",
-                    )
     d = scenario.deadline_year
     if d is not None and d is not False and d not in horizon:
         fail(
@@ -185,13 +206,25 @@ def scenario_findings(
                 "years",
                 f"= {scenario.years} leaves {len(late)} lock year(s) outside the horizon.",
             )
-    if not out:
-        try:
-            _, _, found = budget_table(problem, scenario)
-            out += [replace(f, file=file) for f in found]
-        except ValueError as exc:
-            fail("scenario-value", "financing", f"cannot be scheduled: {exc}.")
-    return out
+
+
+def _earmark_findings(problem: Problem, scenario: Scenario, fail: _Fail) -> None:
+    provinces = set(problem.hazards["province"])
+    methods = set(problem.options["method"])
+    for e in scenario.earmarks:
+        for key, values, allowed in (
+            ("provinces", e.provinces, provinces),
+            ("methods", e.methods, methods),
+            ("operators", e.operators, set(OPERATORS)),
+        ):
+            for v in values:
+                if v not in allowed:
+                    fail(
+                        "scenario-unknown-name",
+                        f"earmarks[{e.name}].{key}",
+                        f"names '{v}', which the project does not have.",
+                        f"Known: {', '.join(sorted(map(str, allowed)))}.",
+                    )
 
 
 def budget_table(
@@ -228,9 +261,10 @@ def budget_table(
                     "scenarios.toml",
                     "scenario-repay-beyond-horizon",
                     f"scenario '{scenario.name}': {outside:,.0f} of financing repayments fall "
-                    "after "
-                    f"{years[-1]} and are not charged to this plan.",
-                    "Extend the horizon (years = ...) to see their effect.",
+                    f"after {years[-1]}, outside this plan's budgets; the comparison "
+                    "charges them beside its impact-years (repayments_after_horizon_usd, "
+                    "financing_net_present_cost_usd).",
+                    "Extend the horizon (years = ...) to plan with them.",
                     ids=[scenario.name],
                 )
             )
@@ -346,7 +380,8 @@ def apply_scenario(
         contributions=contributions,
     )
     _raise_on_check_errors(new, scenario, file)
-    return PreparedScenario(scenario, new, earmarks, top_up, table, schedule, tuple(notes))
+    cost = financing_cost(schedule, years, plan.discount_rate) if schedule is not None else None
+    return PreparedScenario(scenario, new, earmarks, top_up, table, schedule, tuple(notes), cost)
 
 
 # Loader checks whose failure proves that no plan exists (rather than a mistyped input).

@@ -7,7 +7,7 @@ built model before it is solved, then the result is assembled exactly as ``plan`
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import pandas as pd
@@ -107,6 +107,36 @@ def scenario_record(prep: PreparedScenario) -> dict[str, Any]:
             if prep.financing is not None
             else None
         ),
+        "financing_cost": (
+            {
+                **asdict(prep.financing_cost),
+                "outlives_horizon": prep.financing_cost.outlives_horizon,
+            }
+            if prep.financing_cost is not None
+            else None
+        ),
+    }
+
+
+def financing_columns(prep: PreparedScenario) -> dict[str, Any]:
+    """The facility charged in full, kept beside the impact-years it buys: repayments after
+    the horizon (nominal and present value at the discount rate) and the net present cost of
+    the financing (zero when the scenario borrows nothing)."""
+    c = prep.financing_cost
+    if c is None:
+        return {
+            "repayments_after_horizon_usd": 0.0,
+            "financing_net_present_cost_usd": 0.0,
+            "debt_outlives_horizon": False,
+            "repayments_after_horizon_pv_usd": 0.0,
+            "financing_last_repayment_year": None,
+        }
+    return {
+        "repayments_after_horizon_usd": round(c.repayments_after_horizon_usd, 2),
+        "financing_net_present_cost_usd": round(c.net_present_cost_usd, 2),
+        "debt_outlives_horizon": c.outlives_horizon,
+        "repayments_after_horizon_pv_usd": round(c.repayments_after_horizon_pv_usd, 2),
+        "financing_last_repayment_year": c.last_repayment_year,
     }
 
 
@@ -140,6 +170,7 @@ def comparison_row(
         "error": "",
         "objective": s.objective,
         "impact_years": s.impact_years,
+        **financing_columns(prep),
         "best_bound": s.best_bound,
         "gap": s.gap,
         "hazards_scheduled": s.hazards.scheduled,

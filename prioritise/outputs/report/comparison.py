@@ -34,6 +34,10 @@ KEY_COLUMNS = (
     "scenario",
     "status",
     "impact_years",
+    # A facility's repayments after the horizon stay beside the impact-years they buy.
+    "repayments_after_horizon_usd",
+    "financing_net_present_cost_usd",
+    "debt_outlives_horizon",
     "objective",
     "gap",
     "cost_usd",
@@ -48,6 +52,9 @@ KEY_COLUMNS = (
 )
 LABELS = {
     "impact_years": "impact-years",
+    "repayments_after_horizon_usd": "repayments after the horizon",
+    "financing_net_present_cost_usd": "financing net present cost",
+    "debt_outlives_horizon": "debt outlives the plan",
     "cost_usd": "cost",
     "budget_usd": "budget",
     "released_m2": "released",
@@ -83,6 +90,32 @@ def _per_year(summary: dict[str, Any], key: str) -> dict[int, float]:
     return out
 
 
+def _flag(comp: pd.DataFrame, i: int) -> bool:
+    """Is scenario ``i`` still repaying its financing after the horizon?"""
+    return "debt_outlives_horizon" in comp and bool(comp["debt_outlives_horizon"].iloc[i] or False)
+
+
+def _debts(comp: pd.DataFrame, summaries: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """Per scenario whose debt outlives the plan: what falls after it, for the page's note."""
+    out = []
+    for i, r in enumerate(comp.to_dict("records")):
+        if not _flag(comp, i):
+            continue
+        cost = (summaries.get(str(r["scenario"])) or {}).get("scenario") or {}
+        rate = _num((cost.get("financing_cost") or {}).get("discount_rate"))
+        out.append(
+            {
+                "name": str(r["scenario"]),
+                "repaid": fmt.money(r.get("repayments_after_horizon_usd")),
+                "until": fmt.year(r.get("financing_last_repayment_year")),
+                "pv": fmt.money(r.get("repayments_after_horizon_pv_usd")),
+                "rate": "" if math.isnan(rate) else f" at {rate:.1%}",
+                "npc": fmt.money(r.get("financing_net_present_cost_usd")),
+            }
+        )
+    return out
+
+
 def _charts(
     names: list[str], comp: pd.DataFrame, summ: dict[str, dict[str, Any]], impact: list[float]
 ) -> list[Figure]:
@@ -93,7 +126,10 @@ def _charts(
             "Impact-years by scenario",
             Markup(
                 hbar_chart(
-                    names,
+                    [
+                        n + (" (debt after the plan)" if _flag(comp, i) else "")
+                        for i, n in enumerate(names)
+                    ],
                     [Series("impact-years", impact, CATEGORICAL[0])],
                     title="Impact-years by scenario",
                     x_fmt=fmt.compact,
@@ -199,7 +235,18 @@ def render_comparison(comparison: pd.DataFrame, summaries: dict[str, dict[str, A
         title="Scenario comparison",
         subtitle=f"{len(names)} scenarios",
         nav=[("overview", "Overview"), ("charts", "Charts"), ("article5", "Article 5")],
-        best=None if best is None else {"name": names[best], "value": impact[best]},
+        best=None
+        if best is None
+        else {
+            "name": names[best],
+            "value": impact[best],
+            "debt": (
+                fmt.money(comp["repayments_after_horizon_usd"].iloc[best])
+                if _flag(comp, best)
+                else ""
+            ),
+        },
+        debts=_debts(comp, summ),
         key_table=table_view(key, labels=LABELS),
         all_table=table_view(comp[["scenario", *more]], collapse=False) if more else None,
         figures=_charts(names, comp, summ, impact),
