@@ -13,7 +13,8 @@ earlier).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +24,8 @@ import pandas as pd
 from models.duals import solve_relaxation
 from models.eligibility import build_eligibility, excluded_hazards
 from models.solution import read_solution, resource_slack, schedule_from_rows
-from models.solvers import SolverOptions, solve
+from models.solvers import SolverOptions, SolveStatus, solve
 from models.workplan import build_model
-from models.workplan import build_model as _build
 from prioritise.core.fmt import money
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
@@ -48,6 +48,8 @@ EXPLANATION_COLUMNS = [
     "binding",
     "why",
     "force_cost_lp_estimate",
+    "force_cost_at_least",
+    "force_cost_note",
     "explanation",
 ]
 TOL = 1e-6
@@ -338,22 +340,117 @@ def _not_earlier(why: _Why) -> str:
     return "Not earlier because " + "; ".join(why.words) + "." if why.words else ""
 
 
-def force_cost_estimates(built: BuiltModel, relaxation: Relaxation | None) -> pd.Series:
-    """Per hazard position, a first-order LP estimate of the impact-years lost by forcing it.
+@dataclass(frozen=True)
+class ForceCosts:
+    """First-order forcing costs for every hazard from the LP relaxation, with what they
+    prove about the plan.
 
-    It is the smallest -reduced cost over the hazard's x columns in the LP relaxation (0 if
-    the relaxation already does some of it): moving a column off zero costs at least this in
-    the relaxation, so it is a rough lower estimate, not the MILP's exact price.
+    ``estimate[h]`` = m_h, the smallest -reduced cost over hazard h's x columns (NaN where the
+    relaxation schedules some of it, so it prices it at 0 and says nothing). With the
+    relaxation's optimum LP* and its duals, every plan doing h is worth at most LP* - m_h
+    (weak duality: c x <= LP* + sum_k rc_k (x_k - x*_k), each term <= 0 and the hazard's
+    columns adding at most -m_h). The optimal plan is worth at least the plan's objective
+    z, so forcing h in costs at least m_h - (LP* - z): a proven lower bound when positive;
+    the estimate itself is no bound of the real (integer) cost.
     """
+
+    estimate: pd.Series  # per hazard position; NaN = not computed
+    relaxation_objective: float | None
+    status: str
+
+    def at_least(self, pos: int, plan_objective: float) -> float:
+        """The proven lower bound on forcing hazard ``pos`` in (NaN when none above 0)."""
+        m = float(self.estimate.get(pos, np.nan))
+        if self.relaxation_objective is None or not np.isfinite(m):
+            return np.nan
+        bound = m - (self.relaxation_objective - plan_objective)
+        return bound if bound > TOL else np.nan
+
+    def note(self, pos: int, plan_objective: float) -> str:
+        """Why the figures are what they are, in words (never a bare 0 for unknown)."""
+        if self.status != "optimal" or self.relaxation_objective is None:
+            return f"not computed: the LP relaxation did not solve ({self.status})"
+        m = float(self.estimate.get(pos, np.nan))
+        if not np.isfinite(m):
+            return (
+                "not computed: the LP relaxation schedules part of it, so it gives no "
+                "first-order price; `prioritise explain` re-solves for an interval"
+            )
+        low = self.at_least(pos, plan_objective)
+        gap = self.relaxation_objective - plan_objective
+        if np.isfinite(low):
+            return f"estimate {m:,.2f} (LP first-order, not a bound); proven at least {low:,.2f}"
+        return (
+            f"estimate {m:,.2f} (LP first-order, not a bound); no lower bound above 0 is "
+            f"proven (the LP bound is {gap:,.2f} above the plan)"
+        )
+
+
+def force_cost_estimates(built: BuiltModel, relaxation: Relaxation | None) -> ForceCosts:
+    """Per hazard position, the LP relaxation's first-order forcing cost (see ForceCosts)."""
     if relaxation is None or relaxation.reduced_costs is None or relaxation.x is None:
-        return pd.Series(dtype=float)
+        status = "not solved" if relaxation is None else relaxation.status
+        return ForceCosts(pd.Series(dtype=float), None, status)
     f = built.eligibility.frame
     rc = relaxation.reduced_costs[built.x]
     xv = relaxation.x[built.x]
     frame = pd.DataFrame({"hazard": f["hazard"].to_numpy(), "loss": np.maximum(-rc, 0.0), "x": xv})
     g = frame.groupby("hazard")
-    loss = g["loss"].min().where(g["x"].sum() < 1 - 1e-6, 0.0)
-    return loss
+    loss = g["loss"].min()
+    loss = loss.where((g["x"].sum() < TOL) & (loss > TOL), np.nan)
+    return ForceCosts(loss, relaxation.objective if relaxation.ok else None, relaxation.status)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every hazard's explanation reads from the plan, computed once."""
+
+    problem: Problem
+    schedule: pd.DataFrame
+    lo: Leftover
+    have: np.ndarray
+    year_of: pd.Series
+    requires: dict[str, list[str]]
+    excluded: pd.Series
+    given: dict[str, str]
+    options: dict[int, _Options]
+    sched: dict[int, dict[str, Any]]
+    cnames: list[str]
+    cvals: np.ndarray
+    rank: np.ndarray
+    objective: float
+
+
+def _plan_context(
+    problem: Problem, schedule: pd.DataFrame, unscheduled: pd.DataFrame | None
+) -> _Plan:
+    lo = leftover(problem, schedule)
+    deps = problem.dependencies
+    requires: dict[str, list[str]] = {}
+    for a, b in zip(deps["hazard_id"], deps["requires"], strict=True):
+        requires.setdefault(a, []).append(b)
+    contrib = problem.contributions.drop(columns="hazard_id")
+    return _Plan(
+        problem=problem,
+        schedule=schedule,
+        lo=lo,
+        # Money and team-days an added hazard could use in each year (carry-over aware).
+        have=resource_slack(problem, schedule)[["budget_usd", *lo.teams]].to_numpy(float),
+        year_of=schedule.set_index("hazard_id")["year"],
+        requires=requires,
+        excluded=excluded_hazards(problem),
+        given=(
+            dict(zip(unscheduled["hazard_id"], unscheduled["reason"], strict=True))
+            if unscheduled is not None
+            else {}
+        ),
+        options=_options_by_hazard(problem, lo.teams),
+        sched={int(r["hazard"]): r for r in schedule.to_dict("records")},
+        cnames=[str(c) for c in contrib.columns],
+        cvals=contrib.to_numpy(float),
+        rank=problem.hazards["impact"].rank(ascending=False, method="min").astype(int).to_numpy(),
+        objective=float(schedule["value"].sum()) if "value" in schedule else np.nan,
+    )
 
 
 def explain_plan(
@@ -361,102 +458,112 @@ def explain_plan(
     schedule: pd.DataFrame,
     *,
     unscheduled: pd.DataFrame | None = None,
-    force_costs: pd.Series | None = None,
+    force_costs: ForceCosts | None = None,
 ) -> pd.DataFrame:
     """One row per hazard (input order) with the binding constraints and a sentence."""
-    h = problem.hazards
-    lo = leftover(problem, schedule)
-    # Money and team-days an added hazard could use in each year (carry-over aware).
-    have = resource_slack(problem, schedule)[["budget_usd", *lo.teams]].to_numpy(float)
-    year_of = schedule.set_index("hazard_id")["year"]
-    deps = problem.dependencies
-    requires: dict[str, list[str]] = {}
-    for a, b in zip(deps["hazard_id"], deps["requires"], strict=True):
-        requires.setdefault(a, []).append(b)
-    excluded = excluded_hazards(problem)
-    given = (
-        dict(zip(unscheduled["hazard_id"], unscheduled["reason"], strict=True))
-        if unscheduled is not None
-        else {}
-    )
-    options = _options_by_hazard(problem, lo.teams)
-    no_options = _Options(np.zeros((0, 1 + len(lo.teams))), np.array([]), np.array([]))
-    sched = {int(r["hazard"]): r for r in schedule.to_dict("records")}
-    contrib = problem.contributions.drop(columns="hazard_id")
-    cnames = [str(c) for c in contrib.columns]
-    cvals = contrib.to_numpy(float)
-    rank = h["impact"].rank(ascending=False, method="min").astype(int).to_numpy()
-    deadline = problem.settings.plan.deadline_year
-    ids, names, provinces = (h[c].to_numpy() for c in ("hazard_id", "name", "province"))
-    impacts = h["impact"].to_numpy(float)
-    locks, article5 = h["lock"].to_numpy(), h["article5"].to_numpy(bool)
-    rows = []
-    for pos in range(len(h)):
-        hid = ids[pos]
-        impact = float(impacts[pos])
-        opts = options.get(pos, no_options)
-        head = (
-            f"{hid} scores {impact:,.1f} (rank {rank[pos]} of {len(h)}; "
-            f"{_contribution_text(cnames, cvals[pos], top=3)})."
-        )
-        force = np.nan
-        if pos in sched:
-            r = sched[pos]
-            why = _scheduled(problem, lo, r, year_of, requires, opts)
-            must = []
-            if locks[pos] == "must":
-                must.append("it is locked 'must'")
-            if article5[pos] and deadline is not None:
-                must.append(f"it is an Article 5 hazard due by {deadline}")
-            text = (
-                f"{head} Scheduled in {int(r['year'])} ({r['method']}, {r['operator']}, "
-                f"{money(float(r['cost']))})"
-                + (f"; required because {' and '.join(must)}" if must else "")
-                + ". "
-                + _not_earlier(why)
-            )
-            status, year, method, operator = "scheduled", int(r["year"]), r["method"], r["operator"]
-        else:
-            reason = excluded.get(pos)
-            if reason is None:
-                # A prerequisite that is not scheduled blocks it regardless of resources.
-                missing = [g for g in requires.get(hid, []) if g not in year_of.index]
-                if missing:
-                    reason = f"requires {missing[0]}, which is not scheduled" + (
-                        f" ({given.get(missing[0], '')})" if given.get(missing[0]) else ""
-                    )
-            why = _unscheduled(problem, lo, pos, reason, opts, have)
-            text = f"{head} Not scheduled: " + "; ".join(why.words) + "."
-            status, year, method, operator = "unscheduled", None, None, None
-            if force_costs is not None and not reason:
-                force = float(force_costs.get(pos, np.nan))
-            if np.isfinite(force) and force > 1e-6:
-                text += (
-                    f" Forcing it in would cost roughly {force:,.2f} impact-years or more "
-                    "(LP relaxation estimate; `prioritise explain` re-solves for the exact "
-                    "figure)."
-                )
-        rows.append(
-            {
-                "hazard_id": hid,
-                "name": names[pos],
-                "province": provinces[pos],
-                "status": status,
-                "year": year,
-                "method": method,
-                "operator": operator,
-                "impact": round(impact, 4),
-                "impact_rank": int(rank[pos]),
-                "contributions": _contribution_text(cnames, cvals[pos]),
-                "binding": " | ".join(why.codes),
-                "why": "; ".join(why.words),
-                "force_cost_lp_estimate": force,
-                "explanation": text,
-            }
-        )
+    ctx = _plan_context(problem, schedule, unscheduled)
+    rows = [_explain_one(ctx, pos, force_costs) for pos in range(len(problem.hazards))]
     out = pd.DataFrame(rows, columns=EXPLANATION_COLUMNS)
     out["year"] = out["year"].astype("Int64")
     return out
+
+
+def _explain_one(ctx: _Plan, pos: int, force_costs: ForceCosts | None) -> dict[str, Any]:
+    h = ctx.problem.hazards
+    hid = h.at[pos, "hazard_id"]
+    impact = float(h.at[pos, "impact"])
+    head = (
+        f"{hid} scores {impact:,.1f} (rank {ctx.rank[pos]} of {len(h)}; "
+        f"{_contribution_text(ctx.cnames, ctx.cvals[pos], top=3)})."
+    )
+    row: dict[str, Any] = {
+        "hazard_id": hid,
+        "name": h.at[pos, "name"],
+        "province": h.at[pos, "province"],
+        "impact": round(impact, 4),
+        "impact_rank": int(ctx.rank[pos]),
+        "contributions": _contribution_text(ctx.cnames, ctx.cvals[pos]),
+        "force_cost_lp_estimate": np.nan,
+        "force_cost_at_least": np.nan,
+        "force_cost_note": "",
+    }
+    if pos in ctx.sched:
+        why, text = _scheduled_text(ctx, pos)
+        r = ctx.sched[pos]
+        row.update(status="scheduled", year=int(r["year"]), method=r["method"])
+        row.update(operator=r["operator"], force_cost_note="scheduled: nothing to force")
+    else:
+        why, reason = _unscheduled_why(ctx, pos)
+        text = f"Not scheduled: {'; '.join(why.words)}."
+        row.update(status="unscheduled", year=None, method=None, operator=None)
+        text += _force_columns(row, ctx, pos, reason, force_costs)
+    row.update(binding=" | ".join(why.codes), why="; ".join(why.words))
+    row["explanation"] = f"{head} {text}"
+    return row
+
+
+def _scheduled_text(ctx: _Plan, pos: int) -> tuple[_Why, str]:
+    h = ctx.problem.hazards
+    r = ctx.sched[pos]
+    opts = ctx.options.get(pos, _no_options(ctx.lo.teams))
+    why = _scheduled(ctx.problem, ctx.lo, r, ctx.year_of, ctx.requires, opts)
+    deadline = ctx.problem.settings.plan.deadline_year
+    must = []
+    if h.at[pos, "lock"] == "must":
+        must.append("it is locked 'must'")
+    if bool(h.at[pos, "article5"]) and deadline is not None:
+        must.append(f"it is an Article 5 hazard due by {deadline}")
+    text = (
+        f"Scheduled in {int(r['year'])} ({r['method']}, {r['operator']}, "
+        f"{money(float(r['cost']))})"
+        + (f"; required because {' and '.join(must)}" if must else "")
+        + ". "
+        + _not_earlier(why)
+    )
+    return why, text
+
+
+def _unscheduled_why(ctx: _Plan, pos: int) -> tuple[_Why, str | None]:
+    hid = ctx.problem.hazards.at[pos, "hazard_id"]
+    reason = ctx.excluded.get(pos)
+    if reason is None:
+        # A prerequisite that is not scheduled blocks it regardless of resources.
+        missing = [g for g in ctx.requires.get(hid, []) if g not in ctx.year_of.index]
+        if missing:
+            reason = f"requires {missing[0]}, which is not scheduled" + (
+                f" ({ctx.given.get(missing[0], '')})" if ctx.given.get(missing[0]) else ""
+            )
+    opts = ctx.options.get(pos, _no_options(ctx.lo.teams))
+    return _unscheduled(ctx.problem, ctx.lo, pos, reason, opts, ctx.have), reason
+
+
+def _force_columns(
+    row: dict[str, Any], ctx: _Plan, pos: int, reason: str | None, fc: ForceCosts | None
+) -> str:
+    """Fill the forcing-cost columns of an unscheduled hazard; the sentence they add."""
+    if reason:
+        row["force_cost_note"] = f"not computed: {reason}"
+        return ""
+    if fc is None:
+        row["force_cost_note"] = "not computed: no LP relaxation with this explanation"
+        return ""
+    estimate = float(fc.estimate.get(pos, np.nan))
+    low = fc.at_least(pos, ctx.objective)
+    row["force_cost_lp_estimate"] = estimate
+    row["force_cost_at_least"] = low
+    row["force_cost_note"] = fc.note(pos, ctx.objective)
+    if not np.isfinite(estimate):
+        return ""
+    return (
+        f" The LP relaxation estimates forcing it in at about {estimate:,.2f} impact-years "
+        "(a first-order estimate, not a bound"
+        + (f"; proven: at least {low:,.2f}" if np.isfinite(low) else "")
+        + "); `prioritise explain` re-solves for a proven interval."
+    )
+
+
+def _no_options(teams: list[str]) -> _Options:
+    return _Options(np.zeros((0, 1 + len(teams))), np.array([]), np.array([]))
 
 
 # --- one hazard, with a forced re-solve ------------------------------------------------
@@ -464,7 +571,18 @@ def explain_plan(
 
 @dataclass(frozen=True)
 class ForcedResult:
-    """What forcing a change costs, from a re-solve (MILP, or LP relaxation as fallback)."""
+    """What forcing a change costs: an interval from proven bounds, and the plans found.
+
+    With U* and F* the optima without and with the change (maximised; F* <= U* because the
+    change only restricts the plans), each solve gives a plan and a bound:
+    z_before <= U* <= b_before and z_after <= F* <= b_after. The cost U* - F* then lies in
+
+        [max(0, max(z_before, z_after) - min(b_after, b_before)),  b_before - z_after]
+
+    (the forced plan is a plan of the unforced problem, so U* >= z_after, and F* <= U*).
+    Either end is None when a figure it needs is missing (not computed), and both are
+    infinite when no plan can make the change.
+    """
 
     what: str
     method: str  # "MILP re-solve" or "LP relaxation"
@@ -476,12 +594,62 @@ class ForcedResult:
     moved: list[str]
     dropped: list[str]
     added: list[str]
+    bound_before: float | None = None
+    bound_after: float | None = None
 
     @property
     def cost(self) -> float | None:
+        """The difference between the two plans found: an estimate inside the interval."""
         if self.objective_before is None or self.objective_after is None:
             return None
         return self.objective_before - self.objective_after
+
+    @property
+    def lower(self) -> float | None:
+        if self.status == "infeasible":
+            return math.inf
+        best = [v for v in (self.objective_before, self.objective_after) if v is not None]
+        if not best or self.bound_after is None:
+            return None
+        caps = [v for v in (self.bound_after, self.bound_before) if v is not None]
+        return max(0.0, max(best) - min(caps))
+
+    @property
+    def upper(self) -> float | None:
+        if self.status == "infeasible":
+            return math.inf
+        if self.bound_before is None or self.objective_after is None:
+            return None
+        return max(self.bound_before - self.objective_after, self.lower or 0.0)
+
+
+def cost_interval_text(r: ForcedResult) -> str:
+    """The interval in words: exact, between two figures, at least, at most, or not
+    computed (with why)."""
+    low, high = r.lower, r.upper
+    if low is None and high is None:
+        return (
+            "not computed: "
+            + ("no forced plan was found in time" if r.objective_after is None else "")
+            + ("" if r.objective_after is None else "the solves gave no bounds")
+            + " and no bound on the forced plans is known"
+        )
+    if high is None:
+        why = (
+            "no forced plan was found in time"
+            if r.objective_after is None
+            else "the original plan's bound is unknown"
+        )
+        return f"at least {low:,.2f} impact-years (proven); no upper figure: {why}"
+    if low is None:
+        return f"at most {high:,.2f} impact-years (proven); no lower figure above 0"
+    if high - low <= TOL * max(1.0, abs(high)):
+        return f"exactly {low:,.2f} impact-years (both solves proven optimal)"
+    return (
+        f"between {low:,.2f} and {high:,.2f} impact-years (proven bounds: the lower from "
+        "the original plan against the forced solve's bound, the upper from the original "
+        "bound against the forced plan)"
+    )
 
 
 def forced_problem(problem: Problem, pos: int, year: int | None) -> Problem:
@@ -500,17 +668,25 @@ def force(
     year: int | None,
     objective: float | None,
     gap: float | None,
+    bound: float | None = None,
     time_limit: float = 30.0,
 ) -> ForcedResult:
-    """Re-solve with the hazard forced in (in ``year`` if given) and compare objectives."""
+    """Re-solve with the hazard forced in (in ``year`` if given) and bound what it costs.
 
+    ``objective`` and ``bound`` describe the plan being explained (``bound`` defaults to
+    the one its relative ``gap`` implies, HiGHS's |bound - objective| / |objective|)."""
+    if bound is None and objective is not None and gap is not None:
+        bound = objective + gap * max(abs(objective), 1e-9)
     pos = int(np.flatnonzero(problem.hazards["hazard_id"].to_numpy() == hazard_id)[0])
     what = f"{hazard_id} moved to {year}" if year is not None else f"{hazard_id} forced in"
     trial = forced_problem(problem, pos, year)
     built = build_model(trial)
     opts = SolverOptions(name="highs", time_limit=time_limit, gap=problem.settings.solver.gap)
     raw = solve(built.model, opts)
-    if raw.status.has_plan and objective is not None:
+    base = ForcedResult(
+        what, "MILP re-solve", str(raw.status), objective, None, gap, None, [], [], [], bound
+    )
+    if raw.status.has_plan and raw.x is not None:
         forced = read_solution(built, raw).schedule
         before = schedule.set_index("hazard_id")["year"]
         after = forced.set_index("hazard_id")["year"]
@@ -520,27 +696,26 @@ def force(
             for i in common
             if int(before[i]) != int(after[i]) and i != hazard_id
         ]
-        return ForcedResult(
-            what,
-            "MILP re-solve",
-            str(raw.status),
-            objective,
-            raw.objective,
-            gap,
-            raw.gap,
-            moved,
-            sorted(set(before.index) - set(after.index)),
-            sorted(set(after.index) - set(before.index) - {hazard_id}),
+        return replace(
+            base,
+            objective_after=raw.objective,
+            gap_after=raw.gap,
+            bound_after=raw.best_bound,
+            moved=moved,
+            dropped=sorted(set(before.index) - set(after.index)),
+            added=sorted(set(after.index) - set(before.index) - {hazard_id}),
         )
-    if str(raw.status) == "infeasible":
-        return ForcedResult(
-            what, "MILP re-solve", "infeasible", objective, None, gap, None, [], [], []
-        )
-    # No integer plan in time: compare the two LP relaxations instead (an estimate).
-
-    st0, obj0, *_ = solve_relaxation(_build(problem).model, time_limit)
+    if raw.status == SolveStatus.INFEASIBLE:
+        return replace(base, status="infeasible")
+    # No integer plan in time: the forced LP relaxation still bounds F* from above.
     st1, obj1, *_ = solve_relaxation(built.model, time_limit)
-    return ForcedResult(what, "LP relaxation", f"{st0}/{st1}", obj0, obj1, None, None, [], [], [])
+    caps = [v for v in (raw.best_bound, obj1 if st1 == "optimal" else None) if v is not None]
+    return replace(
+        base,
+        method="LP relaxation bound",
+        status=f"{raw.status}; forced LP {st1}",
+        bound_after=min(caps) if caps else None,
+    )
 
 
 def schedule_from_workplan(problem: Problem, workplan: pd.DataFrame) -> pd.DataFrame:
@@ -585,7 +760,11 @@ def explain_hazard(
     do_force: bool = True,
     time_limit: float = 30.0,
 ) -> tuple[str, dict[str, Any]]:
-    """A readable paragraph for one hazard, with the forced re-solve when ``do_force``."""
+    """A readable paragraph for one hazard, with the forced re-solve when ``do_force``.
+
+    ``objective`` and its relative ``gap`` describe the plan being explained (its bound is
+    objective + gap |objective|); the forcing cost is the interval they and the re-solve
+    prove (see :class:`ForcedResult`)."""
     ids = problem.hazards["hazard_id"]
     if hazard_id not in set(ids):
         raise ValueError(f"Unknown hazard id {hazard_id!r}.")
@@ -603,62 +782,67 @@ def explain_hazard(
     lines.append("")
     lines.append("  " + row["explanation"])
     info: dict[str, Any] = {"row": row.to_dict()}
-    if do_force:
-        excluded = excluded_hazards(problem)
-        year: int | None = None
-        if row["status"] == "scheduled":
-            y = int(row["year"])
-            first = problem.years[0]
-            if y > first and pd.isna(h["lock_year"]):
-                year = y - 1
-            else:
-                lines.append("  (Already in its earliest possible year; nothing to force.)")
-                return "\n".join(lines), info
-        elif pos in excluded.index and "no eligible" in str(excluded[pos]):
-            lines.append("  (No method can release it, so it cannot be forced in.)")
-            return "\n".join(lines), info
-        result = force(
-            problem,
-            schedule,
-            hazard_id,
-            year=year,
-            objective=objective,
-            gap=gap,
-            time_limit=time_limit,
-        )
-        info["force"] = result
-        lines.append("")
-        lines.append(f"  What it would cost ({result.method}, {result.what}):")
-        if result.status == "infeasible":
-            lines.append(
-                "    no feasible plan does that: with its prerequisites and the locks, "
-                "the budgets and team-days cannot take it."
-            )
-        elif result.cost is None:
-            lines.append(
-                f"    the re-solve found no plan in {time_limit:.0f} s "
-                f"({result.status}); try a longer --time-limit."
-            )
-        else:
-            gaps = [g for g in (result.gap_before, result.gap_after) if g is not None]
-            tol = max(gaps, default=0.0) * abs(result.objective_before or 0.0)
-            lines.append(
-                f"    impact-years {result.objective_before:,.2f} -> "
-                f"{result.objective_after:,.2f}: a cost of {result.cost:,.2f}"
-                + (
-                    f" (each plan is within its solver gap, ±{tol:,.2f}: treat "
-                    "smaller differences as noise)"
-                    if tol > 1e-9
-                    else ""
-                )
-            )
-            if result.dropped:
-                lines.append(f"    drops {len(result.dropped)}: " + ", ".join(result.dropped[:10]))
-            if result.added:
-                lines.append(f"    adds {len(result.added)}: " + ", ".join(result.added[:10]))
-            if result.moved:
-                lines.append(f"    moves {len(result.moved)}: " + ", ".join(result.moved[:10]))
+    if not do_force:
+        return "\n".join(lines), info
+    year, nothing = _what_to_force(problem, pos, row)
+    if nothing:
+        lines.append(nothing)
+        return "\n".join(lines), info
+    result = force(
+        problem,
+        schedule,
+        hazard_id,
+        year=year,
+        objective=objective,
+        gap=gap,
+        time_limit=time_limit,
+    )
+    info["force"] = result
+    lines.append("")
+    lines.append(f"  What it would cost ({result.method}, {result.what}):")
+    lines += _force_lines(result, time_limit)
     return "\n".join(lines), info
+
+
+def _what_to_force(problem: Problem, pos: int, row: pd.Series) -> tuple[int | None, str]:
+    """The year to move a scheduled hazard to (None: force an unscheduled one in), or why
+    there is nothing to force."""
+    if row["status"] == "scheduled":
+        y = int(row["year"])
+        if y > problem.years[0] and pd.isna(problem.hazards.at[pos, "lock_year"]):
+            return y - 1, ""
+        return None, "  (Already in its earliest possible year; nothing to force.)"
+    excluded = excluded_hazards(problem)
+    if pos in excluded.index and "no eligible" in str(excluded[pos]):
+        return None, "  (No method can release it, so it cannot be forced in.)"
+    return None, ""
+
+
+def _force_lines(result: ForcedResult, time_limit: float) -> list[str]:
+    if result.status == "infeasible":
+        return [
+            "    no feasible plan does that: with its prerequisites and the locks, "
+            "the budgets and team-days cannot take it."
+        ]
+    lines = [f"    a cost of {cost_interval_text(result)}"]
+    if result.cost is None:
+        lines.append(
+            f"    the re-solve found no plan in {time_limit:.0f} s ({result.status}); a "
+            "longer --time-limit may narrow it."
+        )
+        return lines
+    lines.append(
+        f"    the two plans found: impact-years {result.objective_before:,.2f} -> "
+        f"{result.objective_after:,.2f}, a difference of {result.cost:,.2f} (an estimate "
+        "inside the interval)"
+    )
+    if result.dropped:
+        lines.append(f"    drops {len(result.dropped)}: " + ", ".join(result.dropped[:10]))
+    if result.added:
+        lines.append(f"    adds {len(result.added)}: " + ", ".join(result.added[:10]))
+    if result.moved:
+        lines.append(f"    moves {len(result.moved)}: " + ", ".join(result.moved[:10]))
+    return lines
 
 
 def load_previous(out_dir: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:

@@ -305,6 +305,12 @@ def _plan_sheets(wb: Workbook, result: PlanResult, data: ReportData) -> None:
         unscheduled = unscheduled.assign(
             why=unscheduled["hazard_id"].map(ex["why"]),
             force_cost_lp_estimate=unscheduled["hazard_id"].map(ex["force_cost_lp_estimate"]),
+            force_cost_proven_at_least=unscheduled["hazard_id"].map(
+                ex.get("force_cost_at_least", pd.Series(dtype=float))
+            ),
+            force_cost_note=unscheduled["hazard_id"].map(
+                ex.get("force_cost_note", pd.Series(dtype=object))
+            ),
         )
     add_sheet(
         wb, "Unscheduled", unscheduled.sort_values("impact", ascending=False), total_row=["area_m2"]

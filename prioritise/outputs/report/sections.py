@@ -365,12 +365,28 @@ def why_view(data: ReportData, max_rows: int = 150) -> dict[str, Any] | None:
         "late": len(late),
         "unscheduled": len(un),
         "table": table_view(
-            un[["hazard_id", "name", "province", "impact", "why", "force_cost_lp_estimate"]],
+            un[["hazard_id", "name", "province", "impact", "why", *FORCE_COLUMNS]],
             max_rows=max_rows,
-            labels={"force_cost_lp_estimate": "forcing cost (LP estimate, impact-years)"},
-            formats={"force_cost_lp_estimate": lambda x: fmt.number(x, 2)},
+            labels={
+                "force_cost_lp_estimate": "forcing cost: estimate (LP, not a bound)",
+                "force_cost_at_least": "forcing cost: proven at least",
+                "force_cost_note": "forcing cost: how it was found",
+            },
+            formats={
+                "force_cost_lp_estimate": lambda x: (
+                    "not computed" if fmt.missing(x) else fmt.number(x, 2)
+                ),
+                "force_cost_at_least": lambda x: (
+                    "none proven" if fmt.missing(x) else fmt.number(x, 2)
+                ),
+            },
         ),
     }
+
+
+# Forcing-cost columns of explanations.csv, each labelled for what it is (an estimate, a
+# proven bound, or why neither was computed).
+FORCE_COLUMNS = ("force_cost_lp_estimate", "force_cost_at_least", "force_cost_note")
 
 
 def assumptions_view(result: PlanResult) -> dict[str, Any]:
