@@ -75,7 +75,7 @@ def test_longer_loan_is_shown_with_the_repayments_it_leaves_after_the_plan() -> 
         prep = apply_scenario(problem, _scenario(n))
         result = plan_prepared(prep, time_limit=20)
         rows.append(comparison_row(prep, result))
-        summaries[prep.name] = result.summary
+        summaries[prep.name] = result.summary.to_dict()
         schedule = prep.financing
         assert schedule is not None
         after = float(schedule.loc[schedule.index > 2036, "repayment"].sum())
