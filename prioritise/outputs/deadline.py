@@ -89,11 +89,14 @@ def _carry(answer: DeadlineAnswer) -> bool:
 
 
 def _proven(r: Requirement) -> str:
+    """How sure the least-money figure is: the solver's proven bound, and the rounding."""
+    rounding = "each year rounded up to the dollar"
+    if r.bound is None:
+        return f"{r.status}; no lower bound proven; {rounding}"
+    floor = f"no plan meets it with less than ${max(r.bound, 0.0):,.2f}"
     if r.status == "optimal":
-        return "optimal, proven least"
-    if r.bound is not None:
-        return f"{r.status}; no less than {usd(r.bound)} is proven"
-    return r.status
+        return f"proven least: {floor}; {rounding}"
+    return f"{r.status}, an upper figure: {floor}; {rounding}"
 
 
 def _teams_text(extra: pd.DataFrame) -> str:
