@@ -4,15 +4,18 @@ All answers come from solves, not rules of thumb:
 
 1. feasibility under current budgets and teams (the workplan model with the deadline in
    force and no objective);
-2. (a) the smallest uniform budget increase, profile kept: min alpha with budgets
-   (1 + alpha) B_t; (b) separately, the fewest extra teams of each type (or their least
-   cost) with budgets as they are;
+2. (a) the least extra money: min sum_t e_t over the years t <= Y (none after the
+   deadline, where money cannot help meet it), with carry-over when the project allows
+   it, then placed as late as that plan allows and rounded up to the dollar; the same
+   percentage on every year up to Y is kept as a secondary view; (b) separately, the
+   fewest extra team-years per type and year up to Y (or their least cost) with budgets
+   as they are; (a+b) both together, least money first, when neither alone works;
 3. the earliest year that is feasible with current resources (the deadline constraint only
    relaxes as the year moves later, so a binary search over years needs few solves); years
    past the horizon extend it by repeating the last year's budget and teams;
-4. for each way of meeting the deadline, the plan (optimised for impact under the deadline)
-   as the tables an extension request needs: area per year and province, cost per year,
-   teams per year.
+4. for each way of meeting the deadline (the least-money answer for 'extra budget'), the
+   plan optimised for impact under the deadline as the tables an extension request needs:
+   area per year and province, cost, budget and extra budget per year, teams per year.
 
 The resource questions only involve the hazards that must be done (Article 5 hazards, 'must'
 locks and everything on their access routes), so the solves start on that core: dropping
