@@ -21,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from models.duals import solve_relaxation
 from models.eligibility import build_eligibility, excluded_hazards
-from models.solution import read_solution, resource_slack, schedule_from_rows
-from models.solvers import SolverOptions, SolveStatus, solve
-from models.workplan import build_model
+from models.solution import resource_slack, schedule_from_rows
+from prioritise.core.errors import InfeasibleError
 from prioritise.core.fmt import money
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
+from prioritise.planning.planner import plan
 
 if TYPE_CHECKING:
     from models.duals import Relaxation
@@ -640,6 +639,8 @@ def cost_interval_text(r: ForcedResult) -> str:
             if r.objective_after is None
             else "the original plan's bound is unknown"
         )
+        if low is not None and low <= TOL:
+            return f"not computed: {why}, and the bounds prove no cost above 0"
         return f"at least {low:,.2f} impact-years (proven); no upper figure: {why}"
     if low is None:
         return f"at most {high:,.2f} impact-years (proven); no lower figure above 0"
@@ -680,41 +681,36 @@ def force(
     pos = int(np.flatnonzero(problem.hazards["hazard_id"].to_numpy() == hazard_id)[0])
     what = f"{hazard_id} moved to {year}" if year is not None else f"{hazard_id} forced in"
     trial = forced_problem(problem, pos, year)
-    built = build_model(trial)
-    opts = SolverOptions(name="highs", time_limit=time_limit, gap=problem.settings.solver.gap)
-    raw = solve(built.model, opts)
-    base = ForcedResult(
-        what, "MILP re-solve", str(raw.status), objective, None, gap, None, [], [], [], bound
-    )
-    if raw.status.has_plan and raw.x is not None:
-        forced = read_solution(built, raw).schedule
-        before = schedule.set_index("hazard_id")["year"]
-        after = forced.set_index("hazard_id")["year"]
-        common = before.index.intersection(after.index)
-        moved = [
+    base = ForcedResult(what, "MILP re-solve", "", objective, None, gap, None, [], [], [], bound)
+    # The planner, not a bare solve: its constructive start and LP guidance find a forced
+    # plan where a cold solve can run out of time (national sample, a hazard moved a year).
+    try:
+        result = plan(trial, time_limit=time_limit, gap=problem.settings.solver.gap)
+    except InfeasibleError:
+        return replace(base, status="infeasible")
+    s = result.summary
+    status = result.solution.status
+    if not status.has_plan:
+        # No integer plan in time: the forced LP relaxation still bounds F* from above.
+        return replace(
+            base, method="LP relaxation bound", status=str(status), bound_after=s.best_bound
+        )
+    before = schedule.set_index("hazard_id")["year"]
+    after = result.solution.schedule.set_index("hazard_id")["year"]
+    common = before.index.intersection(after.index)
+    return replace(
+        base,
+        status=str(status),
+        objective_after=s.objective,
+        gap_after=s.gap,
+        bound_after=s.best_bound,
+        moved=[
             f"{i} {int(before[i])}->{int(after[i])}"
             for i in common
             if int(before[i]) != int(after[i]) and i != hazard_id
-        ]
-        return replace(
-            base,
-            objective_after=raw.objective,
-            gap_after=raw.gap,
-            bound_after=raw.best_bound,
-            moved=moved,
-            dropped=sorted(set(before.index) - set(after.index)),
-            added=sorted(set(after.index) - set(before.index) - {hazard_id}),
-        )
-    if raw.status == SolveStatus.INFEASIBLE:
-        return replace(base, status="infeasible")
-    # No integer plan in time: the forced LP relaxation still bounds F* from above.
-    st1, obj1, *_ = solve_relaxation(built.model, time_limit)
-    caps = [v for v in (raw.best_bound, obj1 if st1 == "optimal" else None) if v is not None]
-    return replace(
-        base,
-        method="LP relaxation bound",
-        status=f"{raw.status}; forced LP {st1}",
-        bound_after=min(caps) if caps else None,
+        ],
+        dropped=sorted(set(before.index) - set(after.index)),
+        added=sorted(set(after.index) - set(before.index) - {hazard_id}),
     )
 
 
