@@ -19,6 +19,7 @@ from models.workplan import build_model
 from prioritise import plan
 from prioritise.analyses.explain import (
     ForcedResult,
+    _force_lines,
     cost_interval_text,
     explain_hazard,
     explain_plan,
@@ -407,6 +408,9 @@ def test_interval_ends_follow_the_bounds_by_hand() -> None:
     # A forced plan better than the plan explained raises the lower end's reference.
     better = replace(r, objective_after=104.0, bound_after=106.0)
     assert (better.lower, better.upper) == (0.0, 6.0)
+    text = "\n".join(_force_lines(better, 30.0))
+    assert "between 0.00 and 6.00" in text
+    assert "which is therefore not optimal" in text  # -4 is no cost: the plan was not optimal
 
 
 def plan_wide(problem: Problem) -> pd.DataFrame:

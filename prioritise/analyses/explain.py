@@ -827,10 +827,16 @@ def _force_lines(result: ForcedResult, time_limit: float) -> list[str]:
             "longer --time-limit may narrow it."
         )
         return lines
+    inside = result.cost >= (result.lower or 0.0) - TOL * max(1.0, abs(result.cost))
     lines.append(
         f"    the two plans found: impact-years {result.objective_before:,.2f} -> "
-        f"{result.objective_after:,.2f}, a difference of {result.cost:,.2f} (an estimate "
-        "inside the interval)"
+        f"{result.objective_after:,.2f}, a difference of {result.cost:,.2f} "
+        + (
+            "(an estimate inside the interval)"
+            if inside
+            else "(the forced plan is better than the plan explained, which is therefore "
+            "not optimal: the cost is not their difference)"
+        )
     )
     if result.dropped:
         lines.append(f"    drops {len(result.dropped)}: " + ", ".join(result.dropped[:10]))
