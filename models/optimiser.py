@@ -49,6 +49,7 @@ from models.solvers import (
     solve,
 )
 from models.workplan import BuiltModel
+from prioritise.core import cancel
 
 RULE_SHARE = 0.2  # time the optional passes of a constructive plan may take, of what is left
 LAGRANGIAN_SHARE = 0.05  # time for the Lagrangian bound, of what is left
@@ -125,6 +126,9 @@ class _Run:
         self.phase_start = time.perf_counter()
 
     def left(self) -> float:
+        """Seconds to the deadline; none once a stop is requested (Ctrl-C, core.cancel)."""
+        if cancel.requested():
+            return 0.0
         return self.deadline - time.perf_counter()
 
     def lower_bound(self, bound: float, source: str) -> None:
@@ -228,6 +232,8 @@ def optimise(
 
 def _search(run: _Run, relaxation: Relaxation, safe_start: bool) -> str:
     built, options = run.built, run.options
+    if run.left() <= 0:
+        return "constructive plans only: stopped (time up or a stop requested) before the search"
     binaries = len(built.x)
     if options.name != "highs" or binaries <= FULL_MIP_LIMIT or not safe_start:
         if run.proven() and safe_start:

@@ -185,3 +185,21 @@ def test_lagrangian_bound_never_below_brute_force_optimum(seed: int) -> None:
     lp = marginal_values(built.model)
     assert lp.objective is not None
     assert found.bound >= lp.objective - 1e-6 * max(1.0, lp.objective)
+
+
+def test_a_stop_request_ends_every_phase_with_the_plan_so_far() -> None:
+    """Ctrl-C (core.cancel) during a long limit: the run returns at once with a checked plan."""
+    from prioritise.core import cancel
+
+    problem = _realistic()
+    built = build_model(problem)
+    cancel.request()
+    try:
+        started = time.perf_counter()
+        result = optimise(built, SolverOptions(gap=0.0, threads=1), started + 120.0)
+        elapsed = time.perf_counter() - started
+    finally:
+        cancel.clear()
+    assert elapsed < 20.0
+    assert result.raw.status.has_plan
+    assert not check_schedule(problem, read_solution(built, result.raw).schedule)
