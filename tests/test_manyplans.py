@@ -204,6 +204,11 @@ def test_cli_uncertainty_writes_its_files(tmp_path: Path) -> None:
     assert sum(data["completion_year"].values()) == pytest.approx(1.0)
     samples = pd.read_csv(out / "samples.csv")
     assert len(samples) == 4 and samples["worker"].notna().all()
-    code = main(["uncertainty", str(project), "--samples", "5", "--fixed-plan", "--out", str(out)])
+    fixed = tmp_path / "fixed"
+    code = main(
+        ["uncertainty", str(project), "--samples", "5", "--fixed-plan", "--out", str(fixed)]
+    )
     assert code == 0
-    assert json.loads((out / "uncertainty.json").read_text())["replan"] is False
+    assert json.loads((fixed / "uncertainty.json").read_text())["replan"] is False
+    # A second run into the same folder is refused unless --overwrite
+    assert main(["uncertainty", str(project), "--samples", "2", "--out", str(fixed)]) == 2
