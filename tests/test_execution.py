@@ -74,6 +74,7 @@ def test_rows_do_not_depend_on_workers_or_where_the_cluster_is(cluster: Any) -> 
     assert all(r.worker for r in c)
 
 
+@pytest.mark.slow  # starts worker processes and kills them (15-45 s on the shared machine)
 def test_a_lost_worker_task_is_retried_once_then_reported(tmp_path: Path) -> None:
     with Executor(1, processes=True) as ex:
         rows = ex.run(die_once, range(3), shared=str(tmp_path))
