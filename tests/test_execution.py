@@ -74,6 +74,7 @@ def test_rows_do_not_depend_on_workers_or_where_the_cluster_is(cluster: Any) -> 
     assert all(r.worker for r in c)
 
 
+@pytest.mark.slow  # starts worker processes and kills them (15-45 s on the shared machine)
 def test_a_lost_worker_task_is_retried_once_then_reported(tmp_path: Path) -> None:
     with Executor(1, processes=True) as ex:
         rows = ex.run(die_once, range(3), shared=str(tmp_path))
@@ -158,3 +159,22 @@ def test_progress_bar_counts_and_estimates() -> None:
     text = stream.getvalue()
     assert "1/4 done, 2 running, 0 failed" in text and "left (estimate)" in text
     assert "4/4 done, 0 running, 1 failed" in text
+
+
+def test_execution_table_and_flags_choose_where_tasks_run() -> None:
+    import argparse
+
+    from prioritise.cli.execution import scheduler_for, workers_for
+
+    problem = make_problem(
+        [hazard("A", 10, 100, 5)],
+        toml={"execution": {"scheduler": "tcp://10.0.0.5:8786", "workers": 3}},
+    )
+    none = argparse.Namespace(scheduler=None, workers=None)
+    assert scheduler_for(none, problem) == "tcp://10.0.0.5:8786"
+    assert workers_for(none, problem) == 3
+    given = argparse.Namespace(scheduler="tcp://other:1", workers=1)
+    assert scheduler_for(given, problem) == "tcp://other:1"  # the command line wins
+    assert workers_for(given, problem) == 1
+    plain = make_problem([hazard("A", 10, 100, 5)])
+    assert scheduler_for(none, plain) is None

@@ -204,6 +204,120 @@ def test_cli_uncertainty_writes_its_files(tmp_path: Path) -> None:
     assert sum(data["completion_year"].values()) == pytest.approx(1.0)
     samples = pd.read_csv(out / "samples.csv")
     assert len(samples) == 4 and samples["worker"].notna().all()
-    code = main(["uncertainty", str(project), "--samples", "5", "--fixed-plan", "--out", str(out)])
+    fixed = tmp_path / "fixed"
+    code = main(
+        ["uncertainty", str(project), "--samples", "5", "--fixed-plan", "--out", str(fixed)]
+    )
     assert code == 0
-    assert json.loads((out / "uncertainty.json").read_text())["replan"] is False
+    assert json.loads((fixed / "uncertainty.json").read_text())["replan"] is False
+    # A second run into the same folder is refused unless --overwrite
+    assert main(["uncertainty", str(project), "--samples", "2", "--out", str(fixed)]) == 2
+
+
+CRITERIA = {
+    "scoring": {
+        "criteria": [
+            {"name": "Casualties", "column": "casualties", "weight": 3},
+            {"name": "People", "column": "people", "weight": 1},
+        ]
+    }
+}
+
+
+def scored_problem() -> Any:
+    rows = [
+        hazard("A", 0, 100, 5, casualties=9, people=1),
+        hazard("B", 0, 100, 5, casualties=1, people=9),
+        hazard("C", 0, 100, 5, casualties=5, people=5),
+        hazard("D", 0, 100, 5, casualties=0, people=0),
+    ]
+    for r in rows:
+        del r["impact"]
+    return make_problem(rows, budget=[100, 100, 100], toml=CRITERIA)
+
+
+def test_kendall_tau_b_matches_a_hand_count() -> None:
+    from prioritise.analyses.sensitivity import kendall_tau_b
+
+    assert kendall_tau_b(np.array([1, 2, 3]), np.array([1, 2, 3])) == (1.0, 0.0)
+    assert kendall_tau_b(np.array([1, 2, 3]), np.array([3, 2, 1])) == (-1.0, 1.0)
+    # pairs: (1,2) concordant, (1,3) concordant, (2,3) tied in b -> tau-b = 2/sqrt(3*2)
+    tau, discordant = kendall_tau_b(np.array([1, 2, 3]), np.array([1, 2, 2]))
+    assert tau == pytest.approx(2 / np.sqrt(6)) and discordant == 0.0
+
+
+def test_sensitivity_counts_schedules_and_the_core() -> None:
+    from prioritise.analyses.sensitivity import SensitivitySettings, draw_weights
+    from prioritise.execution.manyplans import run_sensitivity
+
+    problem = scored_problem()
+    settings = SensitivitySettings(samples=6, seed=3, spread=0.5, gap=0.0)
+    w = np.array([draw_weights(problem, settings, k) for k in range(6)])
+    assert ((w >= [1.5, 0.5]) & (w <= [4.5, 1.5])).all()  # +/-50% of 3 and 1
+    result = run_sensitivity(plan(problem, gap=0.0), settings)
+    h = result.hazards.set_index("hazard_id")
+    # One hazard a year fits the money: A (casualties weigh 3x) always first, D never.
+    assert h.loc["A", "share_scheduled"] == 1.0 and h.loc["A", "share_2027"] == 1.0
+    assert h.loc["D", "share_scheduled"] == 0.0 and not h.loc["D", "robust_core"]
+    assert result.summary["robust_core_hazards"] == 3
+    assert result.samples["kendall_tau_b"].between(-1, 1).all()
+    d = SensitivitySettings(samples=4, dirichlet=50.0)
+    shares = np.array([draw_weights(problem, d, k) for k in range(4)])
+    assert shares.sum(axis=1) == pytest.approx([4.0] * 4)  # shares of the same total
+
+
+def test_ladder_is_nested_and_lists_every_hazard() -> None:
+    """One year, so a plan's value is its impact. Budget 120 at level 1.
+
+    0.5 (60): B (9). 1.0 (120): free plan A (20) drops B; with B required, B + C (17).
+    1.5 (180): free plan A + B (29) drops C; with B and C required, B + C + D (18).
+    Priority: B, C, D, then A (funded at no level of the nested ladder).
+    """
+    from prioritise.analyses.ladder import LadderSettings
+    from prioritise.execution.manyplans import run_ladder
+
+    problem = make_problem(
+        [
+            hazard("A", 20, 110, 1),
+            hazard("B", 9, 60, 1),
+            hazard("C", 8, 60, 1),
+            hazard("D", 1, 30, 1),
+        ],
+        years=1,
+        budget=[120],
+    )
+    ladder = run_ladder(problem, LadderSettings(levels=(0.5, 1.0, 1.5), gap=0.0))
+    levels = ladder.levels.set_index("level")
+    assert ladder.exceptions.empty
+    assert levels["impact_years"].tolist() == pytest.approx([9.0, 17.0, 18.0])
+    assert levels["impact_years_given_up_to_nest"].tolist() == pytest.approx([0.0, 3.0, 11.0])
+    assert "required" in levels.loc[1.0, "how"] and "required" in levels.loc[1.5, "how"]
+    assert ladder.priority["hazard_id"].tolist() == ["B", "C", "D", "A"]
+    assert ladder.priority["first_funded_at_level"].tolist()[:3] == [0.5, 1.0, 1.5]
+    assert pd.isna(ladder.priority["first_funded_at_level"].iloc[3])
+    assert ladder.priority["cumulative_cost_usd"].tolist()[:3] == pytest.approx([60, 120, 150])
+
+
+def test_ladder_reports_where_the_rules_force_an_exception() -> None:
+    from prioritise.analyses.ladder import LevelPlan, nest
+
+    problem = make_problem([hazard("A", 10, 100, 1), hazard("B", 9, 60, 1)], years=1)
+    free = [
+        LevelPlan(0.5, np.array([2027, 0]), np.array([100.0, 0]), "optimal", 10.0, 10.0),
+        LevelPlan(1.0, np.array([0, 2027]), np.array([0, 60.0]), "optimal", 9.0, 9.0),
+    ]
+
+    def impossible(level: float, required: tuple[str, ...]) -> LevelPlan:
+        return LevelPlan(
+            level,
+            np.zeros(2, np.int64),
+            np.zeros(2),
+            "infeasible",
+            None,
+            0.0,
+            "No plan meets every lock",
+        )
+
+    _chosen, exceptions, how = nest(problem, free, impossible)
+    assert [e["hazard_id"] for e in exceptions] == ["A"]
+    assert "infeasible" in exceptions[0]["reason"] and "rules do not allow" in how[1]

@@ -10,6 +10,10 @@ keeps it, otherwise it is planned again with the locks. If the rules make that i
 money and teams), the level keeps its free plan and the hazards it drops are listed as
 exceptions with the reason.
 
+Nesting has a price: a level may give up impact-years its free plan had (the levels table
+shows both, ``impact_years_given_up_to_nest``), which is the price of a list that never
+takes back what a smaller budget funded.
+
 The priority list orders every hazard by the lowest level at which it is funded, then the
 year it gets at that level, then impact (highest first): read down it to see what to add
 as money comes, up it to see what to drop first when money falls short.
@@ -146,8 +150,11 @@ def build_ladder(
     chosen: Sequence[LevelPlan],
     how: Sequence[str],
     exceptions: list[dict[str, Any]],
+    free: Sequence[LevelPlan] = (),
 ) -> Ladder:
+    """The tables; ``free`` (the unconstrained plans) gives what nesting costs per level."""
     h = problem.hazards
+    free_iy = {lp.level: lp.impact_years for lp in free if lp.status not in ("infeasible",)}
     levels = pd.DataFrame(
         [
             {
@@ -158,6 +165,12 @@ def build_ladder(
                 "hazards_funded": int((lp.years > 0).sum()),
                 "cost_usd": round(float(lp.cost.sum()), 2),
                 "impact_years": round(lp.impact_years, 4),
+                "free_plan_impact_years": (
+                    round(free_iy[lp.level], 4) if lp.level in free_iy else None
+                ),
+                "impact_years_given_up_to_nest": (
+                    round(free_iy[lp.level] - lp.impact_years, 4) if lp.level in free_iy else None
+                ),
                 "objective": lp.objective,
             }
             for lp, text in zip(chosen, how, strict=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,13 @@ from prioritise.analyses.scenarios.plan import (
 from prioritise.analyses.uncertainty import UncertaintySettings, simulate
 from prioritise.core.errors import InfeasibleError, PrioritiseError, ProjectError
 from prioritise.core.problem import Problem
-from prioritise.execution.engine import Executor, ProgressSink, TaskResult, default_workers
+from prioritise.execution.engine import (
+    Executor,
+    ProgressSink,
+    TaskResult,
+    default_workers,
+    run_inline,
+)
 from prioritise.inputs.scenarios import Scenario
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.plan import write_plan_outputs
@@ -133,6 +139,9 @@ class ScenarioBatch:
         return [o.name for o in self.outcomes if not o.ok]
 
 
+OutcomeFn = Callable[["ScenarioOutcome", int, int], None]
+
+
 def run_scenarios(
     problem: Problem,
     scenarios: Sequence[Scenario],
@@ -140,41 +149,82 @@ def run_scenarios(
     workers: int | None = None,
     options: RunOptions | None = None,
     out_dir: Path | None = None,
-    progress: ProgressSink | None = None,
+    progress: ProgressSink | OutcomeFn | None = None,
     scheduler: str | None = None,
     executor: Executor | None = None,
 ) -> ScenarioBatch:
     """Plan every scenario as tasks of the execution layer and collect outcomes.
 
     ``executor`` reuses a running cluster; otherwise one is started for this batch (a local
-    cluster of ``workers`` processes, or the cluster at ``scheduler``). A scenario that is
-    invalid, infeasible or crashes becomes a row with its error; the others carry on.
+    cluster of ``workers`` processes, or the cluster at ``scheduler``). ``workers=1``
+    without a scheduler runs the same tasks here, one after another, without a cluster (a
+    caller that is itself a worker process, like the web workspace's, cannot start one).
+    ``progress`` is a progress bar (:class:`ProgressSink`) or a function called with each
+    finished outcome, the number done and the total. A scenario that is invalid, infeasible
+    or crashes becomes a row with its error; the others carry on.
     """
     options = options or RunOptions()
     start = time.perf_counter()
-    own = executor is None
-    ex = executor or Executor(
-        max(1, min(workers or default_workers(), len(scenarios) or 1)), scheduler
-    )
-    try:
-        n = ex.workers
-        if options.threads is None:
-            # Share the cores: HiGHS would otherwise start a thread per core in every worker.
-            local = ex.scheduler is None
-            options = replace(options, threads=max(1, (os.cpu_count() or 1) // n) if local else 1)
-        rows = ex.run(
-            _scenario_task,
-            list(enumerate(scenarios)),
-            shared=(problem, options, out_dir),
-            keys=[s.name for s in scenarios],
-            progress=progress,
-            failed_if=lambda o: not o.ok,
-        )
-    finally:
-        if own:
-            ex.close()
+    sink = progress if hasattr(progress, "update") else None
+    each = None if sink is not None else progress
+    items = list(enumerate(scenarios))
+    keys = [s.name for s in scenarios]
+    n_workers = max(1, min(workers or default_workers(), len(scenarios) or 1))
+    if executor is None and scheduler is None and n_workers == 1:
+        shared = (problem, _threads(options, 1, local=True), out_dir)
+        rows: list[TaskResult] = []
+        failed = 0
+        for item, key in zip(items, keys, strict=True):
+            row = replace(
+                run_inline(_scenario_task, [item], shared=shared, keys=[key])[0], index=item[0]
+            )
+            rows.append(row)
+            failed += not row.ok or not row.value.ok
+            _notify(each, sink, row, scenarios, len(rows), failed)
+        n = 1
+    else:
+        own = executor is None
+        ex = executor or Executor(n_workers, scheduler)
+        try:
+            n = ex.workers
+            shared = (problem, _threads(options, n, local=ex.scheduler is None), out_dir)
+            rows = []
+            for row in ex.map(
+                _scenario_task,
+                items,
+                shared=shared,
+                keys=keys,
+                progress=sink,  # type: ignore[arg-type]
+                failed_if=lambda o: not o.ok,
+            ):
+                rows.append(row)
+                _notify(each, None, row, scenarios, len(rows), 0)
+        finally:
+            if own:
+                ex.close()
+        rows.sort(key=lambda r: r.index)
     outcomes = [_outcome(r, scenarios[r.index]) for r in rows]
     return ScenarioBatch(tuple(outcomes), time.perf_counter() - start, n)
+
+
+def _threads(options: RunOptions, workers: int, *, local: bool) -> RunOptions:
+    """Share the cores: HiGHS would otherwise start a thread per core in every worker."""
+    if options.threads is not None:
+        return options
+    return replace(options, threads=max(1, (os.cpu_count() or 1) // workers) if local else 1)
+
+
+def _notify(
+    each: Any, sink: Any, row: TaskResult, scenarios: Sequence[Scenario], done: int, failed: int
+) -> None:
+    """Tell a per-outcome callback, or (inline runs) the progress bar, about a row."""
+    total = len(scenarios)
+    if each is not None:
+        each(_outcome(row, scenarios[row.index]), done, total)
+    if sink is not None:
+        sink.update(done, 0 if done == total else 1, failed, total)
+        if done == total:
+            sink.close()
 
 
 def _outcome(r: TaskResult, scenario: Scenario) -> ScenarioOutcome:

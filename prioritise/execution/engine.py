@@ -175,14 +175,18 @@ class Executor:
             index_of[f] = (i, attempt)
             return f
 
-        pending = as_completed([submit(i, 1) for i in range(len(items))])
+        # Results arrive with their futures, gathered in batches (one round trip per
+        # future would cost a few ms each on a busy machine).
+        pending = as_completed(
+            [submit(i, 1) for i in range(len(items))], with_results=True, raise_errors=False
+        )
         done = failed = 0
         total = len(items)
         if progress is not None:
             progress.update(0, min(total, self.workers), 0, total)
-        for future in pending:
+        for future, value in pending:
             i, attempt = index_of.pop(future)
-            result = self._collect(future, i, names[i], attempt)
+            result = self._collect(future, value, i, names[i], attempt)
             if result is None:  # the worker died: once more
                 pending.add(submit(i, attempt + 1))
                 continue
@@ -211,22 +215,23 @@ class Executor:
         return sorted(rows, key=lambda r: r.index)
 
     @staticmethod
-    def _collect(future: Future, index: int, key: str, attempt: int) -> TaskResult | None:
-        """The task's row; None when its worker was lost and it may run once more."""
-        try:
-            out: _Outcome = future.result()
-        except Exception as exc:  # the worker died under it (KilledWorker) or the link did
+    def _collect(
+        future: Future, value: Any, index: int, key: str, attempt: int
+    ) -> TaskResult | None:
+        """The task's row; None when its worker was lost and it may run once more.
+
+        ``_run`` never raises, so anything but an ``_Outcome`` means the task itself was
+        lost (its worker died: KilledWorker, or its data went with the worker).
+        """
+        future.release()
+        if not isinstance(value, _Outcome):
             if attempt < 2:
                 return None
+            what = f"{type(value).__name__}: {value}" if value is not None else future.status
             return TaskResult(
-                index,
-                key,
-                False,
-                error=f"worker lost twice ({type(exc).__name__}: {exc})",
-                attempts=attempt,
+                index, key, False, error=f"worker lost twice ({what})", attempts=attempt
             )
-        finally:
-            future.release()
+        out = value
         return TaskResult(
             index, key, out.ok, out.value, out.error, out.worker, out.seconds, attempt
         )

@@ -95,7 +95,7 @@ def run_ladder(
         return _level_value(row, level)
 
     chosen, exceptions, how = nest(problem, free, replan)
-    return build_ladder(problem, chosen, how, exceptions)
+    return build_ladder(problem, chosen, how, exceptions, free)
 
 
 def _level_value(row: TaskResult, level: float) -> LevelPlan:
