@@ -22,6 +22,7 @@ from prioritise.analyses.report_data import prepare_report
 from prioritise.app.db import Plan, make_engine, session_factory, utcnow
 from prioritise.core.errors import InfeasibleError, ProjectError, SolverUnavailableError
 from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
+from prioritise.execution.engine import Executor
 from prioritise.inputs.loader import load_problem
 from prioritise.inputs.scenarios import load_scenarios
 from prioritise.outputs.deadline import render_answer, write_answer
@@ -141,33 +142,38 @@ def _deadline_steps(
     rec.finish("done", "done", summary=json.dumps({"year": year, "answer": text}))
 
 
+class _ScenarioProgress:
+    """The execution layer's progress sink: counts written as the job's phase."""
+
+    def __init__(self, rec: Recorder):
+        self.rec = rec
+
+    def update(self, done: int, running: int, failed: int, total: int) -> None:
+        extra = f", {failed} without a plan" if failed else ""
+        self.rec.phase(f"{done} of {total} scenario(s) planned{extra}")
+
+    def close(self) -> None:
+        pass
+
+
 def _scenario_steps(
     rec: Recorder, project_file: Path, out_dir: Path, options: dict[str, Any]
 ) -> None:
-    """Every scenario of the project's scenarios.toml, planned one after another."""
+    """Every scenario of the project's scenarios.toml, one after another on the execution
+    layer's in-process worker (this already is a worker process: no cluster of its own)."""
     problem = load_problem(project_file)
     scenarios = load_scenarios(project_file.parent / "scenarios.toml")
     rec.phase(f"planning {len(scenarios)} scenario(s)")
-
-    class _Progress:
-        """The execution layer's progress, recorded as the job's phase for the pages."""
-
-        def update(self, done: int, running: int, failed: int, total: int) -> None:
-            rec.phase(f"{done} of {total} scenario(s) planned ({failed} failed)")
-
-        def close(self) -> None:
-            return None
-
-    progress = _Progress()
-
-    batch = run_scenarios(
-        problem,
-        scenarios,
-        workers=1,  # this is already a worker process
-        options=RunOptions(time_limit=options.get("time_limit"), gap=options.get("gap")),
-        out_dir=out_dir,
-        progress=progress,
-    )
+    run = RunOptions(time_limit=options.get("time_limit"), gap=options.get("gap"), threads=1)
+    with Executor(workers=1, processes=False) as executor:
+        batch = run_scenarios(
+            problem,
+            scenarios,
+            options=run,
+            out_dir=out_dir,
+            progress=_ScenarioProgress(rec),
+            executor=executor,
+        )
     write_comparison(batch, out_dir)
     rows = json.loads(batch.comparison.to_json(orient="records"))
     rec.finish("done", "done", summary=json.dumps({"scenarios": len(scenarios), "rows": rows}))
