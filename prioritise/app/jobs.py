@@ -14,10 +14,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
 
+from distributed import fire_and_forget
 from sqlalchemy import update
 
 from prioritise.app.db import Plan, utcnow
 from prioritise.app.worker import lower_priority, warm_up
+from prioritise.execution.engine import Executor
 
 log = logging.getLogger("prioritise.app")
 
@@ -75,23 +77,21 @@ class ProcessRunner:
 
 
 class DaskRunner:
-    """Jobs on a Dask cluster; the workers must reach the same database and workspace."""
+    """Jobs on a Dask cluster through the execution layer's client (``--scheduler``); the
+    cluster's workers must reach the same database and workspace folder."""
 
     def __init__(self, address: str):
-        from distributed import Client  # only with --scheduler
-
-        self.client = Client(address, set_as_default=False)
+        self.executor = Executor(scheduler=address)
+        self.client = self.executor.client
 
     def start(self) -> None:
         pass
 
     def submit(self, fn: Callable[..., None], *args: Any) -> None:
-        from distributed import fire_and_forget
-
         fire_and_forget(self.client.submit(fn, *args, pure=False))
 
     def shutdown(self) -> None:
-        self.client.close()
+        self.executor.close()
 
 
 def make_runner(scheduler: str | None, workers: int) -> JobRunner:

@@ -27,6 +27,7 @@ PLAN_FILES = (
     "explanations.csv",
     "plan.gpkg",
     "plan.geojson",
+    "record.json",
     "answer.txt",
     "deadline.json",
     "extension_request.xlsx",

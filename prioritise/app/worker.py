@@ -8,10 +8,13 @@ interrupted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import platform
 import time
 import traceback
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +24,13 @@ from prioritise.analyses.deadline import analyse_deadline
 from prioritise.analyses.report_data import prepare_report
 from prioritise.app.db import Plan, make_engine, session_factory, utcnow
 from prioritise.core.errors import InfeasibleError, ProjectError, SolverUnavailableError
+from prioritise.core.problem import Problem
 from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
+from prioritise.execution.engine import Executor
 from prioritise.inputs.loader import load_problem
 from prioritise.inputs.scenarios import load_scenarios
 from prioritise.outputs.deadline import render_answer, write_answer
-from prioritise.outputs.files import write_atomic, write_json
+from prioritise.outputs.files import project_inputs, write_atomic, write_json
 from prioritise.outputs.plan import write_plan_outputs
 from prioritise.outputs.report.maps import plan_map
 from prioritise.planning.planner import plan
@@ -102,8 +107,41 @@ def _headline(summary: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if not isinstance(v, list) or len(v) <= 50}
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_record(
+    problem: Problem, project_file: Path, out_dir: Path, options: dict[str, Any]
+) -> None:
+    """What reproduces this run: the project TOML as used, a SHA-256 of every input file,
+    the options and the versions of the engine, the solver and Python."""
+    root = project_file.parent
+    files = {}
+    for path in project_inputs(problem.settings, project_file):
+        if path.is_file():
+            name = str(path.relative_to(root)) if path.is_relative_to(root) else path.name
+            files[name] = _sha256(path)
+    record = {
+        "project_toml": project_file.read_text(encoding="utf-8"),
+        "inputs_sha256": files,
+        "options": options,
+        "versions": {
+            "prioritise": metadata.version("prioritise"),
+            "highspy": metadata.version("highspy"),
+            "python": platform.python_version(),
+        },
+    }
+    write_json(out_dir / "record.json", record)
+
+
 def _plan_steps(rec: Recorder, project_file: Path, out_dir: Path, options: dict[str, Any]) -> None:
     problem = load_problem(project_file)
+    write_record(problem, project_file, out_dir, options)
     rec.phase(f"solving ({len(problem.hazards)} hazards, {len(problem.years)} years)")
     result = plan(
         problem,
@@ -141,33 +179,38 @@ def _deadline_steps(
     rec.finish("done", "done", summary=json.dumps({"year": year, "answer": text}))
 
 
+class _ScenarioProgress:
+    """The execution layer's progress sink: counts written as the job's phase."""
+
+    def __init__(self, rec: Recorder):
+        self.rec = rec
+
+    def update(self, done: int, running: int, failed: int, total: int) -> None:
+        extra = f", {failed} without a plan" if failed else ""
+        self.rec.phase(f"{done} of {total} scenario(s) planned{extra}")
+
+    def close(self) -> None:
+        pass
+
+
 def _scenario_steps(
     rec: Recorder, project_file: Path, out_dir: Path, options: dict[str, Any]
 ) -> None:
-    """Every scenario of the project's scenarios.toml, planned one after another."""
+    """Every scenario of the project's scenarios.toml, one after another on the execution
+    layer's in-process worker (this already is a worker process: no cluster of its own)."""
     problem = load_problem(project_file)
     scenarios = load_scenarios(project_file.parent / "scenarios.toml")
     rec.phase(f"planning {len(scenarios)} scenario(s)")
-
-    class _Progress:
-        """The execution layer's progress, recorded as the job's phase for the pages."""
-
-        def update(self, done: int, running: int, failed: int, total: int) -> None:
-            rec.phase(f"{done} of {total} scenario(s) planned ({failed} failed)")
-
-        def close(self) -> None:
-            return None
-
-    progress = _Progress()
-
-    batch = run_scenarios(
-        problem,
-        scenarios,
-        workers=1,  # this is already a worker process
-        options=RunOptions(time_limit=options.get("time_limit"), gap=options.get("gap")),
-        out_dir=out_dir,
-        progress=progress,
-    )
+    run = RunOptions(time_limit=options.get("time_limit"), gap=options.get("gap"), threads=1)
+    with Executor(workers=1, processes=False) as executor:
+        batch = run_scenarios(
+            problem,
+            scenarios,
+            options=run,
+            out_dir=out_dir,
+            progress=_ScenarioProgress(rec),
+            executor=executor,
+        )
     write_comparison(batch, out_dir)
     rows = json.loads(batch.comparison.to_json(orient="records"))
     rec.finish("done", "done", summary=json.dumps({"scenarios": len(scenarios), "rows": rows}))

@@ -153,7 +153,19 @@ def test_upload_plan_download_and_approve(client: TestClient) -> None:
     assert (
         summary["hazards"]["total"] == 30 and summary["objective"] <= summary["best_bound"] + 1e-6
     )
-    assert {"workplan.csv", "workplan.xlsx", "report.html", "summary.json"} <= set(state["files"])
+    assert {"workplan.csv", "workplan.xlsx", "report.html", "summary.json", "record.json"} <= set(
+        state["files"]
+    )
+    record = client.get(f"/api/plans/{plan_id}/files/record.json", headers=viewer).json()
+    assert record["project_toml"] == (MINIMAL / "project.toml").read_text()
+    assert set(record["inputs_sha256"]) == {
+        "project.toml",
+        "hazards.csv",
+        "teams.csv",
+        "budget.csv",
+        "dependencies.csv",
+    }
+    assert record["options"] == {"time_limit": 30.0, "gap": 0.01}
 
     r = client.get(f"/api/plans/{plan_id}/files/workplan.csv", headers=viewer)
     assert r.status_code == 200
