@@ -52,7 +52,10 @@ def interruptible(command: str | None) -> Iterator[None]:
     """Install the handlers for one command (main thread only), restore them afterwards."""
     cancel.clear()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        try:
+            yield
+        finally:
+            cancel.clear()
         return
     handler = _on_signal_solving if command in SOLVING_COMMANDS else _on_signal_plain
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -61,3 +64,4 @@ def interruptible(command: str | None) -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+        cancel.clear()  # a library caller in the same process solves normally afterwards

@@ -27,6 +27,7 @@ from prioritise.core.schema import Column
 from prioritise.inputs.textfiles import (
     MAX_BYTES,
     MAX_COLUMNS,
+    MAX_TEXT_BYTES,
     SETTING,
     ReadError,
     decode,
@@ -82,6 +83,12 @@ def read_any(
 
 def read_csv_text(path: Path, options: Mapping[str, str]) -> pd.DataFrame:
     """A text table in any common locale, every cell as text (ids keep leading zeros)."""
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise ReadError(
+            f"{path.name} is {path.stat().st_size / 2**20:,.0f} MiB; no input table is that big.",
+            "Check it is the right file (or give a GeoPackage for very large layers).",
+            "not-a-table",
+        )
     raw = path.read_bytes()
     text, encoding = decode(path, raw, options.get("encoding"))
     if not text.strip():

@@ -23,7 +23,8 @@ from prioritise.core.limits import shorten
 SAMPLE_BYTES = 64 * 1024
 MAX_LINE = 100_000  # characters in one header line
 MAX_COLUMNS = 2_000
-MAX_BYTES = 1 << 30  # 1 GiB: far above any real inventory
+MAX_BYTES = 1 << 30  # 1 GiB: far above any real inventory or road layer
+MAX_TEXT_BYTES = 256 << 20  # a text table is read whole: 50,000 hazards take about 15 MB
 DELIMITERS = ",;\t|"
 
 SETTING = 'set [data] csv = { delimiter = ";", decimal = ",", encoding = "cp1252" } as needed'
