@@ -15,7 +15,9 @@ from typing import Any
 
 from prioritise.core.limits import (
     GAP,
+    MEGABYTES,
     NON_NEGATIVE,
+    PORT,
     POSITIVE,
     SAMPLES,
     SAMPLES_OR_NONE,
@@ -31,7 +33,9 @@ from prioritise.core.limits import (
 
 __all__ = [
     "GAP",
+    "MEGABYTES",
     "NON_NEGATIVE",
+    "PORT",
     "POSITIVE",
     "SAMPLES",
     "SAMPLES_OR_NONE",

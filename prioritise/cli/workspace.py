@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from prioritise.cli.flags import MEGABYTES, PORT, WORKERS, number
+
 DEFAULT_WORKSPACE = Path("workspace")
 
 
@@ -34,11 +36,16 @@ def add_commands(sub: Any, parent: list[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", parents=parent, help="run the planning workspace web app")
     _workspace_flags(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=number(PORT), default=8000, help="port (default 8000)")
     p.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address for plan jobs")
-    p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
     p.add_argument(
-        "--max-upload-mb", type=float, default=200.0, help="largest upload accepted (default 200)"
+        "--workers", type=number(WORKERS), default=2, help="local worker processes (default 2)"
+    )
+    p.add_argument(
+        "--max-upload-mb",
+        type=number(MEGABYTES),
+        default=200.0,
+        help="largest upload accepted (default 200)",
     )
     p.add_argument(
         "--insecure-cookies",

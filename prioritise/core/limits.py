@@ -77,6 +77,8 @@ YEARS_ADDED = Limit("a whole number of years in 1..100", "10", integer=True, low
 POSITIVE = Limit("a finite number > 0", "20", low=0.0, low_open=True)
 NON_NEGATIVE = Limit("a finite number >= 0", "0.15", low=0.0)
 FINITE = Limit("a finite number", "1.5")
+PORT = Limit("a port number in 1..65535", "8000", integer=True, low=1, high=65535)
+MEGABYTES = Limit("a size in MB > 0", "200", low=0.0, low_open=True, high=1e6)
 
 # Legal values that are almost surely a mistake: a warning names the hazard and the column.
 SUSPICIOUS_COST_USD = 1e9  # one hazard or one year's budget over $1bn
