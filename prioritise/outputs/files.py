@@ -104,6 +104,9 @@ def project_inputs(settings: Settings | None, *extra: Path | None) -> list[Path]
             value = getattr(settings.data, f.name)
             if isinstance(value, Path):
                 paths.append(value)
+        ignore = getattr(getattr(settings, "access", None), "ignore", None)
+        if isinstance(ignore, Path):
+            paths.append(ignore)  # [access] ignore: a CSV the user keeps by hand
     return paths
 
 
