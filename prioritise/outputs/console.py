@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from prioritise.core import fmt
+from prioritise.core.errors import MAX_IDS_SHOWN, Finding
 from prioritise.planning.summary import PlanSummary, YearTotals
 
 CARRY_MARK = "*"
@@ -185,7 +186,7 @@ def render_baselines(summary: PlanSummary) -> list[str]:
         f"  {'baseline':<40} {'impact-years':>14} {'objective':>14} {'spent':>9}  keeps every rule"
     ]
     for b in summary.baselines:
-        broken = len(b.rule_violations)
+        broken = b.rule_violations_count
         keeps = (
             "yes"
             if b.feasible
@@ -205,3 +206,33 @@ def render_baselines(summary: PlanSummary) -> list[str]:
             f" objective {fmt.number(u.objective, 1)}"
         )
     return lines
+
+
+def render_warnings(findings: Sequence[Finding], limit: int = 5) -> str:
+    """The validation warnings a command loaded with: the count, then the first few, each
+    with its file, rule and ids (all of them are in summary.json and the report)."""
+    warnings = [f for f in findings if f.severity == "warning"]
+    if not warnings:
+        return ""
+    n = len(warnings)
+    shown = warnings[:limit]
+    head = (
+        f"{n} validation warning{'' if n == 1 else 's'}"
+        + (
+            f" (the first {len(shown)}; all are in summary.json and the report)"
+            if n > limit
+            else ""
+        )
+        + ":"
+    )
+    lines = [head]
+    for f in shown:
+        lines.append(f"  {f.file} [{f.rule}] {f.message}")
+        if f.ids:
+            more = len(f.ids) - MAX_IDS_SHOWN
+            lines.append(
+                f"      ids: {', '.join(f.ids[:MAX_IDS_SHOWN])}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+    lines.append("  (--no-warnings hides these; `prioritise validate` lists them with fixes)")
+    return "\n".join(lines)

@@ -35,6 +35,7 @@ from models.solvers import (
 from models.workplan import BuiltModel, build_model
 from prioritise.core.errors import InfeasibleError
 from prioritise.core.problem import Problem
+from prioritise.planning.record import build_record
 from prioritise.planning.summary import LpRelaxation, PlanSummary, build_summary, with_baselines
 from prioritise.planning.workplan import build_workplan
 
@@ -185,6 +186,10 @@ def plan(
         optimiser=optimiser_record(result),
     )
     summary = with_baselines(summary, problem, baselines)
+    overrides = dict(
+        solver=solver, time_limit=time_limit, gap=gap, threads=threads, precedence=precedence
+    )
+    summary = replace(summary, record=build_record(problem, options, overrides))
     if isinstance(progress, TerminalProgress):
         progress.final(time.perf_counter() - started, summary)
     return PlanResult(

@@ -110,6 +110,7 @@ class BaselineFigures:
     feasible: bool  # keeps every rule: budgets, teams, access, locks, deadline, shares
     meets_deadline: bool | None
     rule_violations: tuple[str, ...]  # the first 20
+    rule_violations_count: int
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class PlanSummary:
     optimiser: dict[str, Any] | None = None
     baselines: tuple[BaselineFigures, ...] = ()
     uplift: Uplift | None = None
+    record: dict[str, Any] | None = None  # inputs, settings, versions: see planning/record.py
     # Set by the layers above planning; absent from summary.json when None.
     scenario: dict[str, Any] | None = field(default=None)
     uncertainty: dict[str, Any] | None = field(default=None)
@@ -177,7 +179,7 @@ class PlanSummary:
     def to_dict(self) -> dict[str, Any]:
         """``summary.json``'s content: the same keys, order and meanings as ever."""
         out = _lists(asdict(self))
-        for key in ("lp_relaxation", "optimiser", "uplift", "scenario", "uncertainty"):
+        for key in ("lp_relaxation", "optimiser", "uplift", "record", "scenario", "uncertainty"):
             if out[key] is None:
                 del out[key]
         return out
@@ -361,6 +363,7 @@ def baseline_figures(problem: Problem, baseline: Baseline) -> BaselineFigures:
         feasible=baseline.feasible,
         meets_deadline=article5_status(problem, b).meets_deadline,
         rule_violations=baseline.violations[:20],
+        rule_violations_count=len(baseline.violations),
     )
 
 
