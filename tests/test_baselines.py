@@ -141,3 +141,18 @@ def test_optimal_by_integrality(four_hazards: Problem) -> None:
 def test_no_integrality_step_with_discounting() -> None:
     problem = make_problem([hazard("A", 1, 10, 1)], years=3, toml={"plan": {"discount_rate": 0.03}})
     assert objective_step(build_model(problem)) is None
+
+
+def test_report_headline_names_the_fair_baseline_and_explains_the_figures() -> None:
+    from prioritise.analyses.indicators import build_report_data
+    from prioritise.outputs.report.html import render_report
+
+    result = plan(big_first(), gap=0.0)
+    html = render_report(result, build_report_data(result))
+    headline = html[html.index('<section id="headline">') : html.index("</section>")]
+    assert "Uplift over impact per dollar" in headline
+    assert "the strongest simple rule that keeps every rule" in headline
+    assert "No plan can beat an objective of 16.0" in headline
+    assert "the plan is proven best" in headline
+    assert "today&#39;s practice" in headline or "today&#x27;s practice" in headline
+    assert "Reproducibility record" not in headline and "Reproducibility record" in html

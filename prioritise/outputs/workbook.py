@@ -530,6 +530,7 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
                 f"disturbance={m.disturbance}",
             )
         )
+    rows += record_rows(result.summary.record)
     for c in s.scoring.criteria:
         rows.append(
             (
@@ -554,3 +555,16 @@ def _assumptions(result: PlanResult) -> pd.DataFrame:
         if path is not None:
             rows.append(("input file", key, str(Path(path).name)))
     return pd.DataFrame(rows, columns=["section", "item", "value"]).astype({"value": str})
+
+
+def record_rows(record: dict[str, Any] | None) -> list[tuple[str, str, Any]]:
+    """The reproducibility record (summary.json's ``record``) as assumption rows."""
+    if not record:
+        return []
+    rows: list[tuple[str, str, Any]] = [("record", "project_file", record.get("project_file"))]
+    rows += [("record: input sha256", i["path"], i["sha256"]) for i in record.get("inputs", [])]
+    rows += [("record: override", k, v) for k, v in record.get("overrides", {}).items()]
+    rows.append(("record", "seed", record.get("seed")))
+    rows += [("record: version", k, v) for k, v in record.get("versions", {}).items()]
+    rows += [("record: machine", k, v) for k, v in record.get("machine", {}).items()]
+    return rows
