@@ -261,25 +261,31 @@ def ratio_order(problem: Problem, per: pd.Series, urgent: np.ndarray) -> np.ndar
 
 
 def simple_rule_baselines(problem: Problem) -> list[Baseline]:
-    """The best simple rules (see the module docstring), each checked against every rule."""
+    """The best simple rules (see the module docstring), each checked against every rule.
+
+    Under a deadline, the impact-per-dollar rule is also reported with the deadline ignored:
+    it usually earns more and breaks the deadline, which is why it is not the fair
+    comparison (the summary says so through ``feasible``)."""
     need = cheapest_need(problem)
-    a5 = (
-        " (Article 5 hazards and their access first)" if problem.settings.plan.deadline_year else ""
-    )
     rules = [("impact per dollar", need["cost"])]
     team = binding_team(problem)
     if team is not None:
         rules.append((f"impact per {team} team-day", need[DAYS_PREFIX + team]))
     urgent = deadline_hazards(problem)
+    variants = [(name, per, urgent) for name, per in rules]
+    if urgent.any():
+        none = np.zeros(len(urgent), bool)
+        variants.append(("impact per dollar, deadline ignored", need["cost"], none))
     out = []
-    for name, per in rules:
-        order = ratio_order(problem, per, urgent)
-        first = [int(i) for i in order if urgent[i]]
+    for name, per, first_mask in variants:
+        order = ratio_order(problem, per, first_mask)
+        first = [int(i) for i in order if first_mask[i]]
         schedule = fill_in_order(problem, order, envelopes=True, urgent=first)
+        a5 = " (Article 5 hazards and their access first)" if first else ""
         rule = (
-            f"rank by {name}{a5}, locks first; fill each year's budget and team-days down the "
-            "list, after setting aside each share's part of the year's money; respecting "
-            "access and locks"
+            f"rank by {name.removesuffix(', deadline ignored')}{a5}, locks first; fill each "
+            "year's budget and team-days down the list, after setting aside each share's part "
+            "of the year's money; respecting access and locks"
         )
         out.append(Baseline(name, rule, schedule, tuple(check_schedule(problem, schedule))))
     return out

@@ -87,6 +87,9 @@ def test_article5_first_under_a_deadline_keeps_the_rule() -> None:
         "A": 2027,
         "B": 2028,
     }
+    ignored = all_baselines(problem)[-1]
+    assert ignored.name == "impact per dollar, deadline ignored"
+    assert not ignored.feasible  # B first (9 per dollar-unit against A's 1): A is late
     s = plan(problem, gap=0.0).summary
     assert s.uplift is not None and s.uplift.baseline == "impact per dollar"
 
