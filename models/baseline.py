@@ -246,18 +246,30 @@ def deadline_hazards(problem: Problem) -> np.ndarray:
     return urgent
 
 
+def _per_unit(impact: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    """impact / amount; a hazard needing none of it comes first."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(amount > 0, impact / amount, np.inf)
+    return np.nan_to_num(ratio, nan=-np.inf)
+
+
 def ratio_order(problem: Problem, per: pd.Series, urgent: np.ndarray) -> np.ndarray:
     """Locks first, then the ``urgent`` hazards, then the rest; highest impact per unit of
-    ``per`` first within each (a hazard needing none of it comes first)."""
+    ``per`` first within each, ties (e.g. hazards needing none of a team type) broken by
+    impact per dollar."""
     h = problem.hazards
-    amount = per.to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(amount > 0, h["impact"].to_numpy(float) / amount, np.inf)
-    ratio = np.nan_to_num(ratio, nan=-np.inf)
+    impact = h["impact"].to_numpy(float)
     key = pd.DataFrame(
-        {"must": h["lock"] != "must", "urgent": ~urgent, "ratio": -ratio, "id": h["hazard_id"]}
+        {
+            "must": h["lock"] != "must",
+            "urgent": ~urgent,
+            "ratio": -_per_unit(impact, per.to_numpy(float)),
+            "per_dollar": -_per_unit(impact, cheapest_need(problem)["cost"].to_numpy(float)),
+            "id": h["hazard_id"],
+        }
     )
-    return key.sort_values(["must", "urgent", "ratio", "id"], kind="stable").index.to_numpy()
+    columns = ["must", "urgent", "ratio", "per_dollar", "id"]
+    return key.sort_values(columns, kind="stable").index.to_numpy()
 
 
 def simple_rule_baselines(problem: Problem) -> list[Baseline]:
