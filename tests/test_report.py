@@ -189,7 +189,8 @@ def test_headline_numbers_match_summary_json(planned: dict[str, Any]) -> None:
     assert k["cost_usd"] == pytest.approx(s["totals"]["cost_usd"])
     assert k["beneficiaries"] == pytest.approx(s["totals"]["beneficiaries"])
     assert k["article5_completion_year"] == s["article5"]["completion_year"]
-    assert k["uplift_impact_years"] == pytest.approx(s["uplift_impact_years"])
+    assert k["uplift"] == pytest.approx(s["uplift"]["impact_years"])
+    assert k["best_bound"] == pytest.approx(s["best_bound"])
     assert k["status"] == s["status"]
     assert k["hazards_scheduled"] == s["hazards"]["scheduled"]
     # The sex/age breakdown is shown and adds up to the scheduled hazards' figures.

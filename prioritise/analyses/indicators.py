@@ -8,7 +8,7 @@ would have achieved with the same money and teams.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -389,6 +389,12 @@ def headline(result: PlanResult) -> dict[str, Any]:
         "baseline_impact_years": s.baseline.impact_years,
         "uplift_impact_years": s.uplift_impact_years,
         "uplift_percent": s.uplift_percent,
+        "uplift": asdict(s.uplift) if s.uplift is not None else None,
+        "baselines": [asdict(b) for b in s.baselines],
+        "best_bound": s.best_bound,
+        "environmental_score": s.environmental_score,
+        "environment_weight": s.environment_weight,
+        "warnings": len(s.warnings),
         "hazards_scheduled": s.hazards.scheduled,
         "hazards_total": s.hazards.total,
         "solver": s.solver,

@@ -31,6 +31,7 @@ from prioritise.cli.flags import (
     number,
 )
 from prioritise.cli.interrupt import interruptible
+from prioritise.cli.loading import add_warning_flag, load_project
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 1, 2, 3, 4, 5
 EXIT_FILES, EXIT_INTERRUPTED = 6, 130
@@ -39,6 +40,7 @@ EXIT_FILES, EXIT_INTERRUPTED = 6, 130
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", type=Path, help="project TOML file")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    add_warning_flag(parser)
 
 
 def _overwrite(parser: argparse.ArgumentParser) -> None:
@@ -154,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     from prioritise.cli.workspace import add_commands as add_workspace_commands  # serve, users
 
     add_workspace_commands(sub, parent)
+    from prioritise.cli.rerun import add_command as add_rerun_command
+
+    add_rerun_command(sub, parent)
     return parser
 
 
@@ -173,11 +178,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from prioritise import load_problem
     from prioritise.inputs.scoring import score_breakdown
     from prioritise.outputs.files import output_file, project_inputs, write_csv
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     output_file(args.out, project_inputs(problem.settings, args.project), args.overwrite)
     table = score_breakdown(problem)
     write_csv(args.out, table)
@@ -187,7 +191,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from models.solvers import write_model
-    from prioritise import load_problem, plan
+    from prioritise import plan
     from prioritise.analyses.report_data import prepare_report
     from prioritise.core import cancel
     from prioritise.outputs.console import render_plan_summary
@@ -195,7 +199,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from prioritise.outputs.plan import write_plan_outputs
     from prioritise.planning.planner import TerminalProgress
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     inputs = project_inputs(problem.settings, args.project)
     if args.write_model:
         output_file(args.write_model, inputs, overwrite=True)
@@ -236,14 +240,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from prioritise import load_problem, plan
+    from prioritise import plan
     from prioritise.analyses.explain import explain_hazard, schedule_from_workplan
     from prioritise.cli.previous import load_checked_run
     from prioritise.core import cancel
     from prioritise.core.errors import UsageError
     from prioritise.planning.planner import TerminalProgress
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     if args.hazard_id not in set(problem.hazards["hazard_id"]):
         raise UsageError(f"{args.project} has no hazard {args.hazard_id!r}; check the id.")
     previous = load_checked_run(args.out, problem) if args.out else None

@@ -23,6 +23,7 @@ from prioritise.cli.flags import (
     YEAR,
     number,
 )
+from prioritise.cli.loading import add_warning_flag, load_project
 from prioritise.core.limits import FRACTION
 
 EXIT_OK, EXIT_USAGE, EXIT_SOLVER = 0, 2, 5
@@ -130,6 +131,7 @@ def _add_uncertainty(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
     add_execution_flags(p)
     p.set_defaults(run=cmd_uncertainty)
 
@@ -161,10 +163,9 @@ def _interrupted() -> None:
 
 
 def cmd_uncertainty(args: argparse.Namespace) -> int:
-    from prioritise import load_problem
     from prioritise.outputs.files import write_csv, write_json
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     folder = _folder(args, problem, args.scenario_file)
     print("Planning the nominal plan...", file=sys.stderr)
     result = _nominal(args, problem)
@@ -302,13 +303,13 @@ def _add_replan(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--time-limit", type=number(SECONDS), metavar="SECONDS", help="per solve")
     p.add_argument("--gap", type=number(GAP), metavar="FRACTION", help="relative gap to stop at")
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
     p.set_defaults(run=cmd_replan)
 
 
 def cmd_replan(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from prioritise import load_problem
     from prioritise.analyses.replan import (
         plan_against_actual,
         read_progress,
@@ -318,7 +319,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
     from prioritise.outputs.replan import write_replan_outputs
     from prioritise.planning.planner import plan
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     folder = _folder(args, problem, args.progress)
     progress = read_progress(
         problem, pd.read_csv(args.progress), args.progress.name, args.from_year
@@ -402,19 +403,19 @@ def _add_sensitivity(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
     add_execution_flags(p)
     p.set_defaults(run=cmd_sensitivity)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from prioritise import load_problem
     from prioritise.analyses.sensitivity import SensitivitySettings, check_criteria
     from prioritise.execution.manyplans import run_sensitivity
     from prioritise.execution.progress import ProgressBar
     from prioritise.outputs.manyplans import write_tables
     from prioritise.planning.planner import plan
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     check_criteria(problem)
     folder = _folder(args, problem)
     settings = SensitivitySettings(
@@ -485,18 +486,18 @@ def _add_ladder(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
     add_execution_flags(p)
     p.set_defaults(run=cmd_ladder)
 
 
 def cmd_ladder(args: argparse.Namespace) -> int:
-    from prioritise import load_problem
     from prioritise.analyses.ladder import LadderSettings, ladder_summary
     from prioritise.execution.manyplans import run_ladder
     from prioritise.execution.progress import ProgressBar
     from prioritise.outputs.manyplans import write_tables
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     folder = _folder(args, problem)
     settings = LadderSettings(levels=args.levels, time_limit=args.time_limit, gap=args.gap)
     with executor_for(args, problem, tasks=len(args.levels)) as ex:

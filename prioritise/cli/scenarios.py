@@ -30,6 +30,7 @@ from prioritise.cli.flags import (
     Interrupted,
     number,
 )
+from prioritise.cli.loading import add_warning_flag, load_project
 
 EXIT_OK, EXIT_INFEASIBLE = 0, 4
 
@@ -75,6 +76,7 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--seed", type=number(SEED), default=0, help="Monte Carlo seed")
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
     p.set_defaults(run=cmd_scenarios)
 
     p = sub.add_parser(
@@ -107,18 +109,18 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         help="years past the horizon searched for the earliest year (default 15)",
     )
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
     p.set_defaults(run=cmd_deadline)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    from prioritise import load_problem
     from prioritise.analyses.scenarios.apply import scenario_findings
     from prioritise.execution.batch import RunOptions, run_scenarios, write_comparison
     from prioritise.execution.progress import ProgressBar
     from prioritise.inputs.scenarios import load_scenarios
     from prioritise.outputs.files import RunFolder, project_inputs
 
-    problem = load_problem(args.project, strict=args.strict)
+    problem = load_project(args)
     scenarios = load_scenarios(args.scenarios)
     inputs = project_inputs(problem.settings, args.project, args.scenarios)
     for s in scenarios:
@@ -181,7 +183,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     from prioritise.outputs.deadline import render_answer, write_answer
     from prioritise.outputs.files import RunFolder, project_inputs
 
-    problem = _load_without_deadline(args.project, args.strict)
+    problem = load_project(args, ignore_deadline=True)
     if args.year < problem.settings.plan.start_year:
         from prioritise.core.errors import UsageError
 
@@ -212,12 +214,3 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             written = write_answer(answer, run.path)
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
-
-
-def _load_without_deadline(path: Path, strict: bool) -> Any:
-    """The project with its own deadline ignored: the analysis sets the year itself, and a
-    project whose deadline is out of reach (a load error otherwise) must still load for the
-    analysis to say what reaching it would take."""
-    from prioritise import load_problem
-
-    return load_problem(path, strict=strict, ignore_deadline=True)

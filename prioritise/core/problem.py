@@ -7,6 +7,7 @@ first; nothing here reads files or solves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -37,6 +38,7 @@ class Problem:
     geometry: gpd.GeoSeries | None = None
     provinces: gpd.GeoDataFrame | None = None
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    source: Path | None = None  # the project TOML it was loaded from (None: built in memory)
 
     @property
     def years(self) -> list[int]:

@@ -111,7 +111,7 @@ def load_problem(
         report=report,
         strict=strict,
     )
-    return problem
+    return problem.replace(source=path.resolve())
 
 
 def _settings(doc: dict[str, Any], path: Path, report: ValidationReport) -> Settings | None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from prioritise.core import fmt
+from prioritise.core.errors import MAX_IDS_SHOWN, Finding
 from prioritise.planning.summary import PlanSummary, YearTotals
 
 CARRY_MARK = "*"
@@ -116,18 +117,20 @@ def render_years(per_year: Sequence[YearTotals]) -> list[str]:
 
 
 def render_plan_summary(summary: PlanSummary) -> str:
-    """The headline of a plan and one line per year."""
-    base, a5, totals = summary.baseline, summary.article5, summary.totals
-    pct = summary.uplift_percent
+    """The headline of a plan, its baselines, and one line per year."""
+    a5, totals = summary.article5, summary.totals
+    n_warn = len(summary.warnings)
     lines = [
         f"Plan for {summary.project}: {summary.status}"
         f" ({summary.solver}, {fmt.seconds(summary.solve_seconds)},"
-        f" gap {fmt.percent(summary.gap, 2)})",
-        f"  impact-years (objective) {fmt.number(summary.objective, 2)}"
-        f"   best bound {fmt.number(summary.best_bound, 2)}",
-        f"  ranking baseline         {fmt.number(base.objective, 2)}"
-        f"   uplift {fmt.number(summary.uplift_impact_years, 2)}"
-        + ("" if pct is None else f" ({pct:+.1f}%)"),
+        f" gap {fmt.percent(summary.gap, 2)});"
+        f" {n_warn} validation warning{'' if n_warn == 1 else 's'}",
+        f"  impact-years {fmt.number(summary.impact_years, 2)};"
+        f" objective {fmt.number(summary.objective, 2)}"
+        f" (impact-years - {summary.environment_weight:g} x environmental score"
+        f" {fmt.number(summary.environmental_score, 2)})",
+        f"  no plan can beat objective {fmt.number(summary.best_bound, 2)} (proven bound)",
+        *render_baselines(summary),
         f"  hazards scheduled {summary.hazards.scheduled:,} of {summary.hazards.total:,};"
         f" released {fmt.area(totals.released_m2)} of {fmt.area(totals.area_m2)};"
         f" spent {fmt.money(totals.cost_usd)} of {fmt.money(totals.budget_usd)}",
@@ -174,4 +177,62 @@ def render_comparison(records: Sequence[Mapping[str, Any]]) -> str:
             f"  {r['scenario']}: {r['status']}"
             + ("" if fmt.missing(error) else f" - {str(error)[:90]}")
         )
+    return "\n".join(lines)
+
+
+def render_baselines(summary: PlanSummary) -> list[str]:
+    """Each baseline's figures, then the uplift over the strongest that keeps every rule."""
+    lines = [
+        f"  {'baseline':<40} {'impact-years':>14} {'objective':>14} {'spent':>9}  keeps every rule"
+    ]
+    for b in summary.baselines:
+        broken = b.rule_violations_count
+        keeps = (
+            "yes"
+            if b.feasible
+            else f"no: {b.rule_violations[0]}" + (f" (+{broken - 1} more)" if broken > 1 else "")
+        )
+        lines.append(
+            f"  {b.name:<40} {fmt.number(b.impact_years, 1):>14}"
+            f" {fmt.number(b.objective, 1):>14} {fmt.money(b.spent_usd):>9}  {keeps}"
+        )
+    u = summary.uplift
+    if u is None or u.baseline is None:
+        lines.append("  uplift: not measured (no baseline keeps every rule)")
+    else:
+        pct = "" if u.percent is None else f" ({u.percent:+.1f}%)"
+        lines.append(
+            f"  uplift over {u.baseline}: {fmt.number(u.impact_years, 1)} impact-years{pct};"
+            f" objective {fmt.number(u.objective, 1)}"
+        )
+    return lines
+
+
+def render_warnings(findings: Sequence[Finding], limit: int = 5) -> str:
+    """The validation warnings a command loaded with: the count, then the first few, each
+    with its file, rule and ids (all of them are in summary.json and the report)."""
+    warnings = [f for f in findings if f.severity == "warning"]
+    if not warnings:
+        return ""
+    n = len(warnings)
+    shown = warnings[:limit]
+    head = (
+        f"{n} validation warning{'' if n == 1 else 's'}"
+        + (
+            f" (the first {len(shown)}; all are in summary.json and the report)"
+            if n > limit
+            else ""
+        )
+        + ":"
+    )
+    lines = [head]
+    for f in shown:
+        lines.append(f"  {f.file} [{f.rule}] {f.message}")
+        if f.ids:
+            more = len(f.ids) - MAX_IDS_SHOWN
+            lines.append(
+                f"      ids: {', '.join(f.ids[:MAX_IDS_SHOWN])}"
+                + (f" and {more} more" if more > 0 else "")
+            )
+    lines.append("  (--no-warnings hides these; `prioritise validate` lists them with fixes)")
     return "\n".join(lines)

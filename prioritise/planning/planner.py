@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.baseline import ranking_baseline
+from models.baseline import all_baselines
 from models.duals import Relaxation
 from models.optimiser import Optimised, PhaseReport, optimise
 from models.solution import Solution, read_solution
 from models.solvers import (
     ProgressFn,
+    RawResult,
     SolverOptions,
     SolveStatus,
     solve,
@@ -34,7 +35,8 @@ from models.solvers import (
 from models.workplan import BuiltModel, build_model
 from prioritise.core.errors import InfeasibleError
 from prioritise.core.problem import Problem
-from prioritise.planning.summary import LpRelaxation, PlanSummary, build_summary
+from prioritise.planning.record import build_record
+from prioritise.planning.summary import LpRelaxation, PlanSummary, build_summary, with_baselines
 from prioritise.planning.workplan import build_workplan
 
 __all__ = [
@@ -88,6 +90,11 @@ class TerminalProgress:
             return
         self.phase = phase or self.phase
         self.last = elapsed
+        print(self.line(elapsed, best, bound, gap), file=self.stream, flush=True)
+
+    def line(
+        self, elapsed: float, best: float | None, bound: float | None, gap: float | None
+    ) -> str:
         parts = [f"  {elapsed:7.1f} s"]
         if self.phase:
             parts.append(f"{self.phase:<18}")
@@ -96,7 +103,17 @@ class TerminalProgress:
             parts.append(f"bound {bound:,.1f}")
         if gap is not None:
             parts.append(f"gap {gap:.2%}")
-        print("  ".join(parts), file=self.stream, flush=True)
+        return "  ".join(parts)
+
+    def final(self, elapsed: float, summary: PlanSummary) -> None:
+        """After a run that showed progress, one last line with the summary's own figures
+        (its bound may come from the LP relaxation, so its gap can differ from the last
+        solver line)."""
+        if self.last == -math.inf:
+            return
+        self.phase = "final"
+        line = self.line(elapsed, summary.objective, summary.best_bound, summary.gap)
+        print(line + "  (as in summary.json)", file=self.stream, flush=True)
 
 
 def solver_options(problem: Problem, **overrides: Any) -> SolverOptions:
@@ -136,6 +153,9 @@ def plan(
         report("build", 0.0, None, None, None)
     built = build_model(problem, precedence)
     extension = extend(built) if extend is not None else None
+    # The baselines do not depend on the plan: made before the solve, they count against
+    # the time limit like every other phase.
+    baselines = all_baselines(problem)
     base = None if start_from is None else build_model(start_from, precedence)
     if not warm_start:
         base = built
@@ -149,13 +169,14 @@ def plan(
         safe_start=warm_start and (extend is None or start_from is not None),
     )
     raw, relaxation = result.raw, result.relaxation
+    raw = proven_by_integrality(built, raw)
     if raw.status == SolveStatus.INFEASIBLE:
         raise InfeasibleError(
             "No plan meets every lock, the deadline and the shares with these budgets and teams.",
             infeasibility_hints(problem),
         )
     solution = read_solution(built, raw)
-    baseline = ranking_baseline(problem)
+    baseline = baselines[0].schedule  # today's practice
     workplan = build_workplan(problem, solution, baseline)
     summary = replace(
         build_summary(problem, solution, baseline, options, built),
@@ -164,8 +185,57 @@ def plan(
         ),
         optimiser=optimiser_record(result),
     )
+    summary = with_baselines(summary, problem, baselines)
+    overrides = dict(
+        solver=solver, time_limit=time_limit, gap=gap, threads=threads, precedence=precedence
+    )
+    summary = replace(summary, record=build_record(problem, options, overrides))
+    if isinstance(progress, TerminalProgress):
+        progress.final(time.perf_counter() - started, summary)
     return PlanResult(
         problem, solution, baseline, workplan, summary, built, relaxation, raw.x, extension
+    )
+
+
+def objective_step(built: BuiltModel) -> float | None:
+    """The step every plan's objective moves in, when there is one: a plan's objective is the
+    sum of the values of the rows it chooses, so when every value is a whole multiple of
+    10^-k (whole impacts with no discounting or environmental term, say; k <= 4), so is
+    every objective. None when the values have no such step."""
+    value = built.eligibility.frame["value"].to_numpy(float)
+    if not len(value):
+        return None
+    for k in range(5):
+        scaled = value * 10**k
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return float(10.0**-k)
+    return None
+
+
+def proven_by_integrality(built: BuiltModel, raw: RawResult) -> RawResult:
+    """A plan less than one step below the bound is optimal: no achievable objective lies
+    between them, so the bound rounds down to the plan (status, bound and gap say so)."""
+    if (
+        raw.status not in (SolveStatus.GAP_LIMIT, SolveStatus.TIME_LIMIT)
+        or raw.objective is None
+        or raw.best_bound is None
+        or not math.isfinite(raw.best_bound)
+    ):
+        return raw
+    step = objective_step(built)
+    if step is None:
+        return raw
+    bound = math.floor(raw.best_bound / step + 1e-6) * step
+    if bound > raw.objective + 1e-6 * step:
+        return raw
+    return replace(
+        raw,
+        status=SolveStatus.OPTIMAL,
+        best_bound=float(raw.objective),
+        gap=0.0,
+        message=raw.message
+        + f"; proven optimal by integrality (every plan's objective is a multiple of {step:g}, "
+        f"and the bound {raw.best_bound:,.4f} is less than one step above this plan)",
     )
 
 

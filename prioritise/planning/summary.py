@@ -8,11 +8,12 @@ keys and meanings ``summary.json`` has always had, so earlier outputs stay reada
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from models.baseline import PRACTICE_RULE, Baseline
 from models.eligibility import year_weights
 from models.solution import Solution, check_schedule
 from models.solvers import SolverOptions
@@ -20,9 +21,7 @@ from models.workplan import BuiltModel
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 
-BASELINE_METHOD = (
-    "rank by impact, fill each year's budget and capacity in order, respecting access and locks"
-)
+BASELINE_METHOD = PRACTICE_RULE
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,39 @@ class BaselineSummary:
 
 
 @dataclass(frozen=True)
+class BaselineFigures:
+    """One baseline in ``summary.json``'s ``baselines``: what it earns, spends, and breaks."""
+
+    name: str
+    rule: str
+    objective: float  # impact-years minus the weighted environmental term
+    impact_years: float
+    environmental_score: float
+    spent_usd: float
+    scheduled: int
+    released_m2: float
+    feasible: bool  # keeps every rule: budgets, teams, access, locks, deadline, shares
+    meets_deadline: bool | None
+    rule_violations: tuple[str, ...]  # the first 20
+    rule_violations_count: int
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """The plan's gain over the strongest baseline that keeps every rule.
+
+    Both differences compare like with like: impact-years with impact-years, objective with
+    objective. ``baseline`` is None when no baseline keeps every rule."""
+
+    baseline: str | None
+    impact_years: float | None
+    percent: float | None  # of the baseline's impact-years
+    objective: float | None
+    objective_percent: float | None
+    why: str
+
+
+@dataclass(frozen=True)
 class LpRelaxation:
     status: str
     objective: float | None
@@ -137,6 +169,9 @@ class PlanSummary:
     lp_relaxation: LpRelaxation | None = None
     # The optimiser's method and phases (models/optimiser.py); absent when None.
     optimiser: dict[str, Any] | None = None
+    baselines: tuple[BaselineFigures, ...] = ()
+    uplift: Uplift | None = None
+    record: dict[str, Any] | None = None  # inputs, settings, versions: see planning/record.py
     # Set by the layers above planning; absent from summary.json when None.
     scenario: dict[str, Any] | None = field(default=None)
     uncertainty: dict[str, Any] | None = field(default=None)
@@ -144,7 +179,7 @@ class PlanSummary:
     def to_dict(self) -> dict[str, Any]:
         """``summary.json``'s content: the same keys, order and meanings as ever."""
         out = _lists(asdict(self))
-        for key in ("lp_relaxation", "optimiser", "scenario", "uncertainty"):
+        for key in ("lp_relaxation", "optimiser", "uplift", "record", "scenario", "uncertainty"):
             if out[key] is None:
                 del out[key]
         return out
@@ -302,3 +337,68 @@ def build_summary(
         ),
         warnings=tuple(f.render() for f in problem.findings if f.severity == "warning"),
     )
+
+
+def environmental_score(schedule: pd.DataFrame) -> float:
+    return float(schedule["env"].sum())
+
+
+def objective_of(problem: Problem, schedule: pd.DataFrame) -> float:
+    """Impact-years minus the weighted environmental term: what the optimiser maximises."""
+    weight = problem.settings.plan.environment_weight
+    return impact_years(problem, schedule) - weight * environmental_score(schedule)
+
+
+def baseline_figures(problem: Problem, baseline: Baseline) -> BaselineFigures:
+    b = baseline.schedule
+    return BaselineFigures(
+        name=baseline.name,
+        rule=baseline.rule,
+        objective=round(objective_of(problem, b), 6),
+        impact_years=round(impact_years(problem, b), 6),
+        environmental_score=round(environmental_score(b), 6),
+        spent_usd=round(float(b["cost"].sum()), 2),
+        scheduled=len(b),
+        released_m2=round(float(b["released_m2"].sum()), 1),
+        feasible=baseline.feasible,
+        meets_deadline=article5_status(problem, b).meets_deadline,
+        rule_violations=baseline.violations[:20],
+        rule_violations_count=len(baseline.violations),
+    )
+
+
+def _percent(gain: float, of: float) -> float | None:
+    return round(100 * gain / of, 3) if of > 0 else None
+
+
+def uplift_over(summary: PlanSummary, baselines: tuple[BaselineFigures, ...]) -> Uplift:
+    """Against the baseline with the most impact-years among those that keep every rule."""
+    fair = [b for b in baselines if b.feasible]
+    if not fair:
+        return Uplift(None, None, None, None, None, "no baseline keeps every rule")
+    best = max(fair, key=lambda b: (b.impact_years, b.objective))
+    gain = round(summary.impact_years - best.impact_years, 6)
+    gain_objective = (
+        round(summary.objective - best.objective, 6) if summary.objective is not None else None
+    )
+    return Uplift(
+        baseline=best.name,
+        impact_years=gain,
+        percent=_percent(gain, best.impact_years),
+        objective=gain_objective,
+        objective_percent=(
+            _percent(gain_objective, best.objective) if gain_objective is not None else None
+        ),
+        why=(
+            "the strongest baseline that keeps every rule the plan keeps (budgets, team-days, "
+            "access, locks, the deadline and the shares)"
+        ),
+    )
+
+
+def with_baselines(
+    summary: PlanSummary, problem: Problem, baselines: list[Baseline]
+) -> PlanSummary:
+    """The summary with every baseline's figures and the uplift over the strongest fair one."""
+    figures = tuple(baseline_figures(problem, b) for b in baselines)
+    return replace(summary, baselines=figures, uplift=uplift_over(summary, figures))
