@@ -30,7 +30,7 @@ measurements behind each choice.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -83,6 +83,21 @@ class Incumbent:
             return False
         self.mask, self.value, self.source, self.x = mask, value, source, x
         return True
+
+
+def schedule_mask(built: BuiltModel, schedule: pd.DataFrame) -> np.ndarray | None:
+    """The eligibility rows of a schedule (hazard, method, operator, year), or None when a
+    scheduled hazard has no such row. Only schedules that keep every rule (checked by
+    :func:`models.solution.check_schedule`) may be offered."""
+    f = built.eligibility.frame
+    keys = ["hazard", "method", "operator", "year"]
+    rows = f[keys].reset_index(names="row")
+    hit = schedule[keys].merge(rows, on=keys, how="left").drop_duplicates("hazard")
+    if hit["row"].isna().any() or len(hit) != len(schedule):
+        return None
+    mask = np.zeros(len(f), dtype=bool)
+    mask[hit["row"].to_numpy(int)] = True
+    return mask
 
 
 @dataclass(frozen=True)
@@ -170,8 +185,12 @@ def optimise(
     started: float | None = None,
     start_from: BuiltModel | None = None,
     safe_start: bool = True,
+    starts: Sequence[tuple[str, pd.DataFrame]] = (),
 ) -> Optimised:
     """Run the phases (module note) until ``deadline`` (a ``time.perf_counter()`` value).
+
+    ``starts`` are rule-keeping schedules made elsewhere (the simple-rule baselines): each is
+    offered as an incumbent, so the plan returned is never worse than the best of them.
 
     ``start_from`` builds the constructive plans on another problem whose plans keep every
     row of ``built`` (scenario earmarks); ``safe_start`` False means constructive plans may
@@ -184,6 +203,8 @@ def optimise(
     if safe_start:
         rule_end = time.perf_counter() + RULE_SHARE * run.left()
         run.best.offer(built, greedy_plan(base, None, rule_end), "simple rule")
+        for name, schedule in starts:
+            run.best.offer(built, schedule_mask(built, schedule), name)
     run.done("simple rule", "deadline hazards first, then impact per dollar")
     # The LP is worth trying only if it can finish: dual simplex managed about 25,000
     # non-zeros per second on the national sample under load (834k in 33 s at load 9).

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from models.baseline import all_baselines, binding_team
 from models.solvers import RawResult, SolveStatus
 from models.workplan import build_model
-from prioritise import plan
+from prioritise import load_problem, plan
 from prioritise.core.problem import Problem
 from prioritise.outputs.console import render_plan_summary
 from prioritise.planning.planner import objective_step, proven_by_integrality
 from prioritise.planning.summary import impact_years
 from tests.conftest import hazard, make_problem
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
 
 def big_first() -> Problem:
@@ -159,3 +162,13 @@ def test_report_headline_names_the_fair_baseline_and_explains_the_figures() -> N
     assert "the plan is proven best" in headline
     assert "today&#39;s practice" in headline or "today&#x27;s practice" in headline
     assert "Reproducibility record" not in headline and "Reproducibility record" in html
+
+
+def test_plan_is_never_below_a_rule_keeping_baseline_even_with_no_time() -> None:
+    """With almost no time to search, the plan is still at least the best simple rule that
+    keeps every rule: those baselines are offered to the optimiser as incumbents."""
+    problem = load_problem(SAMPLES / "province" / "project.toml")
+    result = plan(problem, time_limit=0.5)
+    keeping = [b.objective for b in result.summary.baselines if b.feasible]
+    assert keeping
+    assert result.summary.objective >= max(keeping) - 1e-6

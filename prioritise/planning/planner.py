@@ -167,6 +167,8 @@ def plan(
         started,
         start_from=base,
         safe_start=warm_start and (extend is None or start_from is not None),
+        # The plan is never worse than a simple rule that keeps every rule.
+        starts=[(f"baseline: {b.name}", b.schedule) for b in baselines[1:] if b.feasible],
     )
     raw, relaxation = result.raw, result.relaxation
     raw = proven_by_integrality(built, raw)
