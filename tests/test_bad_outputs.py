@@ -229,3 +229,18 @@ def test_explain_reads_an_intact_earlier_run(
     result = run(capsys, "explain", str(toml), "HA-001", "--out", str(out), "--no-force")
     assert result.code == 0, result.err
     assert "Explaining the plan in" in result.err
+
+
+def test_explain_refuses_an_earlier_run_whose_inputs_changed(
+    tmp_path: Path, planned: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run's record holds each input's sha256: a changed budget is named, not trusted."""
+    toml, out = planned
+    budget = toml.parent / "budget.csv"
+    before = budget.read_bytes()
+    try:
+        budget.write_bytes(before + b"\n")
+        result = run(capsys, "explain", str(toml), "HA-001", "--out", str(out), "--no-force")
+    finally:
+        budget.write_bytes(before)
+    assert_refused(result, 2, "budget.csv", "Re-plan")

@@ -9,7 +9,6 @@ must hash the same.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import pandas as pd
 
 from prioritise.core.errors import UsageError
 from prioritise.core.problem import Problem
+from prioritise.planning.record import input_differences
 
 WORKPLAN_COLUMNS = ("hazard_id", "status", "method", "operator", "year")
 
@@ -91,24 +91,12 @@ def _check_rows(
 
 
 def _check_hashes(summary: dict[str, Any], problem: Problem, fail: Any) -> None:
-    """Compare input hashes when the summary carries them (``{name: sha256}`` somewhere under
-    ``reproducibility.inputs``); a run without the record passes on the checks above."""
-    record = summary.get("reproducibility")
-    inputs = record.get("inputs") if isinstance(record, dict) else None
-    if isinstance(inputs, list):
-        inputs = {
-            str(i.get("name") or i.get("path")): i.get("sha256")
-            for i in inputs
-            if isinstance(i, dict)
-        }
-    if not isinstance(inputs, dict):
+    """Compare today's inputs with the run's reproducibility record (``record.inputs``: path
+    relative to the project TOML and sha256); a run without the record passes on the checks
+    above."""
+    record = summary.get("record")
+    if not isinstance(record, dict) or problem.source is None:
         return
-    data = problem.settings.data
-    files = {p.name: p for p in (data.hazards, data.teams, data.budget) if p and p.is_file()}
-    for name, digest in inputs.items():
-        path = files.get(Path(name).name)
-        if path is None or not isinstance(digest, str):
-            continue
-        now = hashlib.sha256(path.read_bytes()).hexdigest()
-        if now != digest:
-            raise fail(f"{path.name} has changed since that run (its hash differs)")
+    changed = input_differences(record, Path(problem.source))
+    if changed:
+        raise fail("its inputs have changed since that run: " + "; ".join(changed[:3]))
