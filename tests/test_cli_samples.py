@@ -102,7 +102,7 @@ def test_national_sample_with_roads(tmp_path: Path) -> None:
         "--out",
         str(tmp_path),
         "--time-limit",
-        "40",
+        "90",
     )
     assert result.returncode == 0, result.stderr
     summary = check_outputs(tmp_path, 2953)
