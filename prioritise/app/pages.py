@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from prioritise.app import auth, present, projects, services
+from prioritise.app import auth, present, projects, services, settings_form
 from prioritise.app.db import ROLES, AuditEntry, Plan, Project, User, WebSession, audit
 from prioritise.app.deps import (
     DB,
@@ -180,31 +180,71 @@ def _project(db: Any, project_id: int) -> Project:
     return project
 
 
-@router.get("/projects/{project_id}")
-def project_page(request: Request, project_id: int, viewer: Reader, db: DB, ws: WS) -> Response:
-    project = db.get(Project, project_id)
-    if project is None or not project.folder:
-        return error_page(request, 404, "Not found", f"There is no project {project_id}.")
+def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
     path = services.project_path(ws.config, project)
     mapping = projects.current_mapping(path)
     source = list(project.fact_dict.get("source_columns", []))
     columns = [(c, mapping.get(c, "")) for c in source] + [
         (c, t) for c, t in mapping.items() if c not in source
     ]
-    return render(
-        request,
-        "project.html",
-        viewer,
-        project=project,
-        findings=project.finding_list,
-        errors=[f for f in project.finding_list if f["severity"] == "error"],
-        facts=project.fact_dict,
-        columns=columns,
-        source_columns=set(source),
-        schema=projects.schema_columns(),
-        criteria=projects.criteria(path),
-        plans=services.project_plans(db, project_id),
+    return {
+        "project": project,
+        "findings": project.finding_list,
+        "errors": [f for f in project.finding_list if f["severity"] == "error"],
+        "facts": project.fact_dict,
+        "columns": columns,
+        "source_columns": set(source),
+        "schema": projects.schema_columns(),
+        "criteria": projects.criteria(path),
+        "plans": services.project_plans(db, project.id),
+        "fields": settings_form.FIELDS,
+        "settings": settings_form.current(path),
+        "settings_findings": [],
+    }
+
+
+@router.get("/projects/{project_id}")
+def project_page(request: Request, project_id: int, viewer: Reader, db: DB, ws: WS) -> Response:
+    project = db.get(Project, project_id)
+    if project is None or not project.folder:
+        return error_page(request, 404, "Not found", f"There is no project {project_id}.")
+    return render(request, "project.html", viewer, **_project_context(ws, db, project))
+
+
+async def form_text(request: Request) -> dict[str, str]:
+    """Every text field of a posted form (the handler itself stays synchronous, in the
+    thread pool, since it reads and validates files)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+FormText = Annotated[dict[str, str], Depends(form_text)]
+
+
+@router.post("/projects/{project_id}/settings")
+def save_settings(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """The plan-settings form; refused values re-show the form with every finding (422)."""
+    project = _project(db, project_id)
+    values = {f.name: form.get(f.name, "")[:100] for f in settings_form.FIELDS}
+    path = services.project_path(ws.config, project)
+    try:
+        changed = settings_form.apply(path, values)
+    except settings_form.FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(settings=values, settings_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.settings",
+        f"project {project.id}",
+        f"{changed}; valid={result.valid}",
     )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#settings", status_code=303)
 
 
 @router.post("/projects/{project_id}/columns")

@@ -1,0 +1,120 @@
+"""The forms that write the project TOML (plan settings, scenarios): valid values are
+written and re-checked, refused ones re-show the form with the library's finding and leave
+the file as it was, and a viewer or a post without the CSRF token changes nothing."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from prioritise.app.config import AppConfig
+from tests.app.conftest import SAMPLES, login, token, upload_zip, zip_folder
+
+MINIMAL = SAMPLES / "minimal"
+SETTINGS = {
+    "start_year": "2027",
+    "years": "5",
+    "deadline_year": "2031",
+    "discount_rate": "0.03",
+    "carry_over": "on",
+    "environment_weight": "",
+    "national_share": "0.25",
+    "equity_share": "",
+    "time_limit": "20",
+    "gap": "",
+}
+
+
+def _project(client: TestClient, config: AppConfig) -> tuple[int, Path]:
+    r = upload_zip(client, token(client, "planner"), zip_folder(MINIMAL))
+    assert r.status_code == 201, r.text
+    pid = int(r.json()["id"])
+    return pid, config.projects_dir / str(pid) / "project.toml"
+
+
+def test_settings_form_writes_a_toml_the_library_reads(
+    client: TestClient, config: AppConfig
+) -> None:
+    pid, path = _project(client, config)
+    csrf = login(client, "planner")
+    page = client.get(f"/projects/{pid}").text
+    assert 'id="settings"' in page and 'name="deadline_year"' in page
+    r = client.post(
+        f"/projects/{pid}/settings", data={**SETTINGS, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    doc = tomllib.loads(path.read_text())
+    assert doc["plan"] == {
+        "start_year": 2027,
+        "years": 5,
+        "deadline_year": 2031,
+        "discount_rate": 0.03,
+        "carry_over": True,
+    }
+    assert doc["constraints"]["localisation"] == {"min_national_share": 0.25}
+    assert doc["solver"]["time_limit"] == 20.0 and "gap" not in doc["solver"]
+    assert "[data]" in path.read_text()  # the rest of the file is kept
+    page = client.get(f"/projects/{pid}").text
+    assert 'value="2031"' in page and ">valid<" in page, re.findall(r"\[[a-z-]+\]: [^<]*", page)
+    # Clearing an optional field removes the key (the library's default applies again).
+    r = client.post(
+        f"/projects/{pid}/settings",
+        data={**SETTINGS, "deadline_year": "", "carry_over": "", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    plan = tomllib.loads(path.read_text())["plan"]
+    assert "deadline_year" not in plan and plan["carry_over"] is False
+    client.cookies.clear()
+    login(client, "admin")
+    log = client.get("/admin/audit").text
+    assert "project.settings" in log and "deadline_year" in log
+
+
+def test_settings_form_refuses_what_the_library_refuses(
+    client: TestClient, config: AppConfig
+) -> None:
+    pid, path = _project(client, config)
+    before = path.read_text()
+    csrf = login(client, "planner")
+    cases = {
+        "deadline_year": ("2040", "outside the horizon 2027-2031"),
+        "years": ("sixty", "is not a whole number"),
+        "national_share": ("1.5", "min_national_share"),
+        "start_year": ("", "a value is needed"),
+        "gap": ("2", "gap"),
+    }
+    for name, (value, words) in cases.items():
+        r = client.post(
+            f"/projects/{pid}/settings", data={**SETTINGS, name: value, "csrf_token": csrf}
+        )
+        assert r.status_code == 422, (name, r.text[:300])
+        assert "Not saved" in r.text and words in r.text, (name, words)
+        assert path.read_text() == before, name
+    # What was typed is shown again, escaped.
+    r = client.post(
+        f"/projects/{pid}/settings",
+        data={**SETTINGS, "years": "<script>x</script>", "csrf_token": csrf},
+    )
+    assert r.status_code == 422 and "<script>x" not in r.text and "&lt;script&gt;x" in r.text
+
+
+def test_settings_form_refused_to_a_viewer_and_without_csrf(
+    client: TestClient, config: AppConfig
+) -> None:
+    pid, path = _project(client, config)
+    before = path.read_text()
+    r = client.post(f"/projects/{pid}/settings", data=SETTINGS, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    csrf = login(client, "planner")
+    assert client.post(f"/projects/{pid}/settings", data=SETTINGS).status_code == 403
+    client.cookies.clear()
+    csrf = login(client, "viewer")
+    page = client.get(f"/projects/{pid}").text
+    assert "Save settings" not in page
+    r = client.post(f"/projects/{pid}/settings", data={**SETTINGS, "csrf_token": csrf})
+    assert r.status_code == 403
+    assert path.read_text() == before
