@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from prioritise.app import auth, present, projects, services, settings_form
+from prioritise.app import auth, present, projects, scenario_form, services, settings_form
 from prioritise.app.db import ROLES, AuditEntry, Plan, Project, User, WebSession, audit
 from prioritise.app.deps import (
     DB,
@@ -30,6 +30,7 @@ from prioritise.app.deps import (
     page_role,
     page_viewer,
 )
+from prioritise.app.settings_form import FormError
 from prioritise.app.uploads import UploadError
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -200,6 +201,12 @@ def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
         "fields": settings_form.FIELDS,
         "settings": settings_form.current(path),
         "settings_findings": [],
+        "scenarios": scenario_form.listing(path),
+        "team_types": scenario_form.team_types(path),
+        "plain_fields": scenario_form.PLAIN,
+        "shapes": scenario_form.SHAPES,
+        "scenario_values": {},
+        "scenario_findings": [],
     }
 
 
@@ -231,7 +238,7 @@ def save_settings(
     path = services.project_path(ws.config, project)
     try:
         changed = settings_form.apply(path, values)
-    except settings_form.FormError as exc:
+    except FormError as exc:
         context = _project_context(ws, db, project)
         context.update(settings=values, settings_findings=exc.findings)
         return render(request, "project.html", viewer, status=422, **context)
@@ -245,6 +252,55 @@ def save_settings(
     )
     db.commit()
     return RedirectResponse(f"/projects/{project.id}#settings", status_code=303)
+
+
+@router.post("/projects/{project_id}/scenario")
+def save_scenario(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Add or replace one scenario of scenarios.toml; refused ones re-show the form (422)."""
+    project = _project(db, project_id)
+    values = {k: v[:500] for k, v in form.items() if k != "csrf_token"}
+    path = services.project_path(ws.config, project)
+    try:
+        name, table = scenario_form.save(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(scenario_values=values, scenario_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    services.revalidate(ws.config, project)
+    audit(db, viewer.user, "project.scenario", f"project {project.id}", f"{name}: {table}")
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#scenarios", status_code=303)
+
+
+@router.post("/projects/{project_id}/scenario/{name}/delete")
+def delete_scenario(
+    request: Request, project_id: int, name: str, viewer: PlannerAction, db: DB, ws: WS
+) -> Response:
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        removed = scenario_form.remove(path, name)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(scenario_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    if not removed:
+        raise NotFoundError(f"Project {project_id} has no scenario {name!r}.")
+    services.revalidate(ws.config, project)
+    audit(db, viewer.user, "project.scenario.delete", f"project {project.id}", name)
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#scenarios", status_code=303)
+
+
+@router.get("/projects/{project_id}/scenarios.toml")
+def download_scenarios(project_id: int, viewer: Reader, db: DB, ws: WS) -> Response:
+    project = _project(db, project_id)
+    path = scenario_form.scenarios_path(services.project_path(ws.config, project))
+    if not path.is_file():
+        raise NotFoundError(f"Project {project_id} has no scenarios.toml yet.")
+    return FileResponse(path, filename="scenarios.toml", media_type="application/toml")
 
 
 @router.post("/projects/{project_id}/columns")

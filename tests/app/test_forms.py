@@ -8,10 +8,12 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from prioritise.app.config import AppConfig
-from tests.app.conftest import SAMPLES, login, token, upload_zip, zip_folder
+from prioritise.inputs.scenarios import load_scenarios
+from tests.app.conftest import SAMPLES, login, token, upload_zip, wait_plan, zip_folder
 
 MINIMAL = SAMPLES / "minimal"
 SETTINGS = {
@@ -118,3 +120,133 @@ def test_settings_form_refused_to_a_viewer_and_without_csrf(
     r = client.post(f"/projects/{pid}/settings", data={**SETTINGS, "csrf_token": csrf})
     assert r.status_code == 403
     assert path.read_text() == before
+
+
+SCORED = (MINIMAL / "project.toml").read_text() + (
+    '\n[[scoring.criteria]]\nname = "Impact"\ncolumn = "impact"\nweight = 2\n'
+)
+SCENARIO = {
+    "name": "cut_30",
+    "description": "Donor funding falls by 30%",
+    "budget_multiplier": "0.7",
+    "budget_shape": "declining",
+    "decline_rate": "0.1",
+    "deadline_year": "none",
+    "team__manual": "4",
+    "weight__Impact": "3",
+}
+
+
+def _scored_project(client: TestClient, config: AppConfig) -> tuple[int, Path]:
+    data = zip_folder(MINIMAL, edit={"project.toml": SCORED})
+    r = upload_zip(client, token(client, "planner"), data)
+    assert r.status_code == 201, r.text
+    pid = int(r.json()["id"])
+    return pid, config.projects_dir / str(pid) / "project.toml"
+
+
+def test_scenario_form_writes_a_file_the_library_reads(
+    client: TestClient, config: AppConfig
+) -> None:
+    pid, path = _scored_project(client, config)
+    csrf = login(client, "planner")
+    page = client.get(f"/projects/{pid}").text
+    assert 'name="team__mdd"' in page and 'name="weight__Impact"' in page
+    assert "Run the scenarios" not in page
+    r = client.post(
+        f"/projects/{pid}/scenario", data={**SCENARIO, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    scenarios = load_scenarios(path.parent / "scenarios.toml")
+    assert [s.name for s in scenarios] == ["baseline", "cut_30"]
+    doc = tomllib.loads((path.parent / "scenarios.toml").read_text())["scenarios"]["cut_30"]
+    assert doc == {
+        "description": "Donor funding falls by 30%",
+        "budget": {"multiplier": 0.7, "shape": "declining", "decline_rate": 0.1},
+        "teams": {"manual": 4.0},
+        "weights": {"Impact": 3.0},
+        "deadline_year": False,
+    }
+    page = client.get(f"/projects/{pid}").text
+    assert "Run the scenarios" in page and "cut_30" in page
+    got = client.get(f"/projects/{pid}/scenarios.toml")
+    assert got.status_code == 200 and "[scenarios.cut_30]" in got.text
+    # The same name replaces; then removing it leaves the baseline.
+    r = client.post(
+        f"/projects/{pid}/scenario",
+        data={"name": "cut_30", "budget_multiplier": "0.5", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert [s.name for s in load_scenarios(path.parent / "scenarios.toml")] == [
+        "baseline",
+        "cut_30",
+    ]
+    r = client.post(
+        f"/projects/{pid}/scenario/cut_30/delete",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert [s.name for s in load_scenarios(path.parent / "scenarios.toml")] == ["baseline"]
+    # The last scenario cannot be removed: the file would declare none.
+    r = client.post(f"/projects/{pid}/scenario/baseline/delete", data={"csrf_token": csrf})
+    assert r.status_code == 422 and "declares no scenarios" in r.text
+    client.cookies.clear()
+    login(client, "admin")
+    log = client.get("/admin/audit").text
+    assert "project.scenario" in log and "project.scenario.delete" in log
+
+
+def test_scenario_form_refusals(client: TestClient, config: AppConfig) -> None:
+    pid, path = _scored_project(client, config)
+    csrf = login(client, "planner")
+    cases = {
+        "name": ("../etc", "is not usable"),
+        "budget_multiplier": ("-1", "multiplier"),
+        "budget_shape": ("zigzag", "is unknown"),
+        "weight__Impact": ("lots", "is not a number"),
+        "weight__Nothing": ("1", "No scoring criterion is named Nothing"),
+        "localisation_min_share": ("1.5", "localisation_min_share"),
+        "deadline_year": ("soon", "is not a whole number"),
+    }
+    for name, (value, words) in cases.items():
+        r = client.post(
+            f"/projects/{pid}/scenario", data={**SCENARIO, name: value, "csrf_token": csrf}
+        )
+        assert r.status_code == 422, (name, r.text[:300])
+        assert "Not saved" in r.text and words in r.text, (name, words)
+        assert not (path.parent / "scenarios.toml").exists(), name
+    assert client.get(f"/projects/{pid}/scenarios.toml").status_code == 404
+    # Viewers see the list but no form, and are refused.
+    client.cookies.clear()
+    csrf = login(client, "viewer")
+    assert "Save the scenario" not in client.get(f"/projects/{pid}").text
+    r = client.post(f"/projects/{pid}/scenario", data={**SCENARIO, "csrf_token": csrf})
+    assert r.status_code == 403 and not (path.parent / "scenarios.toml").exists()
+
+
+@pytest.mark.slow
+def test_scenarios_written_by_the_form_run_side_by_side(
+    client: TestClient, config: AppConfig
+) -> None:
+    pid, _path = _scored_project(client, config)
+    csrf = login(client, "planner")
+    r = client.post(
+        f"/projects/{pid}/scenario",
+        data={"name": "cut", "budget_multiplier": "0.7", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    r = client.post(
+        f"/projects/{pid}/scenarios",
+        data={"time_limit": "20", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    job = int(r.headers["location"].rsplit("/", 1)[1])
+    state = wait_plan(client, token(client, "viewer"), job)
+    assert state["status"] == "done", state
+    rows = state["summary"]["rows"]
+    assert [row["scenario"] for row in rows] == ["baseline", "cut"]
+    assert rows[1]["cost_usd"] <= rows[0]["cost_usd"] + 1e-6
