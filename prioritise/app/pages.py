@@ -17,7 +17,15 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from prioritise.app import auth, present, projects, scenario_form, services, settings_form
+from prioritise.app import (
+    auth,
+    present,
+    preview,
+    projects,
+    scenario_form,
+    services,
+    settings_form,
+)
 from prioritise.app.db import ROLES, AuditEntry, Plan, Project, User, WebSession, audit
 from prioritise.app.deps import (
     DB,
@@ -350,6 +358,33 @@ def save_weights(
     )
     db.commit()
     return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/weights/preview")
+def preview_weights(
+    request: Request,
+    project_id: int,
+    viewer: AnyAction,
+    db: DB,
+    ws: WS,
+    weight: Annotated[list[str], Form()],
+) -> Response:
+    """The score map under the weights in the form, re-scored by the library; nothing is
+    saved (so any signed-in user may ask, with the page's CSRF token)."""
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        weights = [float(w) for w in weight[:1000]]
+    except ValueError:
+        weights = []
+    result = preview.preview(path, weights) if weights else None
+    return render(
+        request,
+        "_score_map.html",
+        viewer,
+        preview=result,
+        message="" if result else "Give every weight as a number.",
+    )
 
 
 @router.get("/projects/{project_id}/project.toml")

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from prioritise.app.config import AppConfig
+from prioritise.inputs.loader import load_problem
 from prioritise.inputs.scenarios import load_scenarios
 from tests.app.conftest import SAMPLES, login, token, upload_zip, wait_plan, zip_folder
 
@@ -250,3 +251,41 @@ def test_scenarios_written_by_the_form_run_side_by_side(
     rows = state["summary"]["rows"]
     assert [row["scenario"] for row in rows] == ["baseline", "cut"]
     assert rows[1]["cost_usd"] <= rows[0]["cost_usd"] + 1e-6
+
+
+def test_score_preview_follows_the_weights(client: TestClient, config: AppConfig) -> None:
+    """The province sample (shapefile): the map fragment re-scores on every change and
+    saves nothing; the top hazard under one criterion alone is the one that criterion ranks
+    first, as the library scores it."""
+    r = upload_zip(client, token(client, "planner"), zip_folder(SAMPLES / "province"))
+    assert r.status_code == 201, r.text
+    pid = int(r.json()["id"])
+    path = config.projects_dir / str(pid) / "project.toml"
+    before = path.read_text()
+    csrf = login(client, "viewer")  # reading a preview changes nothing: viewers may
+    page = client.get(f"/projects/{pid}").text
+    assert f'hx-post="/projects/{pid}/weights/preview"' in page
+    saved = ["3", "2", "1.5", "1.5", "1", "1"]
+    r = client.post(f"/projects/{pid}/weights/preview", data={"weight": saved, "csrf_token": csrf})
+    assert r.status_code == 200, r.text
+    assert '<svg id="score-map"' in r.text and r.text.count("<path") > 100
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([\d.]+)</td><td>([\d.]+)</td></tr>", r.text)
+    assert len(rows) == 10 and all(now == old for _, now, old in rows)  # saved weights
+    # Casualties alone: the top hazard is the one with the most casualties.
+    only = ["1", "0", "0", "0", "0", "0"]
+    r = client.post(f"/projects/{pid}/weights/preview", data={"weight": only, "csrf_token": csrf})
+    problem = load_problem(path)
+    top = problem.hazards.sort_values("casualties_24m", ascending=False, kind="stable")
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([\d.]+)</td>", r.text)
+    best = float(top["casualties_24m"].iloc[0])
+    assert rows[0][0] in set(top.loc[top["casualties_24m"] == best, "hazard_id"])
+    assert float(rows[0][1]) == 100.0
+    for bad, words in ((["0"] * 6, "above 0"), (["1"] * 5, "Give 6 weights"), (["x"] * 6, "")):
+        r = client.post(
+            f"/projects/{pid}/weights/preview", data={"weight": bad, "csrf_token": csrf}
+        )
+        assert r.status_code == 200 and "score-map" not in r.text and words in r.text
+    assert (
+        client.post(f"/projects/{pid}/weights/preview", data={"weight": saved}).status_code == 403
+    )
+    assert path.read_text() == before
