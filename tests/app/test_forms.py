@@ -4,8 +4,10 @@ the file as it was, and a viewer or a post without the CSRF token changes nothin
 
 from __future__ import annotations
 
+import io
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -289,3 +291,57 @@ def test_score_preview_follows_the_weights(client: TestClient, config: AppConfig
         client.post(f"/projects/{pid}/weights/preview", data={"weight": saved}).status_code == 403
     )
     assert path.read_text() == before
+
+
+def _bare(folder: Path) -> bytes:
+    """A sample folder's data files without its project and scenario TOMLs."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.suffix != ".toml":
+                zf.write(path, path.name)
+    return buf.getvalue()
+
+
+def test_bare_export_gets_a_project_toml_the_cli_runs(
+    client: TestClient, config: AppConfig, tmp_path: Path
+) -> None:
+    planner = token(client, "planner")
+    r = upload_zip(client, planner, _bare(MINIMAL))
+    assert r.status_code == 201, r.text
+    assert r.json()["valid"] is True
+    pid = int(r.json()["id"])
+    csrf = login(client, "planner")
+    text = client.get(f"/projects/{pid}/project.toml").text
+    doc = tomllib.loads(text)
+    assert doc["plan"] == {"start_year": 2027, "years": 5}  # the budget table's years
+    assert doc["data"] == {"hazards": "hazards.csv", "teams": "teams.csv", "budget": "budget.csv"}
+    assert doc["methods"]["manual"]["productivity"] == {"manual": 200.0}
+    # The written TOML is a normal project: the library loads it as the CLI would.
+    problem = load_problem(config.projects_dir / str(pid) / "project.toml")
+    assert len(problem.hazards) == len(load_problem(MINIMAL / "project.toml").hazards)
+    assert csrf
+
+
+def test_bare_imsma_export_says_what_is_missing(client: TestClient) -> None:
+    """The province shapefile (IMSMA column names, matched in any case) with its tables and
+    no TOML: the project is kept, and the one thing the export cannot say (how to score
+    hazards) is the finding, in plain words."""
+    r = upload_zip(client, token(client, "planner"), _bare(SAMPLES / "province"))
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["valid"] is False
+    assert [f["rule"] for f in body["findings"] if f["severity"] == "error"] == ["missing-impact"]
+    login(client, "planner")
+    text = client.get(f"/projects/{body['id']}/project.toml").text
+    assert 'hazards = "hazards.shp"' in text and "start_year = 2027" in text
+
+
+def test_upload_without_toml_or_recognisable_files(client: TestClient) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("notes.txt", "nothing to plan")
+        zf.writestr("teams.csv", "team_type,teams,days_per_year\nmanual,1,200\n")
+    r = upload_zip(client, token(client, "planner"), buf.getvalue())
+    assert r.status_code == 422
+    assert "no hazards file, budget file was recognised" in r.text
