@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from prioritise.app import (
     auth,
+    criteria_form,
     present,
     preview,
     projects,
@@ -40,6 +41,7 @@ from prioritise.app.deps import (
 )
 from prioritise.app.settings_form import FormError
 from prioritise.app.uploads import UploadError
+from prioritise.core.settings import NORMALISATIONS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["num"] = present.number
@@ -215,6 +217,10 @@ def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
         "shapes": scenario_form.SHAPES,
         "scenario_values": {},
         "scenario_findings": [],
+        "kinds": criteria_form.KINDS,
+        "normalisations": NORMALISATIONS,
+        "criterion_values": {},
+        "criterion_findings": [],
     }
 
 
@@ -355,6 +361,58 @@ def save_weights(
         "project.weights",
         f"project {project.id}",
         f"{changed}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/criteria")
+def add_criterion(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Add one scoring criterion; refused ones re-show the form with the finding (422)."""
+    project = _project(db, project_id)
+    values = {k: v[:500] for k, v in form.items() if k != "csrf_token"}
+    path = services.project_path(ws.config, project)
+    try:
+        table = criteria_form.add(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(criterion_values=values, criterion_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.criterion.add",
+        f"project {project.id}",
+        f"{table}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/criteria/{index}/delete")
+def delete_criterion(
+    request: Request, project_id: int, index: int, viewer: PlannerAction, db: DB, ws: WS
+) -> Response:
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        name = criteria_form.remove(path, index)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(criterion_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    if name is None:
+        raise NotFoundError(f"Project {project_id} has no criterion {index + 1}.")
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.criterion.delete",
+        f"project {project.id}",
+        f"{name}; valid={result.valid}",
     )
     db.commit()
     return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)

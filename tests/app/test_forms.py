@@ -345,3 +345,67 @@ def test_upload_without_toml_or_recognisable_files(client: TestClient) -> None:
     r = upload_zip(client, token(client, "planner"), buf.getvalue())
     assert r.status_code == 422
     assert "no hazards file, budget file was recognised" in r.text
+
+
+def test_criteria_form_makes_a_bare_export_plannable(client: TestClient, config: AppConfig) -> None:
+    """The bare province export lacks only scoring: adding one criterion in the form makes
+    it valid; bad criteria are refused with the library's words; removal works."""
+    r = upload_zip(client, token(client, "planner"), _bare(SAMPLES / "province"))
+    pid = int(r.json()["id"])
+    path = config.projects_dir / str(pid) / "project.toml"
+    csrf = login(client, "planner")
+    assert "Add a criterion" in client.get(f"/projects/{pid}").text
+    good = {"name": "Casualties", "column": "Casualties", "weight": "3", "normalise": "log"}
+    before = path.read_text()
+    for bad, words in (
+        ({"weight": "-1"}, "weight"),
+        ({"weight": "heavy"}, "must be a number"),
+        ({"name": ""}, "name is needed"),
+        ({"type": "categorical", "points": "irrigated"}, "category = number"),
+        ({"type": "categorical"}, "points"),
+    ):
+        r = client.post(f"/projects/{pid}/criteria", data={**good, **bad, "csrf_token": csrf})
+        assert r.status_code == 422 and "Not saved" in r.text and words in r.text, (bad, words)
+        assert path.read_text() == before
+    r = client.post(
+        f"/projects/{pid}/criteria", data={**good, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    crit = tomllib.loads(path.read_text())["scoring"]["criteria"]
+    assert crit == [
+        {"name": "Casualties", "column": "Casualties", "weight": 3.0, "normalise": "log"}
+    ]
+    assert ">valid<" in client.get(f"/projects/{pid}").text
+    r = client.post(f"/projects/{pid}/criteria", data={**good, "csrf_token": csrf})
+    assert r.status_code == 422 and "already named" in r.text
+    r = client.post(
+        f"/projects/{pid}/criteria",
+        data={
+            "name": "Land use",
+            "column": "Land_Use",
+            "weight": "2",
+            "type": "categorical",
+            "points": "irrigated = 1, forest = 0.2",
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    crit = tomllib.loads(path.read_text())["scoring"]["criteria"]
+    assert crit[1]["points"] == {"irrigated": 1.0, "forest": 0.2}
+    r = client.post(
+        f"/projects/{pid}/criteria/0/delete", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    assert [c["name"] for c in tomllib.loads(path.read_text())["scoring"]["criteria"]] == [
+        "Land use"
+    ]
+    assert (
+        client.post(f"/projects/{pid}/criteria/9/delete", data={"csrf_token": csrf}).status_code
+        == 404
+    )
+    client.cookies.clear()
+    csrf = login(client, "viewer")
+    assert "Add a criterion" not in client.get(f"/projects/{pid}").text
+    r = client.post(f"/projects/{pid}/criteria", data={**good, "csrf_token": csrf})
+    assert r.status_code == 403
