@@ -20,6 +20,7 @@ from sqlalchemy import select
 from prioritise.app import (
     auth,
     criteria_form,
+    methods_form,
     present,
     preview,
     projects,
@@ -198,6 +199,7 @@ def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
     columns = [(c, mapping.get(c, "")) for c in source] + [
         (c, t) for c, t in mapping.items() if c not in source
     ]
+    methods, default_methods = methods_form.rows(path)
     return {
         "project": project,
         "findings": project.finding_list,
@@ -221,6 +223,9 @@ def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
         "normalisations": NORMALISATIONS,
         "criterion_values": {},
         "criterion_findings": [],
+        "methods": methods,
+        "default_methods": default_methods,
+        "method_findings": [],
     }
 
 
@@ -416,6 +421,32 @@ def delete_criterion(
     )
     db.commit()
     return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/methods")
+def save_methods(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Replace the project's [methods]; refused values re-show the form (422)."""
+    project = _project(db, project_id)
+    values = {k: v[:500] for k, v in form.items() if k != "csrf_token"}
+    path = services.project_path(ws.config, project)
+    try:
+        names = methods_form.save(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(method_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.methods",
+        f"project {project.id}",
+        f"{', '.join(names)}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#methods", status_code=303)
 
 
 @router.post("/projects/{project_id}/weights/preview")

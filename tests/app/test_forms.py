@@ -409,3 +409,51 @@ def test_criteria_form_makes_a_bare_export_plannable(client: TestClient, config:
     assert "Add a criterion" not in client.get(f"/projects/{pid}").text
     r = client.post(f"/projects/{pid}/criteria", data={**good, "csrf_token": csrf})
     assert r.status_code == 403
+
+
+def _method_fields(page: str) -> dict[str, str]:
+    return dict(re.findall(r'name="(m\d+_[a-z_]+)" value="([^"]*)"', page))
+
+
+def test_methods_form(client: TestClient, config: AppConfig) -> None:
+    """The minimal sample has no [methods]: the form shows the library's defaults, labelled
+    estimates; saving writes them with the edits, and the library reads them back."""
+    pid, path = _project(client, config)
+    csrf = login(client, "planner")
+    page = client.get(f"/projects/{pid}").text
+    assert "library&#39;s defaults" in page or "library's defaults" in page
+    fields = _method_fields(page)
+    assert fields["m0_name"] == "manual" and fields["m0_productivity"] == "manual = 200"
+    edited = {**fields, "m0_productivity": "manual = 180", "csrf_token": csrf}
+    last = max(int(k[1 : k.index("_")]) for k in fields)
+    edited[f"m{last}_name"] = "bac"  # the spare row adds a method
+    edited[f"m{last}_productivity"] = "manual = 350"
+    edited[f"m{last}_types"] = "UXO, CMR"
+    edited["m1_name"] = ""  # blanking a name removes the method
+    r = client.post(f"/projects/{pid}/methods", data=edited, follow_redirects=False)
+    assert r.status_code == 303, r.text[-2000:]
+    methods = load_problem(path).settings.methods
+    by_name = {m.name: m for m in methods}
+    assert by_name["manual"].productivity == {"manual": 180.0}
+    assert by_name["bac"].hazard_types == ("UXO", "CMR")
+    assert fields["m1_name"] not in by_name
+    page = client.get(f"/projects/{pid}").text
+    assert "library&#39;s defaults" not in page and ">valid<" in page
+    before = path.read_text()
+    for key, value, words in (
+        ("m0_productivity", "manual", "team kind = m² per day"),
+        ("m0_disturbance", "lots", "disturbance must be a number"),
+        ("m0_disturbance", "3", "disturbance"),
+        ("m0_productivity", "manual = -5", "productivity"),
+    ):
+        r = client.post(
+            f"/projects/{pid}/methods",
+            data={**_method_fields(page), key: value, "csrf_token": csrf},
+        )
+        assert r.status_code == 422 and "Not saved" in r.text and words in r.text, (key, value)
+        assert path.read_text() == before
+    client.cookies.clear()
+    csrf = login(client, "viewer")
+    assert "Save methods" not in client.get(f"/projects/{pid}").text
+    r = client.post(f"/projects/{pid}/methods", data={**edited, "csrf_token": csrf})
+    assert r.status_code == 403 and path.read_text() == before
