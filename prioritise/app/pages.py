@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from prioritise.app import (
     auth,
+    budget_form,
     criteria_form,
     methods_form,
     present,
@@ -226,6 +227,8 @@ def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
         "methods": methods,
         "default_methods": default_methods,
         "method_findings": [],
+        "budget_rows": budget_form.rows(path),
+        "budget_findings": [],
     }
 
 
@@ -447,6 +450,31 @@ def save_methods(
     )
     db.commit()
     return RedirectResponse(f"/projects/{project.id}#methods", status_code=303)
+
+
+@router.post("/projects/{project_id}/budget")
+def save_budget(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Each plan year's budget into the budget table; refused amounts re-show the form."""
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        changed = budget_form.save(path, form)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(budget_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.budget",
+        f"project {project.id}",
+        f"{changed}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#budget", status_code=303)
 
 
 @router.post("/projects/{project_id}/weights/preview")

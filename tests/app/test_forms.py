@@ -457,3 +457,38 @@ def test_methods_form(client: TestClient, config: AppConfig) -> None:
     assert "Save methods" not in client.get(f"/projects/{pid}").text
     r = client.post(f"/projects/{pid}/methods", data={**edited, "csrf_token": csrf})
     assert r.status_code == 403 and path.read_text() == before
+
+
+def test_budget_form(client: TestClient, config: AppConfig) -> None:
+    pid, path = _project(client, config)
+    budget = path.parent / "budget.csv"
+    csrf = login(client, "planner")
+    page = client.get(f"/projects/{pid}").text
+    shown = dict(re.findall(r'name="budget_(\d{4})" value="([^"]*)"', page))
+    assert list(shown) == ["2027", "2028", "2029", "2030", "2031"] and shown["2027"] == "100000"
+    data = {f"budget_{y}": v for y, v in shown.items()}
+    r = client.post(
+        f"/projects/{pid}/budget",
+        data={**data, "budget_2028": "250,000", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert load_problem(path).budget.loc[2028] == 250000.0
+    before = budget.read_text()
+    for value in ("-1", "lots", ""):
+        r = client.post(
+            f"/projects/{pid}/budget", data={**data, "budget_2029": value, "csrf_token": csrf}
+        )
+        assert r.status_code == 422 and "Budget for 2029" in r.text
+        assert budget.read_text() == before
+    # A longer horizon shows the new year with no row; the check says the budget is missing.
+    client.post(
+        f"/projects/{pid}/settings",
+        data={**SETTINGS, "years": "6", "deadline_year": "", "csrf_token": csrf},
+    )
+    page = client.get(f"/projects/{pid}").text
+    assert 'name="budget_2032" value=""' in page and "no row yet" in page
+    client.cookies.clear()
+    csrf = login(client, "viewer")
+    r = client.post(f"/projects/{pid}/budget", data={**data, "csrf_token": csrf})
+    assert r.status_code == 403 and budget.read_text() == before
