@@ -122,6 +122,7 @@ def test_planner_path(server: Server, browser: object, tmp_path: Path) -> None:
     page.click("button:has-text('Save weights')")
     page.wait_for_load_state()
     assert page.get_by_label("Weight of Casualties (24 months)").input_value() == "4"
+    page.wait_for_selector("#score-map")  # the preview under the saved weights
     page.screenshot(path=str(shots / "workspace-project.png"), full_page=True)
 
     # Run a plan and watch its progress until the results replace it.
