@@ -17,7 +17,18 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from prioritise.app import auth, present, projects, services
+from prioritise.app import (
+    auth,
+    budget_form,
+    criteria_form,
+    methods_form,
+    present,
+    preview,
+    projects,
+    scenario_form,
+    services,
+    settings_form,
+)
 from prioritise.app.db import ROLES, AuditEntry, Plan, Project, User, WebSession, audit
 from prioritise.app.deps import (
     DB,
@@ -30,7 +41,9 @@ from prioritise.app.deps import (
     page_role,
     page_viewer,
 )
+from prioritise.app.settings_form import FormError
 from prioritise.app.uploads import UploadError
+from prioritise.core.settings import NORMALISATIONS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["num"] = present.number
@@ -180,31 +193,136 @@ def _project(db: Any, project_id: int) -> Project:
     return project
 
 
-@router.get("/projects/{project_id}")
-def project_page(request: Request, project_id: int, viewer: Reader, db: DB, ws: WS) -> Response:
-    project = db.get(Project, project_id)
-    if project is None or not project.folder:
-        return error_page(request, 404, "Not found", f"There is no project {project_id}.")
+def _project_context(ws: Any, db: Any, project: Project) -> dict[str, Any]:
     path = services.project_path(ws.config, project)
     mapping = projects.current_mapping(path)
     source = list(project.fact_dict.get("source_columns", []))
     columns = [(c, mapping.get(c, "")) for c in source] + [
         (c, t) for c, t in mapping.items() if c not in source
     ]
-    return render(
-        request,
-        "project.html",
-        viewer,
-        project=project,
-        findings=project.finding_list,
-        errors=[f for f in project.finding_list if f["severity"] == "error"],
-        facts=project.fact_dict,
-        columns=columns,
-        source_columns=set(source),
-        schema=projects.schema_columns(),
-        criteria=projects.criteria(path),
-        plans=services.project_plans(db, project_id),
+    methods, default_methods = methods_form.rows(path)
+    return {
+        "project": project,
+        "findings": project.finding_list,
+        "errors": [f for f in project.finding_list if f["severity"] == "error"],
+        "facts": project.fact_dict,
+        "columns": columns,
+        "source_columns": set(source),
+        "schema": projects.schema_columns(),
+        "criteria": projects.criteria(path),
+        "plans": services.project_plans(db, project.id),
+        "fields": settings_form.FIELDS,
+        "settings": settings_form.current(path),
+        "settings_findings": [],
+        "scenarios": scenario_form.listing(path),
+        "team_types": scenario_form.team_types(path),
+        "plain_fields": scenario_form.PLAIN,
+        "shapes": scenario_form.SHAPES,
+        "scenario_values": {},
+        "scenario_findings": [],
+        "kinds": criteria_form.KINDS,
+        "normalisations": NORMALISATIONS,
+        "criterion_values": {},
+        "criterion_findings": [],
+        "methods": methods,
+        "default_methods": default_methods,
+        "method_findings": [],
+        "budget_rows": budget_form.rows(path),
+        "budget_findings": [],
+    }
+
+
+@router.get("/projects/{project_id}")
+def project_page(request: Request, project_id: int, viewer: Reader, db: DB, ws: WS) -> Response:
+    project = db.get(Project, project_id)
+    if project is None or not project.folder:
+        return error_page(request, 404, "Not found", f"There is no project {project_id}.")
+    return render(request, "project.html", viewer, **_project_context(ws, db, project))
+
+
+async def form_text(request: Request) -> dict[str, str]:
+    """Every text field of a posted form (the handler itself stays synchronous, in the
+    thread pool, since it reads and validates files)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+FormText = Annotated[dict[str, str], Depends(form_text)]
+
+
+@router.post("/projects/{project_id}/settings")
+def save_settings(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """The plan-settings form; refused values re-show the form with every finding (422)."""
+    project = _project(db, project_id)
+    values = {f.name: form.get(f.name, "")[:100] for f in settings_form.FIELDS}
+    path = services.project_path(ws.config, project)
+    try:
+        changed = settings_form.apply(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(settings=values, settings_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.settings",
+        f"project {project.id}",
+        f"{changed}; valid={result.valid}",
     )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#settings", status_code=303)
+
+
+@router.post("/projects/{project_id}/scenario")
+def save_scenario(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Add or replace one scenario of scenarios.toml; refused ones re-show the form (422)."""
+    project = _project(db, project_id)
+    values = {k: v[:500] for k, v in form.items() if k != "csrf_token"}
+    path = services.project_path(ws.config, project)
+    try:
+        name, table = scenario_form.save(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(scenario_values=values, scenario_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    services.revalidate(ws.config, project)
+    audit(db, viewer.user, "project.scenario", f"project {project.id}", f"{name}: {table}")
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#scenarios", status_code=303)
+
+
+@router.post("/projects/{project_id}/scenario/{name}/delete")
+def delete_scenario(
+    request: Request, project_id: int, name: str, viewer: PlannerAction, db: DB, ws: WS
+) -> Response:
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        removed = scenario_form.remove(path, name)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(scenario_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    if not removed:
+        raise NotFoundError(f"Project {project_id} has no scenario {name!r}.")
+    services.revalidate(ws.config, project)
+    audit(db, viewer.user, "project.scenario.delete", f"project {project.id}", name)
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#scenarios", status_code=303)
+
+
+@router.get("/projects/{project_id}/scenarios.toml")
+def download_scenarios(project_id: int, viewer: Reader, db: DB, ws: WS) -> Response:
+    project = _project(db, project_id)
+    path = scenario_form.scenarios_path(services.project_path(ws.config, project))
+    if not path.is_file():
+        raise NotFoundError(f"Project {project_id} has no scenarios.toml yet.")
+    return FileResponse(path, filename="scenarios.toml", media_type="application/toml")
 
 
 @router.post("/projects/{project_id}/columns")
@@ -254,6 +372,136 @@ def save_weights(
     )
     db.commit()
     return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/criteria")
+def add_criterion(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Add one scoring criterion; refused ones re-show the form with the finding (422)."""
+    project = _project(db, project_id)
+    values = {k: v[:500] for k, v in form.items() if k != "csrf_token"}
+    path = services.project_path(ws.config, project)
+    try:
+        table = criteria_form.add(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(criterion_values=values, criterion_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.criterion.add",
+        f"project {project.id}",
+        f"{table}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/criteria/{index}/delete")
+def delete_criterion(
+    request: Request, project_id: int, index: int, viewer: PlannerAction, db: DB, ws: WS
+) -> Response:
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        name = criteria_form.remove(path, index)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(criterion_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    if name is None:
+        raise NotFoundError(f"Project {project_id} has no criterion {index + 1}.")
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.criterion.delete",
+        f"project {project.id}",
+        f"{name}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+
+
+@router.post("/projects/{project_id}/methods")
+def save_methods(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Replace the project's [methods]; refused values re-show the form (422)."""
+    project = _project(db, project_id)
+    values = {k: v[:500] for k, v in form.items() if k != "csrf_token"}
+    path = services.project_path(ws.config, project)
+    try:
+        names = methods_form.save(path, values)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(method_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.methods",
+        f"project {project.id}",
+        f"{', '.join(names)}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#methods", status_code=303)
+
+
+@router.post("/projects/{project_id}/budget")
+def save_budget(
+    request: Request, project_id: int, viewer: PlannerAction, db: DB, ws: WS, form: FormText
+) -> Response:
+    """Each plan year's budget into the budget table; refused amounts re-show the form."""
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        changed = budget_form.save(path, form)
+    except FormError as exc:
+        context = _project_context(ws, db, project)
+        context.update(budget_findings=exc.findings)
+        return render(request, "project.html", viewer, status=422, **context)
+    result = services.revalidate(ws.config, project)
+    audit(
+        db,
+        viewer.user,
+        "project.budget",
+        f"project {project.id}",
+        f"{changed}; valid={result.valid}",
+    )
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#budget", status_code=303)
+
+
+@router.post("/projects/{project_id}/weights/preview")
+def preview_weights(
+    request: Request,
+    project_id: int,
+    viewer: AnyAction,
+    db: DB,
+    ws: WS,
+    weight: Annotated[list[str], Form()],
+) -> Response:
+    """The score map under the weights in the form, re-scored by the library; nothing is
+    saved (so any signed-in user may ask, with the page's CSRF token)."""
+    project = _project(db, project_id)
+    path = services.project_path(ws.config, project)
+    try:
+        weights = [float(w) for w in weight[:1000]]
+    except ValueError:
+        weights = []
+    result = preview.preview(path, weights) if weights else None
+    return render(
+        request,
+        "_score_map.html",
+        viewer,
+        preview=result,
+        message="" if result else "Give every weight as a number.",
+    )
 
 
 @router.get("/projects/{project_id}/project.toml")

@@ -8,6 +8,7 @@ project TOML that the CLI runs as it is.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,15 @@ def _is_project(path: Path) -> bool:
     return "data" in doc or "project" in doc
 
 
-def find_project_file(folder: Path) -> Path:
-    """The project TOML among the uploaded files (``project.toml`` first, nearest the top)."""
+def find_project_file(folder: Path, starter: Callable[[Path], Path] | None = None) -> Path:
+    """The project TOML among the uploaded files (``project.toml`` first, nearest the top);
+    without one, ``starter`` may write one from the data files (a bare export)."""
     candidates = sorted(
         (p for p in folder.rglob("*.toml") if _is_project(p)),
         key=lambda p: (p.name != "project.toml", len(p.parts), str(p)),
     )
+    if not candidates and starter is not None:
+        return starter(folder)
     if not candidates:
         raise UploadError(
             "No project TOML among the uploaded files. Upload the project.toml with its data "

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
-from prioritise.app import projects
+from prioritise.app import projects, starter
 from prioritise.app.config import AppConfig
 from prioritise.app.db import Plan, Project, User, audit, utcnow
 from prioritise.app.jobs import JobRunner
@@ -82,7 +82,7 @@ def create_project(
     try:
         store_files(root, files, cfg.max_upload_bytes, limits)
         base = single_top_folder(root)
-        toml = projects.find_project_file(base)
+        toml = projects.find_project_file(base, starter.write_starter)
     except UploadError:
         db.rollback()
         shutil.rmtree(root, ignore_errors=True)

@@ -113,12 +113,16 @@ def test_planner_path(server: Server, browser: object, tmp_path: Path) -> None:
     assert page.inner_text(".facts").startswith("valid")
     assert "207 hazards" in page.inner_text(".facts")
 
-    # Change a weight.
+    # Change a weight: the score map preview (loaded with the page) follows it as it is typed.
+    page.wait_for_selector("#score-map")
     weight = page.get_by_label("Weight of Casualties (24 months)")
-    weight.fill("4")
+    with page.expect_response(lambda r: r.url.endswith("/weights/preview") and r.ok):
+        weight.fill("4")
+    page.wait_for_selector("#score-map")
     page.click("button:has-text('Save weights')")
     page.wait_for_load_state()
     assert page.get_by_label("Weight of Casualties (24 months)").input_value() == "4"
+    page.wait_for_selector("#score-map")  # the preview under the saved weights
     page.screenshot(path=str(shots / "workspace-project.png"), full_page=True)
 
     # Run a plan and watch its progress until the results replace it.
