@@ -26,7 +26,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from models.eligibility import excluded_hazards, year_weights
+from models.eligibility import (
+    excluded_hazards,
+    hazard_value,
+    option_cost_weights,
+    plan_weights,
+)
 from models.solution import check_schedule, schedule_from_rows
 from prioritise.core.graph import dependency_graph
 from prioritise.core.problem import Problem
@@ -192,11 +197,12 @@ def _schedule(
     frame = opts.iloc[[k for k, _, _ in picks]].copy()
     frame["year"] = np.array([y for _, _, y in picks], dtype=int)
     t = frame["year"].to_numpy(int) - years[0]
-    weight = year_weights(len(years), problem.settings.plan.discount_rate)
-    impact = problem.hazards["impact"].to_numpy(float)[frame["hazard"].to_numpy()]
-    frame["value"] = impact * weight[t] - problem.settings.plan.environment_weight * frame[
+    weight = plan_weights(problem.settings.plan)
+    value = hazard_value(problem)[frame["hazard"].to_numpy()]  # impact, or USD for npv
+    frame["value"] = value * weight[t] - problem.settings.plan.environment_weight * frame[
         "env"
     ].to_numpy(float)
+    frame["value"] -= option_cost_weights(problem, t) * frame["cost"].to_numpy(float)
     return schedule_from_rows(problem, frame)
 
 

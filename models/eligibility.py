@@ -15,6 +15,7 @@ import pandas as pd
 
 from prioritise.core.graph import dependency_graph
 from prioritise.core.problem import Problem
+from prioritise.core.settings import PlanSettings
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,62 @@ class Eligibility:
     year_weight: np.ndarray  # impact-years earned per unit impact when completed in year t
 
 
-def year_weights(years: int, discount_rate: float) -> np.ndarray:
-    """w_t = sum_{s=t}^{T-1} (1+r)^-s: discounted years of use left when completed in t."""
-    per_year = (1.0 + discount_rate) ** -np.arange(years, dtype=float)
-    return per_year[::-1].cumsum()[::-1]
+def year_weights(years: int, discount_rate: float, lifetime: int | str = "horizon") -> np.ndarray:
+    """Discounted years of benefit earned per unit of yearly value when completed in year t.
+
+    With lifetime L: w_t = sum_{s=t}^{t+L-1} (1+r)^-s. "horizon" counts to the plan's last
+    year (L = T - t, the default); a number of years may run past the horizon; "perpetual" is
+    the limit (1+r)^-t (1+r)/r and needs r > 0.
+    """
+    r = float(discount_rate)
+    t = np.arange(years, dtype=float)
+    start = (1.0 + r) ** -t
+    if lifetime == "horizon":
+        return start[::-1].cumsum()[::-1]
+    if lifetime == "perpetual":
+        if r <= 0:
+            raise ValueError("a perpetual benefit needs a discount rate above 0")
+        return start * (1.0 + r) / r
+    length = int(lifetime)
+    if r == 0:
+        return np.full(years, float(length))
+    return start * (1.0 - (1.0 + r) ** -length) * (1.0 + r) / r
+
+
+def plan_weights(plan: PlanSettings) -> np.ndarray:
+    """The project's year weights: its horizon, discount rate and benefit lifetime."""
+    return year_weights(plan.years, plan.discount_rate, plan.benefit_years)
+
+
+def completion_weights(plan: PlanSettings) -> np.ndarray:
+    """c_t = w_t - w_{t+1} (w_T = 0): what the completed-by variable y[h,t] earns per year.
+
+    y[h,t] = 1 from the completion year on, so sum_{t' >= t} c_t' = w_t: the same objective
+    as w_t on the assignment variables, whatever the benefit lifetime. For "horizon" this is
+    exactly the discount factor (1+r)^-t, computed as such so the model is bit-for-bit the
+    one without lifetimes.
+    """
+    if plan.benefit_years == "horizon":
+        return (1.0 + plan.discount_rate) ** -np.arange(plan.years, dtype=float)
+    weights = plan_weights(plan)
+    return weights - np.append(weights[1:], 0.0)
+
+
+def hazard_value(problem: Problem) -> np.ndarray:
+    """Yearly value per hazard the objective counts: impact, or USD of benefit for "npv"."""
+    h = problem.hazards
+    if problem.settings.plan.objective == "npv":
+        return h["benefit_usd_per_year"].fillna(0.0).to_numpy(float)
+    return h["impact"].to_numpy(float)
+
+
+def option_cost_weights(problem: Problem, t: np.ndarray) -> np.ndarray:
+    """Per eligibility row, the weight on its cost in the objective: (1+r)^-t for "npv"
+    (costs discounted to the year they are spent in, like benefits), 0 for "impact"."""
+    plan = problem.settings.plan
+    if plan.objective != "npv":
+        return np.zeros(len(t))
+    return (1.0 + plan.discount_rate) ** -t.astype(float)
 
 
 def excluded_hazards(problem: Problem) -> pd.Series:
@@ -83,9 +136,12 @@ def build_eligibility(problem: Problem) -> Eligibility:
     frame = opts.iloc[rep].reset_index().rename(columns={"index": "option"})
     frame["t"] = first[frame["hazard"].to_numpy()] + offset
     frame["year"] = years[frame["t"].to_numpy()]
-    weight = year_weights(len(years), plan.discount_rate)
-    impact = h["impact"].to_numpy(float)[frame["hazard"].to_numpy()]
-    frame["value"] = impact * weight[frame["t"].to_numpy()] - plan.environment_weight * frame["env"]
+    weight = plan_weights(plan)
+    value = hazard_value(problem)[frame["hazard"].to_numpy()]
+    t = frame["t"].to_numpy()
+    frame["value"] = value * weight[t] - plan.environment_weight * frame["env"]
+    if plan.objective == "npv":
+        frame["value"] -= option_cost_weights(problem, t) * frame["cost"].to_numpy(float)
 
     required = (h["lock"] == "must").to_numpy(copy=True)  # writable under copy-on-write
     if plan.deadline_year is not None:

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.eligibility import Eligibility
+from models.eligibility import (
+    Eligibility,
+    completion_weights,
+    hazard_value,
+    option_cost_weights,
+)
 from models.matrix import LinearModel
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
@@ -47,9 +52,11 @@ class Context:
 def add_assignment_variables(ctx: Context) -> None:
     """x[h,o,t] in {0,1} for every eligibility row.
 
-    With the default objective on completion (see add_completed_by) x carries only the
-    environmental term, maximise ... - sum lambda e[h,o] x[h,o,t]; with objective
-    "assignment" it carries the whole value: maximise sum (I_h w_t - lambda e[h,o]) x[h,o,t].
+    With the default objective on completion (see add_completed_by) x carries the terms that
+    depend on the option: maximise ... - sum (k_t c[h,o] + lambda e[h,o]) x[h,o,t], with
+    k_t = (1+r)^-t for objective "npv" (the option's cost, discounted to its year) and 0 for
+    "impact". With objective "assignment" x carries the whole value:
+    maximise sum (V_h w_t - k_t c[h,o] - lambda e[h,o]) x[h,o,t].
     """
     f = ctx.frame
     keys = pd.DataFrame(
@@ -63,7 +70,9 @@ def add_assignment_variables(ctx: Context) -> None:
     if ctx.objective == "assignment":
         cost = f["value"].to_numpy(float)
     else:
-        cost = -ctx.problem.settings.plan.environment_weight * f["env"].to_numpy(float)
+        t = f["t"].to_numpy()
+        cost = -option_cost_weights(ctx.problem, t) * f["cost"].to_numpy(float)
+        cost = cost - ctx.problem.settings.plan.environment_weight * f["env"].to_numpy(float)
     ctx.x = ctx.model.add_columns("x", keys, lower=0.0, upper=1.0, cost=cost, integer=True)
 
 
@@ -71,10 +80,12 @@ def add_completed_by(ctx: Context) -> None:
     """Completed-by variables y[h,t] in [0,1]: 1 from the year h is completed onwards.
 
     y[h,t] - y[h,t-1] - sum_o x[h,o,t] = 0  (y[h,-1] = 0), for every hazard and year.
-    With the objective on completion, y carries the impact: maximise sum I_h d_t y[h,t]
-    with d_t = (1+r)^-t, which equals sum I_h w_t x[h,o,t]. The LP bound is the same as
-    with the value on x; the binaries then carry no impact, which keeps HiGHS's objective
-    clique analysis small on national instances. y is continuous: x makes it integral.
+    With the objective on completion, y carries the hazard's value: maximise
+    sum V_h c_t y[h,t] with c_t = w_t - w_{t+1} (w_T = 0), which equals sum V_h w_t x[h,o,t]
+    for any benefit lifetime (w_t are the year weights; V_h the impact, or the benefit in
+    USD a year for "npv"). The LP bound is the same as with the value on x; the binaries then
+    carry no value, which keeps HiGHS's objective clique analysis small on national
+    instances. y is continuous: x makes it integral.
     """
     h = ctx.problem.hazards
     T = ctx.n_years
@@ -83,8 +94,8 @@ def add_completed_by(ctx: Context) -> None:
     keys = pd.DataFrame({"hazard": np.repeat(ids, T), "t": np.tile(np.arange(T), n)})
     cost: np.ndarray | float = 0.0
     if ctx.objective == "completion":
-        discount = (1.0 + ctx.problem.settings.plan.discount_rate) ** -np.arange(T, dtype=float)
-        cost = np.outer(h["impact"].to_numpy(float), discount).ravel()
+        per_year = completion_weights(ctx.problem.settings.plan)
+        cost = np.outer(hazard_value(ctx.problem), per_year).ravel()
     ctx.y = ctx.model.add_columns("completed_by", keys, lower=0.0, upper=1.0, cost=cost)
     grid = np.arange(n * T)
     has_prev = grid % T > 0

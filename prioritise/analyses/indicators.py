@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from models.eligibility import year_weights
+from models.eligibility import plan_weights
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 
@@ -53,7 +53,7 @@ def enrich(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     out["beneficiaries"] = h["beneficiaries"].to_numpy(float)[pos]
     for col in sadd_columns(problem):
         out[col] = h[col].to_numpy(float)[pos]
-    w = year_weights(len(problem.years), problem.settings.plan.discount_rate)
+    w = plan_weights(problem.settings.plan)
     t = out["year"].to_numpy(int) - problem.years[0]
     out["impact_years"] = h["impact"].to_numpy(float)[pos] * w[t] if len(out) else 0.0
     days = [c for c in team_days_columns(problem) if c in out.columns]

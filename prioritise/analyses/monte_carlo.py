@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.eligibility import year_weights
+from models.eligibility import plan_weights
 from prioritise.analyses.remaining import remaining_problem
 from prioritise.analyses.uncertainty import clearance_days
 from prioritise.core.errors import InfeasibleError
@@ -356,7 +356,7 @@ def nominal_schedule(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
 def impact_years_of(problem: Problem, done_year: np.ndarray, factor: np.ndarray) -> float:
     """Impact x the horizon's weight of each completion year, completed hazards only."""
     years = problem.years
-    w = year_weights(len(years), problem.settings.plan.discount_rate)
+    w = plan_weights(problem.settings.plan)
     done = done_year > 0
     t = np.where(done, done_year - years[0], 0)
     impact = problem.hazards["impact"].to_numpy(float) * factor

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.eligibility import year_weights
+from models.eligibility import plan_weights
 from prioritise.analyses.remaining import Remaining, remaining_problem
 from prioritise.core.errors import ProjectError, ValidationReport, error
 from prioritise.core.problem import Problem
@@ -250,7 +250,7 @@ def replan_record(
     p = inputs.progress
     rem = inputs.remaining
     start = p.start_year
-    w = year_weights(len(problem.years), problem.settings.plan.discount_rate)
+    w = plan_weights(problem.settings.plan)
     impact = problem.hazards.set_index("hazard_id")["impact"].astype(float)
 
     def rest_value(s: pd.DataFrame) -> float:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.eligibility import year_weights
+from models.eligibility import plan_weights
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 
@@ -87,7 +87,7 @@ def simulate(
     cost, days, released = _sample_work(problem, s, teams, rng, settings)  # n x H, n x H x K
     done_year = _replay(problem, s, cost, days, teams)  # n x H, year or 0
     years = problem.years
-    w = year_weights(len(years), problem.settings.plan.discount_rate)
+    w = plan_weights(problem.settings.plan)
     impact = problem.hazards["impact"].to_numpy(float)[s["hazard"].to_numpy()]
     done = done_year > 0
     t = np.where(done, done_year - years[0], 0)

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from models.baseline import PRACTICE_RULE, Baseline
-from models.eligibility import year_weights
+from models.eligibility import plan_weights
 from models.solution import Solution, check_schedule
 from models.solvers import SolverOptions
 from models.workplan import BuiltModel
@@ -196,7 +196,7 @@ def _lists(value: Any) -> Any:
 
 def impact_years(problem: Problem, schedule: pd.DataFrame) -> float:
     """Sum of I_h w_t over a schedule (the objective without the environmental term)."""
-    w = year_weights(len(problem.years), problem.settings.plan.discount_rate)
+    w = plan_weights(problem.settings.plan)
     t = schedule["year"].to_numpy(int) - problem.years[0]
     return float((problem.hazards["impact"].to_numpy(float)[schedule["hazard"]] * w[t]).sum())
 

@@ -94,6 +94,13 @@ class ProjectTable:
     """Country or programme (for the record)."""
 
 
+BenefitYears = Annotated[
+    Literal["horizon", "perpetual"] | PositiveInt,
+    Rule("plan-benefit-years", 'Use "horizon", "perpetual" or a whole number of years >= 1.'),
+]
+PlanObjective = Literal["impact", "npv"]
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     """``[plan]``: the planning horizon and how later years are weighed."""
@@ -118,7 +125,17 @@ class PlanSettings:
         NonNegative,
         Rule("plan-environment", "Use 0 to ignore the environment, a positive weight to count it."),
     ] = 0.0
-    """Weight of environmental harm (sensitivity x method disturbance) against impact."""
+    """Weight of environmental harm (sensitivity x method disturbance) against impact (in USD
+    per unit of environmental score when objective = "npv")."""
+    benefit_years: BenefitYears = "horizon"
+    """How long a released hazard's benefit counts from its completion year: "horizon" (to
+    the plan's last year), a number of years (may run past the horizon) or "perpetual"
+    (needs discount_rate > 0)."""
+    objective: Annotated[
+        PlanObjective, Rule("plan-objective", 'Use objective = "impact" or "npv".')
+    ] = "impact"
+    """What the plan maximises: "impact" (discounted impact-years) or "npv" (net present
+    value in USD of benefit_usd_per_year over the benefit lifetime minus clearance cost)."""
 
     @property
     def horizon(self) -> list[int]:
@@ -417,6 +434,28 @@ class ExecutionSettings:
 
 
 @dataclass(frozen=True)
+class EconomicsSettings:
+    """``[economics]``: the yearly economic benefit of released land, for hazards without a
+    ``benefit_usd_per_year`` value. Figures are the user's (see docs/economics.md for ranges
+    and sources); the benefit of a hazard is area x the rate of its land use plus
+    beneficiaries x the rate per person."""
+
+    __pydantic_config__ = TABLE
+
+    usd_per_m2_year: Mapping[str, NonNegative] = field(default_factory=dict)
+    """USD per m² per year of released land, by land use, e.g. { agriculture = 0.05 }."""
+    usd_per_beneficiary_year: NonNegative = 0.0
+    """USD per beneficiary per year once the land is released."""
+    land_use_column: Text = "land_use"
+    """Hazard column holding the land use that keys usd_per_m2_year."""
+
+    @property
+    def given(self) -> bool:
+        """Whether the table says anything (an empty table values nothing)."""
+        return bool(self.usd_per_m2_year) or self.usd_per_beneficiary_year > 0
+
+
+@dataclass(frozen=True)
 class ProjectFile:
     """A project TOML as written: one field per top-level table."""
 
@@ -442,6 +481,8 @@ class ProjectFile:
     """[access]"""
     execution: ExecutionSettings = ExecutionSettings()
     """[execution]"""
+    economics: EconomicsSettings = EconomicsSettings()
+    """[economics]"""
 
 
 @dataclass(frozen=True)
@@ -459,6 +500,7 @@ class Settings:
     solver: SolverSettings
     access: AccessSettings = AccessSettings()
     execution: ExecutionSettings = ExecutionSettings()
+    economics: EconomicsSettings = EconomicsSettings()
 
     def with_solver(self, **changes: Any) -> Settings:
         """A copy with solver options changed (CLI flags override the TOML)."""

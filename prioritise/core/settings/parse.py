@@ -210,6 +210,16 @@ def cross_checks(tables: Mapping[str, Any], file: str) -> list[Finding]:
                     "Move the deadline into the horizon or extend [plan] years.",
                 )
             )
+    if plan is not None and plan.benefit_years == "perpetual" and plan.discount_rate <= 0:
+        findings.append(
+            error(
+                file,
+                "plan-benefit-years",
+                '[plan] benefit_years = "perpetual" needs a discount_rate above 0 (an '
+                "undiscounted benefit for ever is infinite).",
+                "Set discount_rate (e.g. 0.03) or give benefit_years as a number of years.",
+            )
+        )
     scoring: ScoringTable | None = tables.get("scoring")
     if scoring is not None:
         findings += _scoring_checks(scoring, file)
