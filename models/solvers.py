@@ -290,6 +290,7 @@ def _solve_highs(
     fix: Start | None = None,
 ) -> RawResult:
     n_cols = model.n_cols
+    original = model
     integer_cols = int(model.columns()[3].sum())
     if options.max_row_length > 0:
         model = split_long_rows(model, options.max_row_length)
@@ -318,7 +319,22 @@ def _solve_highs(
         deadline = time.perf_counter() + float(options.time_limit)
     start = time.perf_counter()
     run_highs(h, threads=options.threads, deadline=deadline, on_mip=on_mip)
-    return _highs_result(h, model, n_cols, time.perf_counter() - start)
+    result = _highs_result(h, model, n_cols, time.perf_counter() - start)
+    if start_plan is not None and not _objective_matches(model, result):
+        # HiGHS 1.16 with presolve and a start can return its start as "optimal" with an
+        # objective its own point does not have (seen on NPV models, whose binaries carry
+        # negative costs): such an answer proves nothing, so solve again without the start.
+        return _solve_highs(original, options, progress, None, fix)
+    return result
+
+
+def _objective_matches(model: LinearModel, result: RawResult) -> bool:
+    """Whether the reported objective is the cost of the reported point (1e-6 relative)."""
+    if result.x is None or result.objective is None:
+        return True
+    cost = model.columns()[2][: len(result.x)]
+    value = float(cost @ result.x)
+    return abs(value - result.objective) <= 1e-6 * max(1.0, abs(value))
 
 
 def _highs_result(h: Any, model: LinearModel, n_cols: int, seconds: float) -> RawResult:

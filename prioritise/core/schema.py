@@ -70,6 +70,15 @@ HAZARDS: tuple[Column, ...] = (
         "declared in the project, which then compute it.",
     ),
     Column(
+        "benefit_usd_per_year",
+        "float",
+        "USD/year",
+        None,
+        False,
+        "Economic benefit of the released land per year (e.g. crop value). Blank = computed "
+        "from the [economics] value table, or unknown. Needed by objective = 'npv'.",
+    ),
+    Column(
         "cancel_fraction",
         "float",
         "share",

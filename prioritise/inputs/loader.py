@@ -25,6 +25,7 @@ from prioritise.core.graph import check_dependencies
 from prioritise.core.limits import shorten
 from prioritise.core.problem import Problem
 from prioritise.core.settings import Settings, parse_settings
+from prioritise.inputs.benefit import economic_benefit
 from prioritise.inputs.checks import check_problem
 from prioritise.inputs.geometry import (
     WGS84,
@@ -320,6 +321,7 @@ def _hazard_table(
     report.extend(_check_hazards(frame, h_file))
     geometry = _areas_from_geometry(frame, geometry, settings, report)
     contributions = _impact(frame, hazards, settings, report)
+    report.extend(economic_benefit(frame, settings))
     return frame, geometry, contributions
 
 
@@ -401,7 +403,20 @@ def _impact(
         frame["impact"] = impact
     else:
         missing = frame["impact"].isna()
-        if missing.any():
+        if missing.any() and settings.plan.objective == "npv":
+            # NPV plans rank by money; impact-years are then only reported, over the rows given.
+            frame["impact"] = frame["impact"].fillna(0.0)
+            report.add(
+                warning(
+                    h_file,
+                    "impact-not-given",
+                    f"{int(missing.sum())} hazard(s) have no impact score: objective = 'npv' "
+                    "plans without it, and their impact-years count as 0 in the reports.",
+                    "Give an impact column or [[scoring.criteria]] to report impact-years.",
+                    frame.loc[missing, "hazard_id"],
+                )
+            )
+        elif missing.any():
             report.add(
                 error(
                     h_file,

@@ -20,6 +20,7 @@ from models.solvers import SolverOptions
 from models.workplan import BuiltModel
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
+from prioritise.planning.economics import EconomicSummary, ValueForMoney, economic_summary
 
 BASELINE_METHOD = PRACTICE_RULE
 
@@ -93,6 +94,7 @@ class BaselineSummary:
     article5: Article5Status
     rule_violations: tuple[str, ...]  # the first 20
     per_year: tuple[YearTotals, ...]
+    economics: ValueForMoney | None = None  # None when no hazard has a benefit figure
 
 
 @dataclass(frozen=True)
@@ -175,11 +177,14 @@ class PlanSummary:
     # Set by the layers above planning; absent from summary.json when None.
     scenario: dict[str, Any] | None = field(default=None)
     uncertainty: dict[str, Any] | None = field(default=None)
+    # NPV, PV of benefits and costs, BCR (plan, province, year); None without any benefit.
+    economics: EconomicSummary | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """``summary.json``'s content: the same keys, order and meanings as ever."""
         out = _lists(asdict(self))
-        for key in ("lp_relaxation", "optimiser", "uplift", "record", "scenario", "uncertainty"):
+        optional = ("lp_relaxation", "optimiser", "uplift", "record", "scenario", "uncertainty")
+        for key in (*optional, "economics"):
             if out[key] is None:
                 del out[key]
         return out
@@ -290,7 +295,13 @@ def baseline_summary(problem: Problem, baseline: pd.DataFrame) -> BaselineSummar
         article5=article5_status(problem, baseline),
         rule_violations=tuple(check_schedule(problem, baseline)[:20]),
         per_year=per_year_totals(problem, baseline),
+        economics=_plan_economics(problem, baseline),
     )
+
+
+def _plan_economics(problem: Problem, schedule: pd.DataFrame) -> ValueForMoney | None:
+    found = economic_summary(problem, schedule)
+    return None if found is None else found.plan
 
 
 def build_summary(
@@ -336,6 +347,7 @@ def build_summary(
             else None
         ),
         warnings=tuple(f.render() for f in problem.findings if f.severity == "warning"),
+        economics=economic_summary(problem, s),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.eligibility import plan_weights
 from models.solution import Solution
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
+from prioritise.planning.economics import hazard_values
 
 
 def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame) -> pd.DataFrame:
@@ -40,11 +42,18 @@ def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame)
     out["cancelled_m2"] = s["cancelled_m2"].reindex(idx).round(1)
     out["reduced_m2"] = s["reduced_m2"].reindex(idx).round(1)
     out["impact"] = h["impact"].round(4)
-    out["impact_years"] = (
-        (s["value"] + problem.settings.plan.environment_weight * s["env"]).reindex(idx).round(4)
-    )
+    weight = plan_weights(problem.settings.plan)
+    t = s["year"].to_numpy(int) - problem.years[0]
+    earned = pd.Series(h["impact"].to_numpy(float)[s.index] * weight[t], index=s.index)
+    out["impact_years"] = earned.reindex(idx).round(4)
     out["env_score"] = s["env"].reindex(idx).round(4)
     out["beneficiaries"] = h["beneficiaries"]
+    out["benefit_usd_per_year"] = h["benefit_usd_per_year"].round(2)
+    out["benefit_basis"] = h["benefit_basis"]
+    values = hazard_values(problem, solution.schedule).set_index(solution.schedule["hazard"])
+    for col in ("pv_benefit_usd", "pv_cost_usd", "npv_usd"):
+        out[col] = values[col].reindex(idx).round(2)
+    out["bcr"] = values["bcr"].reindex(idx).round(4)
     out["baseline_year"] = baseline.set_index("hazard")["year"].reindex(idx).astype("Int64")
     reasons = solution.unscheduled.set_index("hazard_id")["reason"]
     out["reason"] = [reasons.get(i, "") for i in h["hazard_id"]]
