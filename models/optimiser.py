@@ -259,7 +259,7 @@ def _search(run: _Run, relaxation: Relaxation, safe_start: bool) -> str:
     if options.name != "highs" or binaries <= FULL_MIP_LIMIT or not safe_start:
         if run.proven() and safe_start:
             return "simple rule and LP-guided plan, proven within the gap by the LP bound"
-        _full_mip(run)
+        _full_mip(run, safe_start)
         return (
             f"{options.name} branch-and-bound on the whole model from the best constructive "
             f"plan; bound from {run.bound_source}"
@@ -273,7 +273,7 @@ def _search(run: _Run, relaxation: Relaxation, safe_start: bool) -> str:
     )
 
 
-def _full_mip(run: _Run) -> None:
+def _full_mip(run: _Run, safe_start: bool = True) -> None:
     options = replace(run.options, deadline=run.deadline)
     start = run.x_start()
 
@@ -290,6 +290,10 @@ def _full_mip(run: _Run) -> None:
 
     raw = solve(run.built.model, options, progress, start)
     if raw.x is not None and raw.status.has_plan:
+        if not safe_start and run.best.x is None:
+            # A constructive plan that may break the added rows was only a start: the
+            # solver's plan replaces it even when worth less (it keeps every row).
+            run.best = Incumbent()
         run.best.offer(run.built, raw.x[run.built.x] > 0.5, "branch-and-bound", raw.x)
     if raw.best_bound is not None and raw.status.has_plan:
         run.lower_bound(raw.best_bound, "HiGHS's branch-and-bound")

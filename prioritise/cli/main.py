@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub, parent)
     add_manyplans(sub, parent)  # uncertainty, replan, sensitivity, ladder
+    from prioritise.cli.tradeoff import add_commands as add_tradeoff
+
+    add_tradeoff(sub, parent)  # tradeoff
     from prioritise.cli.workspace import add_commands as add_workspace_commands  # serve, users
 
     add_workspace_commands(sub, parent)

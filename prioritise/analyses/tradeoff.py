@@ -1,0 +1,245 @@
+"""Trade-off curves by the epsilon-constraint method: one optimal plan per cap.
+
+The plan's own objective (impact-years, or the NPV for ``objective = "npv"``) is maximised
+with a second measure held by a cap, swept over its range:
+
+* environment: sum e[h,o] x[h,o,t] <= eps (the plan objective then has lambda = 0, so the
+  environmental score is traded only through the cap);
+* cost: sum c[h,o] x[h,o,t] <= eps (USD over the horizon, undiscounted);
+* equity: every province's share of the money spent >= eps, written
+  sum_{h in p} c x - eps sum_h c x >= 0 for each province p with hazards.
+
+Each point is a task ``point_task(shared, item)`` for the execution layer. Points are then
+checked: a point another one dominates (as good on both measures, better on one; possible
+when a solve stops within its gap) is marked and left off the frontier. The knee is the
+frontier point farthest from the straight line between the two ends, both measures scaled
+to 0..1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.workplan import BuiltModel
+from prioritise.core.problem import Problem
+from prioritise.planning.planner import plan
+
+AXES = ("environment", "cost", "equity")
+LABELS = {
+    "environment": "environmental score (lower is better)",
+    "cost": "cost, USD over the horizon (lower is better)",
+    "equity": "smallest province share of spending (higher is better)",
+}
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class TradeoffSettings:
+    axis: str  # environment | cost | equity
+    points: int = 7
+    time_limit: float | None = None
+    gap: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class TradeoffPoint:
+    """One plan of the sweep; ``workplan`` and ``summary`` are None when it has no plan."""
+
+    index: int
+    epsilon: float
+    status: str
+    objective: float | None
+    measure: float | None
+    workplan: pd.DataFrame | None
+    summary: dict[str, Any] | None
+
+
+def problem_for(problem: Problem, axis: str) -> Problem:
+    """The environment sweep trades the score through the cap only: lambda = 0."""
+    if axis != "environment":
+        return problem
+    plan_settings = dataclasses.replace(problem.settings.plan, environment_weight=0.0)
+    return problem.replace(settings=dataclasses.replace(problem.settings, plan=plan_settings))
+
+
+def measure(problem: Problem, schedule: pd.DataFrame, axis: str) -> float | None:
+    """The second measure of a schedule (None: equity of a plan that spends nothing)."""
+    if axis == "environment":
+        return float(schedule["env"].sum())
+    cost = schedule["cost"].to_numpy(float)
+    if axis == "cost":
+        return float(cost.sum())
+    if cost.sum() <= 0:
+        return None
+    province = problem.hazards["province"].to_numpy()[schedule["hazard"]]
+    spent = pd.Series(cost).groupby(province).sum()
+    spent = spent.reindex(sorted(problem.hazards["province"].unique()), fill_value=0.0)
+    return float(spent.min() / cost.sum())
+
+
+def cap(axis: str, epsilon: float) -> Any:
+    """The ``extend`` hook of plan() that adds the axis's cap at ``epsilon``."""
+
+    def add(built: BuiltModel) -> None:
+        f = built.eligibility.frame
+        x = built.x
+        if axis in ("environment", "cost"):
+            coef = f["env" if axis == "environment" else "cost"].to_numpy(float)
+            keys = pd.DataFrame({"axis": [axis]})
+            built.model.add_rows(
+                f"tradeoff_{axis}", keys, np.zeros(len(x)), x, coef, lower=-np.inf, upper=epsilon
+            )
+            return
+        province = built.problem.hazards["province"].to_numpy()[f["hazard"].to_numpy()]
+        names = sorted(set(built.problem.hazards["province"]))
+        cost = f["cost"].to_numpy(float)
+        rows, cols, vals = [], [], []
+        for i, p in enumerate(names):
+            rows.append(np.full(len(x), i))
+            cols.append(x)
+            vals.append(cost * ((province == p).astype(float) - epsilon))
+        built.model.add_rows(
+            "tradeoff_equity",
+            pd.DataFrame({"province": names}),
+            np.concatenate(rows),
+            np.concatenate(cols),
+            np.concatenate(vals),
+            lower=0.0,
+            upper=np.inf,
+        )
+
+    return add
+
+
+def point_task(shared: tuple[Problem, TradeoffSettings], item: tuple[int, float]) -> TradeoffPoint:
+    """Plan with the cap at ``epsilon``: a pure task for the execution layer."""
+    problem, settings = shared
+    index, epsilon = item
+    try:
+        result = plan(
+            problem,
+            time_limit=settings.time_limit,
+            gap=settings.gap,
+            extend=cap(settings.axis, epsilon),
+        )
+    except Exception as exc:  # an infeasible cap is a finding about the cap, not a failure
+        return TradeoffPoint(
+            index, epsilon, f"no plan ({type(exc).__name__})", None, None, None, None
+        )
+    if result.summary.objective is None:  # no plan within the cap (or within the time)
+        return TradeoffPoint(index, epsilon, result.summary.status, None, None, None, None)
+    return TradeoffPoint(
+        index,
+        epsilon,
+        result.summary.status,
+        result.summary.objective,
+        measure(problem, result.schedule, settings.axis),
+        result.workplan,
+        result.summary.to_dict(),
+    )
+
+
+def epsilons(problem: Problem, settings: TradeoffSettings) -> list[float]:
+    """The caps: from the unconstrained plan's measure to the tightest end of the range."""
+    free = plan(problem, time_limit=settings.time_limit, gap=settings.gap)
+    start = measure(problem, free.schedule, settings.axis)
+    n = settings.points
+    if settings.axis == "equity":
+        top = 1.0 / max(problem.hazards["province"].nunique(), 1)
+        low = start if start is not None else 0.0
+        return [float(v) for v in np.linspace(low, top, n)]
+    assert start is not None
+    return [float(v) for v in np.linspace(start, required_floor(problem, settings.axis), n)]
+
+
+def required_floor(problem: Problem, axis: str) -> float:
+    """A lower bound on the measure of any plan: each required hazard's least option
+    (locks 'must' and Article 5 hazards under a deadline); caps below it cannot be met."""
+    h = problem.hazards
+    required = h["lock"] == "must"
+    if problem.settings.plan.deadline_year is not None:
+        required |= h["article5"].astype(bool)
+    opts = problem.options[problem.options["hazard"].isin(h.index[required])]
+    column = "env" if axis == "environment" else "cost"
+    return float(opts.groupby("hazard")[column].min().sum()) if len(opts) else 0.0
+
+
+def dominates(a: tuple[float, float], b: tuple[float, float], axis: str) -> bool:
+    """a = (objective, measure) dominates b: no worse on both, strictly better on one."""
+    sign = 1.0 if axis == "equity" else -1.0  # measure oriented so that larger is better
+
+    def better(u: float, v: float) -> bool:
+        return u > v + TOLERANCE * max(1.0, abs(v))
+
+    def worse(u: float, v: float) -> bool:
+        return better(v, u)
+
+    oa, ma = a[0], sign * a[1]
+    ob, mb = b[0], sign * b[1]
+    return not worse(oa, ob) and not worse(ma, mb) and (better(oa, ob) or better(ma, mb))
+
+
+def frontier_table(points: list[TradeoffPoint], axis: str) -> pd.DataFrame:
+    """One row per point: cap, status, both measures, on_frontier, dominated_by, knee."""
+    pairs = {p.index: _pair(p) for p in points}
+    rows = []
+    for p in points:
+        mine = pairs[p.index]
+        by = ""
+        if mine is not None:
+            for q in points:
+                theirs = pairs[q.index]
+                if q.index != p.index and theirs is not None and dominates(theirs, mine, axis):
+                    by = f"point {q.index}"
+                    break
+        rows.append(
+            {
+                "point": p.index,
+                "cap": p.epsilon,
+                "status": p.status,
+                "objective": p.objective,
+                "measure": p.measure,
+                "on_frontier": mine is not None and not by,
+                "dominated_by": by,
+                "workplan": f"point_{p.index:02d}/workplan.csv" if p.workplan is not None else "",
+            }
+        )
+    table = pd.DataFrame(rows)
+    # Points with the same two figures are one frontier point: keep the first.
+    front = table[table["on_frontier"]]
+    repeat = front.duplicated(subset=["objective", "measure"])
+    table.loc[front.index[repeat.to_numpy()], "on_frontier"] = False
+    table.loc[front.index[repeat.to_numpy()], "dominated_by"] = "same as an earlier point"
+    table["knee"] = False
+    knee = knee_point(table[table["on_frontier"]], axis)
+    if knee is not None:
+        table.loc[table["point"] == knee, "knee"] = True
+    return table
+
+
+def _pair(p: TradeoffPoint) -> tuple[float, float] | None:
+    if p.objective is None or p.measure is None:
+        return None
+    return (p.objective, p.measure)
+
+
+def knee_point(front: pd.DataFrame, axis: str) -> int | None:
+    """The point farthest from the line through the two ends (both scaled to 0..1)."""
+    if len(front) < 3:
+        return None
+    obj = front["objective"].to_numpy(float)
+    mea = front["measure"].to_numpy(float) * (1.0 if axis == "equity" else -1.0)
+    span_o, span_m = np.ptp(obj), np.ptp(mea)
+    if span_o <= 0 or span_m <= 0:
+        return None
+    u, v = (obj - obj.min()) / span_o, (mea - mea.min()) / span_m
+    order = np.argsort(u)
+    a, b = np.array([u[order[0]], v[order[0]]]), np.array([u[order[-1]], v[order[-1]]])
+    d = b - a
+    dist = np.abs(d[0] * (v - a[1]) - d[1] * (u - a[0])) / max(float(np.hypot(*d)), 1e-12)
+    return int(front["point"].to_numpy()[int(np.argmax(dist))])

@@ -1,0 +1,142 @@
+"""The trade-off run's files: a table, one folder per point and an offline HTML chart.
+
+The chart is one self-contained page (inline SVG, no script, no network): each point links to
+its plan's workplan.csv, the frontier is drawn as a line, dominated or failed points are shown
+apart, and the knee is named.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from prioritise.analyses.tradeoff import LABELS, TradeoffPoint
+from prioritise.outputs.files import write_atomic, write_csv, write_json
+
+W, H, PAD = 720, 420, 70
+
+
+def write_tradeoff(
+    out_dir: Path,
+    points: list[TradeoffPoint],
+    table: pd.DataFrame,
+    axis: str,
+    objective_label: str,
+    project: str,
+) -> list[Path]:
+    """tradeoff.csv, tradeoff.html and point_NN/{workplan.csv, summary.json}."""
+    written = [write_csv(out_dir / "tradeoff.csv", table)]
+    for p in points:
+        if p.workplan is None or p.summary is None:
+            continue
+        folder = out_dir / f"point_{p.index:02d}"
+        folder.mkdir(exist_ok=True)
+        write_csv(folder / "workplan.csv", p.workplan)
+        write_json(folder / "summary.json", p.summary)
+    page = render_html(table, axis, objective_label, project)
+    written.append(write_atomic(out_dir / "tradeoff.html", lambda t: t.write_text(page, "utf-8")))
+    return written
+
+
+def _scale(values: pd.Series, lo: float, hi: float) -> tuple[float, float]:
+    v = values.astype(float)
+    a, b = float(v.min()), float(v.max())
+    if not math.isfinite(a) or a == b:
+        a, b = a - 1.0, b + 1.0
+    return a, b if b > a else a + 1.0
+
+
+def _svg(table: pd.DataFrame, axis: str, objective_label: str) -> str:
+    valued = table[table["objective"].notna() & table["measure"].notna()]
+    if valued.empty:
+        return "<p>No point has a plan: every cap was infeasible or ran out of time.</p>"
+    mx0, mx1 = _scale(valued["measure"], 0, 1)
+    my0, my1 = _scale(valued["objective"], 0, 1)
+
+    def xy(m: float, o: float) -> tuple[float, float]:
+        return (
+            PAD + (m - mx0) / (mx1 - mx0) * (W - 2 * PAD),
+            H - PAD - (o - my0) / (my1 - my0) * (H - 2 * PAD),
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" role="img" '
+        f'aria-label="trade-off curve">',
+        f'<line x1="{PAD}" y1="{H - PAD}" x2="{W - PAD}" y2="{H - PAD}" stroke="#444"/>',
+        f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{H - PAD}" stroke="#444"/>',
+        f'<text x="{W / 2}" y="{H - 20}" text-anchor="middle">{html.escape(LABELS[axis])}</text>',
+        f'<text x="18" y="{H / 2}" transform="rotate(-90 18 {H / 2})" text-anchor="middle">'
+        f"{html.escape(objective_label)}</text>",
+        f'<text x="{PAD}" y="{H - PAD + 18}" text-anchor="middle">{mx0:,.4g}</text>',
+        f'<text x="{W - PAD}" y="{H - PAD + 18}" text-anchor="middle">{mx1:,.4g}</text>',
+        f'<text x="{PAD - 6}" y="{H - PAD}" text-anchor="end">{my0:,.5g}</text>',
+        f'<text x="{PAD - 6}" y="{PAD + 4}" text-anchor="end">{my1:,.5g}</text>',
+    ]
+    front = valued[valued["on_frontier"]].sort_values("measure")
+    if len(front) > 1:
+        path = " ".join(
+            f"{x:.1f},{y:.1f}"
+            for x, y in (
+                xy(m, o) for m, o in zip(front["measure"], front["objective"], strict=True)
+            )
+        )
+        parts.append(f'<polyline points="{path}" fill="none" stroke="#1f77b4" stroke-width="2"/>')
+    for r in valued.to_dict(orient="records"):
+        x, y = xy(float(r["measure"]), float(r["objective"]))
+        colour = "#d62728" if r["knee"] else "#1f77b4" if r["on_frontier"] else "#999"
+        tip = f"point {r['point']}: {r['objective']:,.6g} at {r['measure']:,.6g} ({r['status']})"
+        parts.append(
+            f'<a href="{html.escape(str(r["workplan"]))}"><circle cx="{x:.1f}" cy="{y:.1f}" '
+            f'r="{7 if r["knee"] else 5}" fill="{colour}"><title>{html.escape(tip)}</title>'
+            "</circle></a>"
+        )
+        if r["knee"]:
+            parts.append(f'<text x="{x + 9:.1f}" y="{y - 9:.1f}" fill="#d62728">knee</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _rows(table: pd.DataFrame) -> str:
+    out = []
+    for r in table.to_dict(orient="records"):
+        link = (
+            f'<a href="{html.escape(str(r["workplan"]))}">{html.escape(str(r["workplan"]))}</a>'
+            if r["workplan"]
+            else "no plan"
+        )
+        obj = "" if pd.isna(r["objective"]) else f"{r['objective']:,.2f}"
+        mea = "" if pd.isna(r["measure"]) else f"{r['measure']:,.4g}"
+        note = "knee" if r["knee"] else "on the frontier" if r["on_frontier"] else r["dominated_by"]
+        out.append(
+            f"<tr><td>{r['point']}</td><td>{r['cap']:,.4g}</td><td>{html.escape(r['status'])}</td>"
+            f"<td>{obj}</td><td>{mea}</td><td>{html.escape(str(note))}</td><td>{link}</td></tr>"
+        )
+    return "\n".join(out)
+
+
+def render_html(table: pd.DataFrame, axis: str, objective_label: str, project: str) -> str:
+    knee = table[table["knee"]]
+    named = (
+        f"The knee is point {int(knee['point'].iloc[0])}: past it, each further gain in one "
+        "measure costs more of the other."
+        if len(knee)
+        else "No knee is named: fewer than three distinct frontier points."
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Trade-off: {html.escape(project)}</title>
+<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#222}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}
+</style></head><body>
+<h1>Trade-off: {html.escape(objective_label)} against {html.escape(LABELS[axis])}</h1>
+<p>{html.escape(project)}. Each point is one optimal plan (epsilon-constraint: the plan's
+objective maximised with the {html.escape(axis)} measure capped at the point's cap); the
+line joins the efficient points. Click a point for its workplan. {html.escape(named)}</p>
+{_svg(table, axis, objective_label)}
+<table><tr><th>point</th><th>cap</th><th>status</th><th>{html.escape(objective_label)}</th>
+<th>{html.escape(axis)}</th><th>note</th><th>plan</th></tr>
+{_rows(table)}
+</table></body></html>
+"""
