@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from prioritise import load_problem, plan
 from prioritise.analyses.tradeoff import (
     TradeoffSettings,
     epsilons,
@@ -16,7 +17,6 @@ from prioritise.analyses.tradeoff import (
     point_task,
     problem_for,
 )
-from prioritise import load_problem, plan
 from prioritise.cli.main import main
 from prioritise.core.problem import Problem
 from tests.conftest import make_problem
