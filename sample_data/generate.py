@@ -1419,11 +1419,32 @@ off_network = "reachable"
 """
 
 
-def national_toml() -> str:
+# Illustrative yearly values of released land (USD per m² per year) by land use; ranges and
+# sources in docs/economics.md. Beneficiaries are not priced separately (their land is).
+ECONOMICS_TOML = """\
+[economics.usd_per_m2_year]
+irrigated = 1.0
+agriculture = 0.3
+residential = 0.5
+infrastructure = 0.25
+pasture = 0.05
+forest = 0.01
+other = 0.0
+"""
+
+# The NPV variant of the national project: benefits counted for 20 years from completion.
+NPV_PLAN = """\
+objective = "npv"
+benefit_years = 20
+"""
+
+
+def national_toml(npv: bool = False) -> str:
+    title = "national programme (NPV objective)" if npv else "national programme"
     return f"""\
-# Fictland national programme: a fictional sample written by sample_data/generate.py.
+# Fictland {title}: a fictional sample written by sample_data/generate.py.
 [project]
-name = "Fictland national programme"
+name = "Fictland {title}"
 country = "Fictland"
 currency = "USD"
 
@@ -1433,8 +1454,8 @@ years = {YEARS}
 discount_rate = 0.03
 carry_over = true
 deadline_year = {DEADLINE_YEAR}
-environment_weight = 5.0
-
+environment_weight = {"0.0" if npv else "5.0"}
+{NPV_PLAN if npv else ""}
 [data]
 hazards = "hazards.gpkg"
 hazards_layer = "hazards"
@@ -1449,6 +1470,7 @@ area_crs = "{UTM}"
 {methods_toml(METHODS)}
 
 {SCORING_TOML}
+{ECONOMICS_TOML}
 [constraints.equity]
 min_share = 0.05
 
@@ -1630,6 +1652,7 @@ def write_national(nat: National, folder: Path) -> None:
     write_csv(nat.budget, folder / "budget.csv")
     write_csv(nat.dependencies, folder / "dependencies.csv")
     (folder / "project.toml").write_text(national_toml())
+    (folder / "project_npv.toml").write_text(national_toml(npv=True))
 
 
 PROVINCE = "Lakes"

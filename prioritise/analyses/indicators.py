@@ -17,6 +17,7 @@ import pandas as pd
 from models.eligibility import plan_weights
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
+from prioritise.planning.economics import economic_summary
 
 if TYPE_CHECKING:
     from models.duals import Relaxation
@@ -267,6 +268,7 @@ def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
             "Article 5 area released (m²)": float(
                 e.loc[e["article5"].astype(bool), "released_m2"].sum()
             ),
+            **_economic_measures(problem, plan if name == "optimised" else baseline),
         }
     measures = list(values["optimised"])
     return pd.DataFrame(
@@ -276,6 +278,22 @@ def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
             "baseline": [values["baseline"][m] for m in measures],
         }
     )
+
+
+def _economic_measures(problem: Problem, schedule: pd.DataFrame) -> dict[str, float]:
+    """PV of benefits and costs, NPV and BCR over hazards with a benefit figure (none when
+    no hazard has one: an unknown benefit is left out, never shown as 0)."""
+    found = economic_summary(problem, schedule)
+    if found is None:
+        return {}
+    e = found.plan
+    return {
+        "hazards with a benefit figure": e.hazards,
+        "PV of benefits (USD)": e.pv_benefits_usd,
+        "PV of costs (USD)": e.pv_costs_usd,
+        "NPV (USD)": e.npv_usd,
+        "benefit-cost ratio (PV benefit per USD PV cost)": np.nan if e.bcr is None else e.bcr,
+    }
 
 
 def equity_provinces(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:

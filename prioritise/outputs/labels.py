@@ -57,6 +57,12 @@ LABELS = {
     "per_usd_1m": "Impact-years per extra US$1m",
     "marginal_value_per_usd": "Impact-years per extra USD",
     "budget_usd": "Budget (USD)",
+    "benefit_usd_per_year": "Economic benefit (USD a year)",
+    "benefit_basis": "How the benefit was computed",
+    "pv_benefit_usd": "PV of benefits (USD)",
+    "pv_cost_usd": "PV of cost (USD)",
+    "npv_usd": "NPV (USD)",
+    "bcr": "Benefit-cost ratio",
 }
 UNITS = {
     "money": "USD",
