@@ -116,6 +116,10 @@ def render_years(per_year: Sequence[YearTotals]) -> list[str]:
     return lines
 
 
+def _objective_name(summary: PlanSummary) -> str:
+    return "NPV in USD" if summary.objective_unit == "USD (NPV)" else "impact-years"
+
+
 def render_plan_summary(summary: PlanSummary) -> str:
     """The headline of a plan, its baselines, and one line per year."""
     a5, totals = summary.article5, summary.totals
@@ -127,7 +131,7 @@ def render_plan_summary(summary: PlanSummary) -> str:
         f" {n_warn} validation warning{'' if n_warn == 1 else 's'}",
         f"  impact-years {fmt.number(summary.impact_years, 2)};"
         f" objective {fmt.number(summary.objective, 2)}"
-        f" (impact-years - {summary.environment_weight:g} x environmental score"
+        f" ({_objective_name(summary)} - {summary.environment_weight:g} x environmental score"
         f" {fmt.number(summary.environmental_score, 2)})",
         f"  no plan can beat objective {fmt.number(summary.best_bound, 2)} (proven bound)",
         *render_baselines(summary),
@@ -135,6 +139,14 @@ def render_plan_summary(summary: PlanSummary) -> str:
         f" released {fmt.area(totals.released_m2)} of {fmt.area(totals.area_m2)};"
         f" spent {fmt.money(totals.cost_usd)} of {fmt.money(totals.budget_usd)}",
     ]
+    if summary.economics is not None:
+        e = summary.economics.plan
+        bcr = "" if e.bcr is None else f", benefit-cost ratio {e.bcr:.2f}"
+        lines.append(
+            f"  NPV {fmt.money(e.npv_usd)} (estimate): PV of benefits "
+            f"{fmt.money(e.pv_benefits_usd)}, of costs {fmt.money(e.pv_costs_usd)}{bcr}; "
+            f"{e.hazards:,} hazards with a benefit"
+        )
     if a5.hazards:
         deadline = f" (deadline {a5.deadline_year})" if a5.deadline_year else ""
         if a5.completion_year:

@@ -179,6 +179,8 @@ class PlanSummary:
     uncertainty: dict[str, Any] | None = field(default=None)
     # NPV, PV of benefits and costs, BCR (plan, province, year); None without any benefit.
     economics: EconomicSummary | None = None
+    # What objective, best_bound, the baseline's objective and the uplift are counted in.
+    objective_unit: str = "impact-years"
 
     def to_dict(self) -> dict[str, Any]:
         """``summary.json``'s content: the same keys, order and meanings as ever."""
@@ -348,6 +350,9 @@ def build_summary(
         ),
         warnings=tuple(f.render() for f in problem.findings if f.severity == "warning"),
         economics=economic_summary(problem, s),
+        objective_unit=(
+            "USD (NPV)" if problem.settings.plan.objective == "npv" else "impact-years"
+        ),
     )
 
 
