@@ -103,6 +103,7 @@ def test_dominated_points_are_marked() -> None:
     assert bool(table.loc[1, "knee"])  # 90 of 100 for 80% of the cost: the elbow
 
 
+@pytest.mark.slow  # a local Dask cluster: ~35 s at load 8
 def test_tradeoff_command_writes_table_chart_and_plans(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
@@ -153,3 +154,24 @@ def test_tradeoff_command_writes_table_chart_and_plans(tmp_path: Path) -> None:
     assert table.iloc[0]["objective"] == pytest.approx(free.summary.objective)
     assert table.iloc[0]["cap"] == pytest.approx(free.summary.totals.cost_usd)
     assert table["objective"].fillna(0).is_monotonic_decreasing  # less money, less impact
+
+
+def test_tradeoff_files_link_every_plan_offline(tmp_path: Path) -> None:
+    """The writer without the cluster: table, chart and each point's plan, links resolving."""
+    from prioritise.outputs.tradeoff import write_tradeoff
+
+    problem = small_problem()
+    settings = TradeoffSettings("cost", 3, time_limit=30, gap=0.0)
+    caps = epsilons(problem, settings)
+    found = [point_task((problem, settings), (i, c)) for i, c in enumerate(caps)]
+    table = frontier_table(found, "cost")
+    write_tradeoff(tmp_path, found, table, "cost", "impact-years", "small")
+    page = (tmp_path / "tradeoff.html").read_text(encoding="utf-8")
+    assert "<svg" in page
+    assert "<script" not in page
+    links = [link for link in table["workplan"] if link]
+    assert links
+    for link in links:
+        assert (tmp_path / link).is_file()
+        assert f'href="{link}"' in page
+    assert pd.read_csv(tmp_path / "tradeoff.csv")["point"].tolist() == [0, 1, 2]
