@@ -167,8 +167,13 @@ def plan(
         started,
         start_from=base,
         safe_start=warm_start and (extend is None or start_from is not None),
-        # The plan is never worse than a simple rule that keeps every rule.
-        starts=[(f"baseline: {b.name}", b.schedule) for b in baselines[1:] if b.feasible],
+        # The plan is never worse than a simple rule that keeps every rule; with ``extend``
+        # rows (earmarks, trade-off caps) the baselines know nothing of, none is offered.
+        starts=(
+            [(f"baseline: {b.name}", b.schedule) for b in baselines[1:] if b.feasible]
+            if extend is None
+            else []
+        ),
     )
     raw, relaxation = result.raw, result.relaxation
     raw = proven_by_integrality(built, raw)
