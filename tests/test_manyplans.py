@@ -321,3 +321,89 @@ def test_ladder_reports_where_the_rules_force_an_exception() -> None:
     _chosen, exceptions, how = nest(problem, free, impossible)
     assert [e["hazard_id"] for e in exceptions] == ["A"]
     assert "infeasible" in exceptions[0]["reason"] and "rules do not allow" in how[1]
+
+
+def _tiny(budget: float = 200.0) -> Any:
+    return make_problem(
+        [hazard("A", 10, 100, 5), hazard("B", 8, 100, 5)],
+        budget=[budget, budget, budget],
+    )
+
+
+def test_a_new_hazard_found_joins_the_remaining_plan() -> None:
+    problem = _tiny()
+    frame = pd.DataFrame(
+        {
+            "hazard_id": ["A", "NEW-1"],
+            "year": [2027, 2027],
+            "released_m2": [100.0, 0.0],
+            "cost_usd": [100.0, 0.0],
+            "status": ["done", "new"],
+            "area_m2": [None, 400.0],
+            "province": [None, "North"],
+            "impact": [None, 50.0],
+            "estimate_cost_usd": [None, 150.0],
+            "days_manual": [None, 4.0],
+        }
+    )
+    progress = read_progress(problem, frame)
+    assert progress.new_hazards == ("NEW-1",)
+    inputs = replan_problem(problem, progress)
+    rest = inputs.remaining.problem
+    assert list(rest.hazards["hazard_id"]) == ["B", "NEW-1"]
+    new = rest.options[rest.options["hazard"] == 1]
+    assert new["cost"].iloc[0] == pytest.approx(150.0)
+    assert new["days_manual"].iloc[0] == pytest.approx(4.0)
+    result = plan(rest)
+    # 2028 and 2029 with 200 and 10 team-days each: NEW-1 (impact 50) first, then B
+    s = result.schedule.set_index("hazard_id")["year"]
+    assert s["NEW-1"] == 2028 and s["B"] == 2029
+    assert any("new hazard" in n for n in inputs.remaining.notes)
+
+
+def test_new_hazard_rows_are_checked_with_the_other_findings() -> None:
+    problem = _tiny()
+    frame = pd.DataFrame(
+        {
+            "hazard_id": ["A", "NEW-1", "NEW-2", "TYPO"],
+            "year": [2027, 2027, 2027, 2027],
+            "released_m2": [-1.0, 0.0, 0.0, 0.0],
+            "cost_usd": [0.0, 0.0, 0.0, 0.0],
+            "status": ["", "new", "new", ""],
+            "area_m2": [None, 0.0, 10.0, None],
+            "province": [None, "North", None, None],
+            "impact": [None, 5.0, None, None],
+        }
+    )
+    with pytest.raises(ProjectError) as info:
+        read_progress(problem, frame)
+    text = info.value.report.render()
+    assert "'released_m2' must be a number >= 0" in text
+    assert "needs its area_m2" in text and "NEW-1" in text
+    assert "needs its province" in text and "needs its impact" in text and "NEW-2" in text
+    assert "TYPO" in text and "status = new" in text
+
+
+def test_team_days_spent_in_the_year_under_way_reduce_its_capacity() -> None:
+    problem = _tiny()
+    frame = pd.DataFrame(
+        {
+            "hazard_id": ["A"],
+            "year": [2028],
+            "released_m2": [100.0],
+            "cost_usd": [90.0],
+            "days_manual": [6.0],
+        }
+    )
+    progress = read_progress(problem, frame, start_year=2028)
+    assert progress.days_in_start_year == {"manual": 6.0}
+    rest = replan_problem(problem, progress).remaining.problem
+    assert rest.capacity.loc[2028, "manual"] == pytest.approx(4.0)  # 10 - 6
+    assert not problem.settings.plan.carry_over
+    assert rest.budget[2028] == pytest.approx(200.0 - 90.0)  # 90 already spent
+    # B needs 5 team-days: only 4 are left in 2028, so it moves to 2029
+    assert plan(rest).schedule.set_index("hazard_id")["year"]["B"] == 2029
+    with pytest.raises(ProjectError, match="team type"):
+        read_progress(
+            problem, frame.rename(columns={"days_manual": "days_mechanical"}), "p.csv", 2028
+        )
