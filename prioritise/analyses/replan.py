@@ -265,7 +265,8 @@ def _totals(
     )
     done_mask = (share >= 1.0 - DONE_TOLERANCE) | (status.reindex(share.index) == "done")
     done = tuple(sorted(share.index[done_mask]))
-    left = {hid: float(1.0 - s) for hid, s in share[~done_mask].items()}
+    # a hazard reported with nothing released (a new find, a site visit) is untouched
+    left = {hid: float(1.0 - s) for hid, s in share[~done_mask].items() if s > 0}
     reported = list(range(problem.years[0], start))
     spent = rows.groupby("year")["cost_usd"].sum().reindex(reported, fill_value=0.0)
     budget = problem.budget.reindex(reported).astype(float)

@@ -195,7 +195,10 @@ def summarise(
         "hazards_in_plan_and_core": int((hazards["robust_core"] & hazards["in_plan"]).sum()),
         "kendall_tau_b": {
             "min": round(float(tau.min()), 4) if len(tau) else None,
+            "p10": round(float(tau.quantile(0.1)), 4) if len(tau) else None,
             "median": round(float(tau.median()), 4) if len(tau) else None,
+            "p90": round(float(tau.quantile(0.9)), 4) if len(tau) else None,
+            "max": round(float(tau.max()), 4) if len(tau) else None,
             "mean": round(float(tau.mean()), 4) if len(tau) else None,
         },
         "ranking": "year each hazard is scheduled (earlier first), hazards left out tied last",
@@ -236,3 +239,17 @@ def _per_hazard(
         ["share_scheduled", "mean_year_when_scheduled", "hazard_id"],
         ascending=[False, True, True],
     ).reset_index(drop=True)
+
+
+def tau_distribution(samples: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
+    """How many samples fall in each Kendall tau-b interval, from the lowest value seen to 1
+    (``tau_from`` < tau <= ``tau_to``; the first interval includes its lower end)."""
+    tau = samples["kendall_tau_b"].dropna() if "kendall_tau_b" in samples else pd.Series()
+    if tau.empty:
+        return pd.DataFrame(columns=["tau_from", "tau_to", "samples"])
+    lo = float(tau.min())
+    edges = np.linspace(lo, 1.0, bins + 1) if lo < 1.0 else np.array([1.0 - 1e-9, 1.0])
+    counts, _ = np.histogram(tau.to_numpy(float), bins=edges)
+    return pd.DataFrame(
+        {"tau_from": edges[:-1].round(4), "tau_to": edges[1:].round(4), "samples": counts}
+    )

@@ -8,6 +8,7 @@ values (cards, tables, figures); the template lays them out and autoescapes ever
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,16 @@ STATUS_TEXT = {
     "infeasible": "infeasible",
     "error": "solver error",
 }
+
+
+@dataclass(frozen=True)
+class ExtraSection:
+    """A section another analysis adds to the report: its anchor, menu label and markup
+    (rendered from its own template, so this module need not know its data)."""
+
+    id: str
+    label: str
+    html: Markup
 
 
 @dataclass(frozen=True)
@@ -306,8 +317,9 @@ NAV = [
 ]
 
 
-def render_report(result: PlanResult, data: ReportData) -> str:
-    """The whole report.html as a string."""
+def render_report(result: PlanResult, data: ReportData, extra: Sequence[ExtraSection] = ()) -> str:
+    """The whole report.html as a string; ``extra`` sections (already rendered by their
+    analysis's writer, e.g. a re-plan's plan against actual) go before the assumptions."""
     problem = result.problem
     map_context, map_css = map_view(result, data)
     status = STATUS_TEXT.get(result.summary.status, result.summary.status)
@@ -319,7 +331,8 @@ def render_report(result: PlanResult, data: ReportData) -> str:
         title=f"Workplan: {problem.settings.name}",
         subtitle=f"Clearance workplan {problem.years[0]}-{problem.years[-1]} · "
         f"{len(problem.hazards):,} hazards · plan {status}",
-        nav=NAV,
+        nav=[*NAV[:-1], *((x.id, x.label) for x in extra), NAV[-1]],
+        extra=extra,
         extra_css=map_css,
         cards=headline_cards(data),
         headline={
@@ -344,7 +357,9 @@ def render_report(result: PlanResult, data: ReportData) -> str:
     )
 
 
-def write_report(result: PlanResult, path: Path, data: ReportData) -> Path:
+def write_report(
+    result: PlanResult, path: Path, data: ReportData, extra: Sequence[ExtraSection] = ()
+) -> Path:
     """Write report.html atomically from the plan and its prepared report data."""
-    html = render_report(result, data)
+    html = render_report(result, data, extra)
     return write_atomic(path, lambda p: p.write_text(html, encoding="utf-8"))
