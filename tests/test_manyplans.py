@@ -407,3 +407,89 @@ def test_team_days_spent_in_the_year_under_way_reduce_its_capacity() -> None:
         read_progress(
             problem, frame.rename(columns={"days_manual": "days_mechanical"}), "p.csv", 2028
         )
+
+
+def _html_text(path: Path) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def test_cli_sensitivity_and_ladder_write_their_pages(tmp_path: Path) -> None:
+    from prioritise.cli.main import main
+
+    rows = [
+        {**hazard("A", 0, 100, 5, casualties=9, people=1), "name": "Alpha <b>"},
+        hazard("B", 0, 100, 5, casualties=1, people=9),
+        hazard("C", 0, 100, 5, casualties=5, people=5),
+        hazard("D", 0, 100, 5, casualties=0, people=0),
+    ]
+    for r in rows:
+        del r["impact"]
+    pd.DataFrame(rows).to_csv(tmp_path / "hazards.csv", index=False)
+    pd.DataFrame([{"team_type": "manual", "teams": 1, "days_per_year": 10}]).to_csv(
+        tmp_path / "teams.csv", index=False
+    )
+    pd.DataFrame({"year": [2027, 2028, 2029], "budget_usd": [100, 100, 100]}).to_csv(
+        tmp_path / "budget.csv", index=False
+    )
+    (tmp_path / "project.toml").write_text(
+        '[plan]\nstart_year = 2027\nyears = 3\n[data]\nhazards = "hazards.csv"\n'
+        'teams = "teams.csv"\nbudget = "budget.csv"\n'
+        '[[scoring.criteria]]\nname = "Casualties"\ncolumn = "casualties"\nweight = 3\n'
+        '[[scoring.criteria]]\nname = "People"\ncolumn = "people"\nweight = 1\n'
+    )
+    project = str(tmp_path / "project.toml")
+    out = tmp_path / "sens"
+    args = ["sensitivity", project, "--samples", "4", "--workers", "1", "--out", str(out)]
+    assert main(args) == 0
+    summary = json.loads((out / "sensitivity.json").read_text())
+    text = _html_text(out / "sensitivity.html")
+    core = summary["robust_core_hazards"]
+    assert f"Robust core (in the plan in at least 90% of samples): {core} hazards" in text
+    assert "Robust core" in text and "Kendall tau-b" in text and "Every hazard" in text
+    assert f"median {summary['kendall_tau_b']['median']:.3f}" in text
+    assert "Alpha &lt;b&gt;" in (out / "sensitivity.html").read_text()  # input text escaped
+    taus = pd.read_csv(out / "sensitivity_tau.csv")
+    assert taus["samples"].sum() == summary["samples"] == 4
+    out = tmp_path / "ladder"
+    assert main(["ladder", project, "--levels", "0.5,1", "--workers", "1", "--out", str(out)]) == 0
+    text = _html_text(out / "ladder.html")
+    priority = pd.read_csv(out / "ladder_priority.csv")
+    assert "Priority list" in text and "Funding levels" in text
+    # every hazard of the priority list is on the page, in its order
+    positions = [text.index(f" {h} ") for h in priority["hazard_id"]]
+    assert positions == sorted(positions)
+
+
+def test_cli_replan_report_shows_plan_against_actual(tmp_path: Path) -> None:
+    from prioritise.cli.main import main
+
+    project = write_tiny_project(tmp_path)
+    progress = pd.DataFrame(
+        {
+            "hazard_id": ["B", "NEW-9"],
+            "year": [2027, 2027],
+            "released_m2": [0.0, 0.0],
+            "cost_usd": [130.0, 0.0],
+            "status": ["done", "new"],
+            "area_m2": [None, 50.0],
+            "province": [None, "North"],
+            "impact": [None, 30.0],
+            "estimate_cost_usd": [None, 40.0],
+            "days_manual": [None, 2.0],
+        }
+    )
+    progress.to_csv(tmp_path / "progress.csv", index=False)
+    out = tmp_path / "replan"
+    args = ["replan", str(project), "--progress", str(tmp_path / "progress.csv")]
+    assert main([*args, "--out", str(out)]) == 0
+    by_year = pd.read_csv(out / "plan_vs_actual_by_year.csv")
+    assert by_year["actual_cost_usd"].tolist() == [130.0]
+    text = _html_text(out / "report.html")
+    assert "Plan against actual, 2027" in text
+    assert "$130" in text and "NEW-9" in text and "new hazard found" in text
+    record = json.loads((out / "replan.json").read_text())
+    assert record["new_hazards"] == ["NEW-9"]
+    plan_rows = pd.read_csv(out / "workplan.csv")
+    assert "NEW-9" in set(plan_rows["hazard_id"])  # impact 30 for 40: planned in 2028

@@ -409,10 +409,15 @@ def _add_sensitivity(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from prioritise.analyses.sensitivity import SensitivitySettings, check_criteria
+    from prioritise.analyses.sensitivity import (
+        SensitivitySettings,
+        check_criteria,
+        tau_distribution,
+    )
     from prioritise.execution.manyplans import run_sensitivity
     from prioritise.execution.progress import ProgressBar
     from prioritise.outputs.manyplans import write_tables
+    from prioritise.outputs.report.manyplans import sensitivity_page, write_page
     from prioritise.planning.planner import plan
 
     problem = load_project(args)
@@ -436,14 +441,25 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         )
         result = run_sensitivity(nominal, settings, executor=ex, progress=ProgressBar("weights"))
     _interrupted()
+    taus = tau_distribution(result.samples)
+    page = sensitivity_page(problem.settings.name, result.summary, result.hazards, taus)
     with folder as run:
         written = write_tables(
             run.path,
             "sensitivity",
             result.summary,
-            {"sensitivity_hazards.csv": result.hazards, "sensitivity_samples.csv": result.samples},
-            {"sensitivity_hazards.csv": "Hazards", "sensitivity_samples.csv": "Samples"},
+            {
+                "sensitivity_hazards.csv": result.hazards,
+                "sensitivity_samples.csv": result.samples,
+                "sensitivity_tau.csv": taus,
+            },
+            {
+                "sensitivity_hazards.csv": "Hazards",
+                "sensitivity_samples.csv": "Samples",
+                "sensitivity_tau.csv": "Kendall tau-b",
+            },
         )
+        written.append(write_page(run.path / "sensitivity.html", page))
     s = result.summary
     tau = s["kendall_tau_b"]
     print(
@@ -496,6 +512,7 @@ def cmd_ladder(args: argparse.Namespace) -> int:
     from prioritise.execution.manyplans import run_ladder
     from prioritise.execution.progress import ProgressBar
     from prioritise.outputs.manyplans import write_tables
+    from prioritise.outputs.report.manyplans import ladder_page, write_page
 
     problem = load_project(args)
     folder = _folder(args, problem)
@@ -503,6 +520,9 @@ def cmd_ladder(args: argparse.Namespace) -> int:
     with executor_for(args, problem, tasks=len(args.levels)) as ex:
         ladder = run_ladder(problem, settings, executor=ex, progress=ProgressBar("levels"))
     summary = ladder_summary(ladder, settings)
+    page = ladder_page(
+        problem.settings.name, summary, ladder.levels, ladder.priority, ladder.exceptions
+    )
     _interrupted()
     with folder as run:
         written = write_tables(
@@ -520,6 +540,7 @@ def cmd_ladder(args: argparse.Namespace) -> int:
                 "ladder_exceptions.csv": "Exceptions",
             },
         )
+        written.append(write_page(run.path / "ladder.html", page))
     print("Funding ladder (budget x level; teams and rules unchanged):")
     for r in ladder.levels.to_dict(orient="records"):
         print(
