@@ -103,7 +103,7 @@ def sensitivity_page(
         chart=Markup(chart),
         core=table_view(core, max_rows=MAX_ROWS),
         hazards=table_view(hazards, max_rows=MAX_ROWS),
-        threshold=fmt.percent(100 * summary["robust_core_threshold"], 0),
+        threshold=fmt.percent(summary["robust_core_threshold"], 0),
     )
 
 
