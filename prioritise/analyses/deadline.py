@@ -22,14 +22,25 @@ locks and everything on their access routes), so the solves start on that core: 
 hazards that may stay unscheduled does not change feasibility. With province or
 localisation shares the core still gives sound answers one way (a core plan is a plan), and
 the whole problem is solved as well when it could do better (see :func:`required_core`).
+
+Independent solves fan out through ``mapper`` (``mapper(fn, items, shared)`` -> values in
+order; the CLI passes the Dask execution layer's, see
+:func:`prioritise.execution.manyplans.executor_mapper`): the least money and the fewest teams
+together, then the uniform view and both-together; the earliest-year search probes
+``width`` years per round instead of one (a k-ary search: with the deadline constraint
+monotone in the year, it ends on the same year as the binary search); the plans behind the
+tables. Each task is a module-level function of its inputs only, so the answers equal the
+sequential run's (a solve stopped by its time limit is the exception either way: how far a
+solve gets in its time depends on the machine's load).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -53,6 +64,23 @@ from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.inputs.roster import Roster, read_roster
 from prioritise.planning.planner import plan
+
+Mapper = Callable[[Callable[[Any, Any], Any], Sequence[Any], Any], list[Any]]
+
+
+def sequential(fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any) -> list[Any]:
+    """The mapper without an executor: one solve after another, here."""
+    return [fn(shared, item) for item in items]
+
+
+@dataclass(frozen=True)
+class Fanout:
+    """Where the independent solves run: ``mapper``, and how many years the earliest-year
+    search probes a round (the workers available)."""
+
+    mapper: Mapper = sequential
+    width: int = 1
+
 
 ALPHA_ROUNDING = 1e-6  # alpha is rounded up to this, so the extra budget is never short
 MONEY_TOLERANCE = 1e-6  # solver noise ignored when rounding extra money up to the dollar
@@ -454,41 +482,57 @@ def earliest_year(
     time_limit: float,
     max_extension: int = 15,
     known: dict[int, Check] | None = None,
+    mapper: Mapper = sequential,
+    width: int = 1,
 ) -> tuple[int | None, str]:
-    """(c) The earliest deadline year feasible with current resources (binary search)."""
+    """(c) The earliest deadline year feasible with current resources: a binary search,
+    or with ``width`` > 1 a search probing ``width`` years a round (fewer rounds)."""
     start = problem.settings.plan.start_year
     last = start + problem.settings.plan.years - 1 + max_extension
     checks = dict(known or {})
-    undecided: list[int] = []
 
-    def feasible(y: int) -> bool:
-        if y not in checks:
-            checks[y] = check_feasible(with_deadline(problem, y), time_limit)
-        if checks[y].feasible is None:
-            undecided.append(y)
-        return bool(checks[y].feasible)
+    def probe(years: list[int]) -> None:
+        todo = [y for y in years if y not in checks]
+        found = mapper(feasibility_task, todo, (problem, time_limit)) if todo else []
+        checks.update(zip(todo, found, strict=True))
 
-    if not feasible(last):
+    probe([last])
+    if not checks[last].feasible:
         return None, (
             f"not feasible by {last} either (the horizon extended by "
             f"{max_extension} years, repeating the last year's budget and teams)"
         )
     lo, hi = start, last  # invariant: hi feasible; everything below lo infeasible
     while lo < hi:
-        mid = (lo + hi) // 2
-        if feasible(mid):
-            hi = mid
-        else:
-            lo = mid + 1
+        years = _probes(lo, hi, max(1, width))
+        probe(years)
+        ok = [y for y in years if checks[y].feasible]
+        hi = min(ok, default=hi)
+        lo = max([y + 1 for y in years if y < hi and not checks[y].feasible], default=lo)
     note = "from feasibility solves"
     if hi > problem.years[-1]:
         note += f"; beyond {problem.years[-1]} the horizon repeats its last year's budget and teams"
+    undecided = sorted(y for y, c in checks.items() if c.feasible is None)
     if undecided:
         note += (
-            f"; the solver could not decide {sorted(set(undecided))} within the time "
+            f"; the solver could not decide {undecided} within the time "
             "limit (counted as not feasible)"
         )
     return hi, note
+
+
+def _probes(lo: int, hi: int, width: int) -> list[int]:
+    """Years to check in [lo, hi): the midpoint for one, else ``width`` evenly spaced."""
+    if width == 1:
+        return [(lo + hi) // 2]
+    span = hi - lo
+    return sorted({lo + (k * span) // (width + 1) for k in range(1, width + 1)} | {lo})[-width:]
+
+
+def feasibility_task(shared: tuple[Problem, float], year: int) -> Check:
+    """One task of the search: is ``year`` feasible with current resources?"""
+    problem, time_limit = shared
+    return check_feasible(with_deadline(problem, year), time_limit)
 
 
 def analyse_deadline(
@@ -500,8 +544,11 @@ def analyse_deadline(
     max_extension: int = 15,
     roster: Roster | None = None,
     plan_tables: bool = True,
+    fanout: Fanout | None = None,
 ) -> DeadlineAnswer:
-    """The full answer for ``year`` (see the module docstring)."""
+    """The full answer for ``year`` (see the module docstring); ``fanout`` says where the
+    independent solves run (one after another here by default)."""
+    mapper, width = (fanout.mapper, fanout.width) if fanout is not None else (sequential, 1)
     target = with_deadline(problem, year)
     h = target.hazards
     a5 = h["article5"].to_numpy(bool)
@@ -509,9 +556,10 @@ def analyse_deadline(
     blocked = tuple(h.loc[np.intersect1d(np.flatnonzero(a5), excluded), "hazard_id"])
     current = check_feasible(target, time_limit)
     roster = (roster or read_roster(problem)).extend(target.years)
-    needs = _needs(target, current, roster, time_limit, teams_objective, bool(blocked))
+    shared = NeedsInputs(target, roster, time_limit, teams_objective)
+    needs = _needs(shared, current, bool(blocked), mapper)
     known = {year: current} if year <= problem.years[-1] + max_extension else {}
-    first, note = earliest_year(problem, time_limit, max_extension, known)
+    first, note = earliest_year(problem, time_limit, max_extension, known, mapper, width)
     answer = DeadlineAnswer(
         year,
         int(a5.sum()),
@@ -527,7 +575,7 @@ def analyse_deadline(
         needs["both"],
         needs["uniform"],
     )
-    return _with_tables(answer, target, roster, time_limit) if plan_tables else answer
+    return _with_tables(answer, target, roster, time_limit, mapper) if plan_tables else answer
 
 
 def _notes(problem: Problem, year: int, blocked: tuple[str, ...]) -> list[str]:
@@ -546,30 +594,53 @@ def _notes(problem: Problem, year: int, blocked: tuple[str, ...]) -> list[str]:
     return notes
 
 
+@dataclass(frozen=True)
+class NeedsInputs:
+    """What every resource question is asked about (sent to the workers once)."""
+
+    target: Problem
+    roster: Roster
+    time_limit: float
+    teams_objective: str
+
+
+def need_task(shared: NeedsInputs, kind: str) -> Requirement:
+    """One resource question as a task: 'budget', 'uniform', 'teams' or 'both'."""
+    t, r, limit, objective = shared.target, shared.roster, shared.time_limit, shared.teams_objective
+    if kind == "budget":
+        return min_extra_budget(t, limit)
+    if kind == "uniform":
+        return uniform_budget(t, limit)
+    if kind == "teams":
+        return min_extra_teams(t, r, limit, objective)
+    return min_extra_both(t, r, limit, objective)
+
+
 def _needs(
-    target: Problem,
-    current: Check,
-    roster: Roster,
-    time_limit: float,
-    teams_objective: str,
-    blocked: bool,
+    shared: NeedsInputs, current: Check, blocked: bool, mapper: Mapper
 ) -> dict[str, Requirement | None]:
     """The least extra money, the uniform view, the fewest extra teams and, when neither
-    alone works, both together (nothing when the current resources suffice)."""
+    alone works, both together (nothing when the current resources suffice). The money and
+    teams questions are independent; the uniform view and both-together depend on them."""
     needs: dict[str, Requirement | None] = dict.fromkeys(["budget", "uniform", "teams", "both"])
     if current.feasible is True:
         return needs
-    needs["budget"] = budget = min_extra_budget(target, time_limit)
-    if budget.found:
-        needs["uniform"] = uniform_budget(target, time_limit)
-    needs["teams"] = teams = min_extra_teams(target, roster, time_limit, teams_objective)
+    budget, teams = mapper(need_task, ["budget", "teams"], shared)
+    needs["budget"], needs["teams"] = budget, teams
+    then = ["uniform"] if budget.found else []
     if budget.status == "infeasible" and teams.status == "infeasible" and not blocked:
-        needs["both"] = min_extra_both(target, roster, time_limit, teams_objective)
+        then.append("both")
+    for kind, req in zip(then, mapper(need_task, then, shared) if then else [], strict=True):
+        needs[kind] = req
     return needs
 
 
 def _with_tables(
-    answer: DeadlineAnswer, target: Problem, roster: Roster, time_limit: float
+    answer: DeadlineAnswer,
+    target: Problem,
+    roster: Roster,
+    time_limit: float,
+    mapper: Mapper = sequential,
 ) -> DeadlineAnswer:
     """The extension-request tables for each way of meeting the deadline (the least-money
     answer for 'extra budget'), each from a plan optimised for impact under the deadline."""
@@ -588,8 +659,9 @@ def _with_tables(
                 fallback[label] = req.schedule
     tables: dict[str, dict[str, pd.DataFrame]] = {}
     plan_notes = list(answer.notes)
-    for label, p in ways.items():
-        schedule, how = _deadline_plan(p, time_limit, fallback.get(label))
+    items = [(p, fallback.get(label)) for label, p in ways.items()]
+    plans = mapper(deadline_plan_task, items, time_limit) if items else []
+    for (label, p), (schedule, how) in zip(ways.items(), plans, strict=True):
         plan_notes.append(f"{label}: {how}")
         tables[label] = extension_tables(p, schedule, roster.extend(p.years), target.budget)
     if any(y > answer.year for y in target.years):
@@ -598,6 +670,13 @@ def _with_tables(
             "continuing on the current budget and teams (no extra resources after the deadline)"
         )
     return replace(answer, tables=tables, notes=tuple(plan_notes))
+
+
+def deadline_plan_task(
+    time_limit: float, item: tuple[Problem, pd.DataFrame | None]
+) -> tuple[pd.DataFrame, str]:
+    """The plan behind one way's tables, as a task."""
+    return _deadline_plan(item[0], time_limit, item[1])
 
 
 def _deadline_plan(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +112,7 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
     add_warning_flag(p)
+    add_execution_flags(p)
     p.set_defaults(run=cmd_deadline)
 
 
@@ -198,14 +201,16 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     print(
         f"Analysing the deadline {args.year} for {len(problem.hazards)} hazards...", file=sys.stderr
     )
-    answer = analyse_deadline(
-        problem,
-        args.year,
-        time_limit=args.time_limit,
-        teams_objective=args.teams_objective,
-        max_extension=args.max_extension,
-        plan_tables=args.out is not None,
-    )
+    with _deadline_fanout(args, problem) as fanout:
+        answer = analyse_deadline(
+            problem,
+            args.year,
+            time_limit=args.time_limit,
+            teams_objective=args.teams_objective,
+            max_extension=args.max_extension,
+            plan_tables=args.out is not None,
+            fanout=fanout,
+        )
     if cancel.requested():
         raise Interrupted("no answer given, nothing written")
     print(render_answer(answer))
@@ -214,3 +219,20 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             written = write_answer(answer, run.path)
         print(f"\nWrote {', '.join(p.name for p in written)} to {args.out}")
     return EXIT_OK
+
+
+@contextmanager
+def _deadline_fanout(args: argparse.Namespace, problem: Any) -> Iterator[Any]:
+    """The deadline's independent solves on the execution layer when --workers or
+    --scheduler (or the project's [execution] scheduler) asks for it; else one by one."""
+    if not (args.workers or scheduler_for(args, problem)):
+        yield None
+        return
+    from prioritise.analyses.deadline import Fanout
+    from prioritise.execution.manyplans import executor_mapper
+
+    with executor_for(args, problem, tasks=max(2, args.max_extension)) as ex:
+        where = f"the Dask cluster at {ex.scheduler}" if ex.scheduler else "local Dask"
+        print(f"Independent solves on {ex.workers} worker(s) of {where}.", file=sys.stderr)
+        yield Fanout(executor_mapper(ex), ex.workers)
+

@@ -103,3 +103,18 @@ def _level_value(row: TaskResult, level: float) -> LevelPlan:
         value: LevelPlan = row.value
         return value
     return LevelPlan(level, np.zeros(0, np.int64), np.zeros(0), "failed", None, 0.0, row.error)
+
+
+def executor_mapper(executor: Executor, progress: ProgressSink | None = None) -> Any:
+    """A mapper for the deadline analysis (``mapper(fn, items, shared)`` -> values in
+    order) on ``executor``: a task that fails raises here, as the same solve would in a
+    sequential run (the answer needs every value)."""
+
+    def mapper(fn: TaskFn, items: Any, shared: Any) -> list[Any]:
+        rows = executor.run(fn, list(items), shared=shared, progress=progress)
+        failed = [r for r in rows if not r.ok]
+        if failed:
+            raise RuntimeError(f"a deadline solve failed on the cluster: {failed[0].error}")
+        return [r.value for r in rows]
+
+    return mapper
