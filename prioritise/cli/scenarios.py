@@ -235,4 +235,3 @@ def _deadline_fanout(args: argparse.Namespace, problem: Any) -> Iterator[Any]:
         where = f"the Dask cluster at {ex.scheduler}" if ex.scheduler else "local Dask"
         print(f"Independent solves on {ex.workers} worker(s) of {where}.", file=sys.stderr)
         yield Fanout(executor_mapper(ex), ex.workers)
-
