@@ -11,6 +11,7 @@ marked slow; CBC proves all three in a few seconds and runs by default when avai
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,8 +27,11 @@ from bench.orlib import MKPInstance, chosen_items, read_instances, to_problem  #
 from prioritise.core.errors import SolverUnavailableError  # noqa: E402
 from prioritise.planning.planner import plan  # noqa: E402
 
+# The data sits in ../shared beside the repository. CI always has it, so there a missing
+# file fails loudly; elsewhere (a clone without shared/) these tests are skipped, and say so.
 pytestmark = pytest.mark.skipif(
-    not (MKP_DIR / "mknapcb1.txt").exists(), reason=f"OR-Library data not found in {MKP_DIR}"
+    not (MKP_DIR / "mknapcb1.txt").exists() and not os.environ.get("CI"),
+    reason=f"OR-Library data not found in {MKP_DIR} (optional outside CI)",
 )
 
 PROVEN = (24381, 24274, 23551)  # 5.100-00 .. 5.100-02 in best-feasible-slns.txt

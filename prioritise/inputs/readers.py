@@ -24,6 +24,7 @@ import pandas as pd
 from prioritise.core.errors import Finding, error
 from prioritise.core.limits import MAX_YEAR, MIN_YEAR, shorten
 from prioritise.core.schema import Column
+from prioritise.inputs.geometry import check_shapefile_parts
 from prioritise.inputs.textfiles import (
     MAX_BYTES,
     MAX_COLUMNS,
@@ -168,8 +169,6 @@ def _read_excel(path: Path, layer: str | None) -> pd.DataFrame:
 
 def _read_vector(path: Path, layer: str | None) -> pd.DataFrame:
     import geopandas as gpd
-
-    from prioritise.inputs.geometry import check_shapefile_parts
 
     check_shapefile_parts(path)
     kwargs = {"layer": layer} if layer else {}
