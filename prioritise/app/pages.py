@@ -94,6 +94,36 @@ def _address(request: Request) -> str:
 # --- signing in and out -------------------------------------------------------------------
 
 
+def _saved(
+    ws: Any,
+    db: Any,
+    viewer: Viewer,
+    project: Project,
+    action: str,
+    what: object,
+    anchor: str,
+) -> Response:
+    """After a project edit: re-validate, record who changed what, back to the section."""
+    result = services.revalidate(ws.config, project)
+    audit(db, viewer.user, action, f"project {project.id}", f"{what}; valid={result.valid}")
+    db.commit()
+    return RedirectResponse(f"/projects/{project.id}#{anchor}", status_code=303)
+
+
+def _refused(
+    request: Request,
+    ws: Any,
+    db: Any,
+    viewer: Viewer,
+    project: Project,
+    **extra: Any,
+) -> Response:
+    """A refused edit: the project page again (422) with the form's values and findings."""
+    context = _project_context(ws, db, project)
+    context.update(extra)
+    return render(request, "project.html", viewer, status=422, **context)
+
+
 @router.get("/login")
 def login_form(request: Request, error: str = "") -> Response:
     token = secrets.token_urlsafe(24)
@@ -261,19 +291,10 @@ def save_settings(
     try:
         changed = settings_form.apply(path, values)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(settings=values, settings_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
-    result = services.revalidate(ws.config, project)
-    audit(
-        db,
-        viewer.user,
-        "project.settings",
-        f"project {project.id}",
-        f"{changed}; valid={result.valid}",
-    )
-    db.commit()
-    return RedirectResponse(f"/projects/{project.id}#settings", status_code=303)
+        return _refused(
+            request, ws, db, viewer, project, settings=values, settings_findings=exc.findings
+        )
+    return _saved(ws, db, viewer, project, "project.settings", changed, "settings")
 
 
 @router.post("/projects/{project_id}/scenario")
@@ -287,9 +308,9 @@ def save_scenario(
     try:
         name, table = scenario_form.save(path, values)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(scenario_values=values, scenario_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
+        return _refused(
+            request, ws, db, viewer, project, scenario_values=values, scenario_findings=exc.findings
+        )
     services.revalidate(ws.config, project)
     audit(db, viewer.user, "project.scenario", f"project {project.id}", f"{name}: {table}")
     db.commit()
@@ -305,9 +326,7 @@ def delete_scenario(
     try:
         removed = scenario_form.remove(path, name)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(scenario_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
+        return _refused(request, ws, db, viewer, project, scenario_findings=exc.findings)
     if not removed:
         raise NotFoundError(f"Project {project_id} has no scenario {name!r}.")
     services.revalidate(ws.config, project)
@@ -340,16 +359,7 @@ def save_columns(
     changed = projects.set_mapping(
         services.project_path(ws.config, project), dict(zip(src, dst, strict=True))
     )
-    result = services.revalidate(ws.config, project)
-    audit(
-        db,
-        viewer.user,
-        "project.columns",
-        f"project {project.id}",
-        f"{changed}; valid={result.valid}",
-    )
-    db.commit()
-    return RedirectResponse(f"/projects/{project.id}#validation", status_code=303)
+    return _saved(ws, db, viewer, project, "project.columns", changed, "validation")
 
 
 @router.post("/projects/{project_id}/weights")
@@ -362,16 +372,7 @@ def save_weights(
     changed = projects.set_weights(
         services.project_path(ws.config, project), dict(enumerate(weight))
     )
-    result = services.revalidate(ws.config, project)
-    audit(
-        db,
-        viewer.user,
-        "project.weights",
-        f"project {project.id}",
-        f"{changed}; valid={result.valid}",
-    )
-    db.commit()
-    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+    return _saved(ws, db, viewer, project, "project.weights", changed, "weights")
 
 
 @router.post("/projects/{project_id}/criteria")
@@ -385,19 +386,16 @@ def add_criterion(
     try:
         table = criteria_form.add(path, values)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(criterion_values=values, criterion_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
-    result = services.revalidate(ws.config, project)
-    audit(
-        db,
-        viewer.user,
-        "project.criterion.add",
-        f"project {project.id}",
-        f"{table}; valid={result.valid}",
-    )
-    db.commit()
-    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+        return _refused(
+            request,
+            ws,
+            db,
+            viewer,
+            project,
+            criterion_values=values,
+            criterion_findings=exc.findings,
+        )
+    return _saved(ws, db, viewer, project, "project.criterion.add", table, "weights")
 
 
 @router.post("/projects/{project_id}/criteria/{index}/delete")
@@ -409,21 +407,10 @@ def delete_criterion(
     try:
         name = criteria_form.remove(path, index)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(criterion_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
+        return _refused(request, ws, db, viewer, project, criterion_findings=exc.findings)
     if name is None:
         raise NotFoundError(f"Project {project_id} has no criterion {index + 1}.")
-    result = services.revalidate(ws.config, project)
-    audit(
-        db,
-        viewer.user,
-        "project.criterion.delete",
-        f"project {project.id}",
-        f"{name}; valid={result.valid}",
-    )
-    db.commit()
-    return RedirectResponse(f"/projects/{project.id}#weights", status_code=303)
+    return _saved(ws, db, viewer, project, "project.criterion.delete", name, "weights")
 
 
 @router.post("/projects/{project_id}/methods")
@@ -437,9 +424,7 @@ def save_methods(
     try:
         names = methods_form.save(path, values)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(method_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
+        return _refused(request, ws, db, viewer, project, method_findings=exc.findings)
     result = services.revalidate(ws.config, project)
     audit(
         db,
@@ -462,19 +447,8 @@ def save_budget(
     try:
         changed = budget_form.save(path, form)
     except FormError as exc:
-        context = _project_context(ws, db, project)
-        context.update(budget_findings=exc.findings)
-        return render(request, "project.html", viewer, status=422, **context)
-    result = services.revalidate(ws.config, project)
-    audit(
-        db,
-        viewer.user,
-        "project.budget",
-        f"project {project.id}",
-        f"{changed}; valid={result.valid}",
-    )
-    db.commit()
-    return RedirectResponse(f"/projects/{project.id}#budget", status_code=303)
+        return _refused(request, ws, db, viewer, project, budget_findings=exc.findings)
+    return _saved(ws, db, viewer, project, "project.budget", changed, "budget")
 
 
 @router.post("/projects/{project_id}/weights/preview")
