@@ -8,13 +8,10 @@ interrupted.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import time
 import traceback
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +27,11 @@ from prioritise.execution.engine import Executor
 from prioritise.inputs.loader import load_problem
 from prioritise.inputs.scenarios import load_scenarios
 from prioritise.outputs.deadline import render_answer, write_answer
-from prioritise.outputs.files import project_inputs, write_atomic, write_json
+from prioritise.outputs.files import write_atomic, write_json
 from prioritise.outputs.plan import write_plan_outputs
 from prioritise.outputs.report.maps import plan_map
 from prioritise.planning.planner import plan
+from prioritise.planning.record import hashed_inputs, versions
 
 PROGRESS_EVERY_S = 0.5
 
@@ -107,34 +105,18 @@ def _headline(summary: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if not isinstance(v, list) or len(v) <= 50}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def write_record(
     problem: Problem, project_file: Path, out_dir: Path, options: dict[str, Any]
 ) -> None:
     """What reproduces this run: the project TOML as used, a SHA-256 of every input file,
-    the options and the versions of the engine, the solver and Python."""
-    root = project_file.parent
-    files = {}
-    for path in project_inputs(problem.settings, project_file):
-        if path.is_file():
-            name = str(path.relative_to(root)) if path.is_relative_to(root) else path.name
-            files[name] = _sha256(path)
+    the options and the versions (the library's record, as summary.json carries it)."""
     record = {
         "project_toml": project_file.read_text(encoding="utf-8"),
-        "inputs_sha256": files,
-        "options": options,
-        "versions": {
-            "prioritise": metadata.version("prioritise"),
-            "highspy": metadata.version("highspy"),
-            "python": platform.python_version(),
+        "inputs_sha256": {
+            i["path"]: i["sha256"] for i in hashed_inputs(problem.settings, project_file)
         },
+        "options": options,
+        "versions": versions(),
     }
     write_json(out_dir / "record.json", record)
 
