@@ -101,6 +101,27 @@ def reporting_indicators(problem: Problem, schedule: pd.DataFrame) -> pd.DataFra
     return out.reset_index()
 
 
+def kpi_total_columns(kpis: pd.DataFrame) -> list[str]:
+    """The reporting-indicator columns summed in a total row (the report's and workbook's)."""
+    summed = (
+        "hazards",
+        "cancelled_m2",
+        "reduced_m2",
+        "cleared_m2",
+        "released_m2",
+        "cost_usd",
+        "budget_usd",
+        "beneficiaries",
+        "beneficiaries_women",
+        "beneficiaries_men",
+        "beneficiaries_girls",
+        "beneficiaries_boys",
+        "environmental_score",
+        "impact_years",
+    )
+    return [c for c in summed if c in kpis]
+
+
 def team_days(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Team-days used (plan and baseline) against those available, by team type and year."""
     rows = []

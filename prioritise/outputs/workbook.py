@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from prioritise.analyses.indicators import kpi_total_columns
 from prioritise.core import fmt
 from prioritise.outputs import labels
 
@@ -317,31 +318,13 @@ def _plan_sheets(wb: Workbook, result: PlanResult, data: ReportData) -> None:
     )
 
 
-KPI_TOTALS = [
-    "hazards",
-    "cancelled_m2",
-    "reduced_m2",
-    "cleared_m2",
-    "released_m2",
-    "cost_usd",
-    "budget_usd",
-    "beneficiaries",
-    "beneficiaries_women",
-    "beneficiaries_men",
-    "beneficiaries_girls",
-    "beneficiaries_boys",
-    "environmental_score",
-    "impact_years",
-]
-
-
 def _indicator_sheets(wb: Workbook, data: ReportData) -> None:
     for name, frame in data.kpis.items():
         add_sheet(
             wb,
             f"KPIs ({'plan' if name == 'optimised' else name})",
             frame,
-            total_row=[c for c in KPI_TOTALS if c in frame],
+            total_row=kpi_total_columns(frame),
         )
     add_sheet(
         wb,

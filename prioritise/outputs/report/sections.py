@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from markupsafe import Markup
 
-from prioritise.analyses.indicators import ReportData
+from prioritise.analyses.indicators import ReportData, kpi_total_columns
 from prioritise.core import fmt
 from prioritise.outputs.report.page import Cell, TableView, table_view
 from prioritise.outputs.report.svg import (
@@ -162,23 +162,6 @@ KPI_LABELS = {
     "beneficiaries_girls": "girls",
     "beneficiaries_boys": "boys",
 }
-KPI_TOTALS = [
-    "hazards",
-    "cancelled_m2",
-    "reduced_m2",
-    "cleared_m2",
-    "released_m2",
-    "cost_usd",
-    "budget_usd",
-    "beneficiaries",
-    "beneficiaries_women",
-    "beneficiaries_men",
-    "beneficiaries_girls",
-    "beneficiaries_boys",
-    "environmental_score",
-    "impact_years",
-]
-
 
 YEAR_PROVINCE_TOTALS = [
     "hazards",
@@ -202,7 +185,7 @@ def indicator_tables(data: ReportData) -> dict[str, TableView]:
         views[key] = table_view(
             frame,
             labels=KPI_LABELS,
-            total=[c for c in KPI_TOTALS if c in frame],
+            total=kpi_total_columns(frame),
             formats=env,
             caption=caption,
         )
