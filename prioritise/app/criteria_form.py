@@ -15,41 +15,24 @@ from typing import Any
 import tomlkit
 
 from prioritise.app.projects import finding_dict, read_doc, write_doc
-from prioritise.app.settings_form import FormError
+from prioritise.app.settings_form import FormError, parse_pairs
+from prioritise.app.settings_form import form_problem as _problem
 from prioritise.core.settings import NORMALISATIONS, parse_settings
 
 KINDS = ("numeric", "categorical", "boolean")
 
 
-def _problem(rule: str, message: str, fix: str = "") -> dict[str, Any]:
-    return {
-        "severity": "error",
-        "file": "form",
-        "rule": f"form-{rule}",
-        "message": message,
-        "fix": fix,
-        "ids": [],
-        "more_ids": 0,
-    }
-
-
 def _points(text: str, found: list[dict[str, Any]]) -> dict[str, float]:
     """'irrigated = 1, forest = 0.2' -> {'irrigated': 1.0, 'forest': 0.2}."""
-    out: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, sep, value = part.partition("=")
-        try:
-            if not sep or not key.strip():
-                raise ValueError
-            out[key.strip()] = float(value)
-        except ValueError:
-            found.append(
-                _problem(
-                    "points",
-                    f"Points: '{part[:40]}' is not 'category = number'.",
-                    "Write e.g. irrigated = 1, forest = 0.2",
-                )
-            )
+    out, bad = parse_pairs(text)
+    found += [
+        _problem(
+            "points",
+            f"Points: '{part[:40]}' is not 'category = number'.",
+            "Write e.g. irrigated = 1, forest = 0.2",
+        )
+        for part in bad
+    ]
     return out
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import tomlkit
 
 from prioritise.app.projects import finding_dict, read_doc, write_doc
-from prioritise.app.settings_form import FormError
+from prioritise.app.settings_form import FormError, parse_pairs
+from prioritise.app.settings_form import form_problem as _problem
 from prioritise.core.settings import DEFAULT_METHODS, parse_settings
 
 KEYS = ("name", "label", "productivity", "survey_productivity", "disturbance", "types", "classes")
@@ -64,34 +65,16 @@ def rows(project_file: Path) -> tuple[list[dict[str, str]], bool]:
     return defaults, True
 
 
-def _problem(rule: str, message: str, fix: str = "") -> dict[str, Any]:
-    return {
-        "severity": "error",
-        "file": "form",
-        "rule": f"form-{rule}",
-        "message": message,
-        "fix": fix,
-        "ids": [],
-        "more_ids": 0,
-    }
-
-
 def _numbers(method: str, what: str, text: str, found: list[dict[str, Any]]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, sep, value = part.partition("=")
-        try:
-            if not sep or not key.strip():
-                raise ValueError
-            out[key.strip()] = float(value)
-        except ValueError:
-            found.append(
-                _problem(
-                    "methods",
-                    f"Method {method}: {what} '{part[:40]}' is not 'team kind = m² per day'.",
-                    "Write e.g. mechanical = 6000, manual = 1500",
-                )
-            )
+    out, bad = parse_pairs(text)
+    found += [
+        _problem(
+            "methods",
+            f"Method {method}: {what} '{part[:40]}' is not 'team kind = m² per day'.",
+            "Write e.g. mechanical = 6000, manual = 1500",
+        )
+        for part in bad
+    ]
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import tomlkit
 
 from prioritise.app.projects import criteria, finding_dict
-from prioritise.app.settings_form import FormError
+from prioritise.app.settings_form import FormError, form_problem
 from prioritise.inputs.readers import read_any
 from prioritise.inputs.scenarios import NAME, parse_scenarios
 
@@ -99,15 +99,7 @@ def _text(value: Any) -> str:
 
 
 def _problem(field: str, message: str, fix: str) -> dict[str, Any]:
-    return {
-        "severity": "error",
-        "file": "form",
-        "rule": f"form-{field.replace('_', '-')}",
-        "message": message,
-        "fix": fix,
-        "ids": [],
-        "more_ids": 0,
-    }
+    return form_problem(field.replace("_", "-"), message, fix)
 
 
 def _number(field: str, label: str, text: str, kind: str, found: list[dict[str, Any]]) -> Any:

@@ -20,6 +20,35 @@ from prioritise.app.projects import finding_dict, read_doc, write_doc
 from prioritise.core.settings import parse_settings
 
 
+def form_problem(rule: str, message: str, fix: str = "") -> dict[str, Any]:
+    """A finding about a form field, shaped like the library's findings for the pages."""
+    return {
+        "severity": "error",
+        "file": "form",
+        "rule": f"form-{rule}",
+        "message": message,
+        "fix": fix,
+        "ids": [],
+        "more_ids": 0,
+    }
+
+
+def parse_pairs(text: str) -> tuple[dict[str, float], list[str]]:
+    """'a = 1, b = 0.2' -> ({'a': 1.0, 'b': 0.2}, []); the parts that are not
+    'key = number' come back second, for the caller to name in its own words."""
+    out: dict[str, float] = {}
+    bad: list[str] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            bad.append(part)
+    return out, bad
+
+
 @dataclass(frozen=True)
 class Field:
     """One form field: where it lives in the TOML, how its text is read, what it means."""
