@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from prioritise.cli.execution import add_execution_flags, executor_for
+from prioritise.cli.execution import add_run_flags, executor_for
 from prioritise.cli.flags import (
     GAP,
     NON_NEGATIVE,
@@ -130,9 +130,7 @@ def _add_uncertainty(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--out", type=Path, help="folder for uncertainty.json, samples.csv, late_hazards.csv"
     )
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_uncertainty)
 
 
@@ -402,9 +400,7 @@ def _add_sensitivity(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_sensitivity)
 
 
@@ -501,9 +497,7 @@ def _add_ladder(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--gap", type=number(GAP), metavar="FRACTION", help="per plan")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_ladder)
 
 
