@@ -13,9 +13,17 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from prioritise.cli.flags import WORKERS, number
+from prioritise.cli.loading import add_warning_flag
 
 if TYPE_CHECKING:
     from prioritise.execution.engine import Executor
+
+
+def add_run_flags(p: argparse.ArgumentParser) -> None:
+    """--strict, --no-warnings, then --workers/--scheduler: the tail of each many-plan command."""
+    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
+    add_warning_flag(p)
+    add_execution_flags(p)
 
 
 def add_execution_flags(p: argparse.ArgumentParser) -> None:

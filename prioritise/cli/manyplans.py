@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from prioritise.cli.execution import add_execution_flags, executor_for
+from prioritise.cli.execution import add_run_flags, executor_for
 from prioritise.cli.flags import (
     GAP,
     NON_NEGATIVE,
@@ -79,30 +79,15 @@ def _add_uncertainty(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default=20.0,
         help="Beta concentration a+b of survey fractions (default 20; higher = tighter)",
     )
-    p.add_argument(
-        "--productivity-sigma",
-        type=number(NON_NEGATIVE),
-        default=0.15,
-        help="lognormal sigma of team-days per team type, mean-preserving (default 0.15)",
-    )
-    p.add_argument(
-        "--cost-sigma",
-        type=number(NON_NEGATIVE),
-        default=0.10,
-        help="lognormal sigma of each method's cost, mean-preserving (default 0.10)",
-    )
-    p.add_argument(
-        "--area-sigma",
-        type=number(NON_NEGATIVE),
-        default=0.10,
-        help="lognormal sigma of the contaminated area found when clearing (default 0.10)",
-    )
-    p.add_argument(
-        "--impact-sigma",
-        type=number(NON_NEGATIVE),
-        default=0.0,
-        help="lognormal sigma of the impact actually gained (default 0: as scored)",
-    )
+    for flag, default, what in (
+        ("--productivity-sigma", 0.15, "team-days per team type, mean-preserving (default 0.15)"),
+        ("--cost-sigma", 0.10, "each method's cost, mean-preserving (default 0.10)"),
+        ("--area-sigma", 0.10, "the contaminated area found when clearing (default 0.10)"),
+        ("--impact-sigma", 0.0, "the impact actually gained (default 0: as scored)"),
+    ):
+        p.add_argument(
+            flag, type=number(NON_NEGATIVE), default=default, help=f"lognormal sigma of {what}"
+        )
     p.add_argument(
         "--deadline",
         type=number(YEAR),
@@ -130,9 +115,7 @@ def _add_uncertainty(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--out", type=Path, help="folder for uncertainty.json, samples.csv, late_hazards.csv"
     )
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_uncertainty)
 
 
@@ -402,9 +385,7 @@ def _add_sensitivity(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_sensitivity)
 
 
@@ -501,9 +482,7 @@ def _add_ladder(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     p.add_argument("--gap", type=number(GAP), metavar="FRACTION", help="per plan")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--overwrite", action="store_true", help=OVERWRITE_HELP)
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_ladder)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from prioritise.cli.execution import (
     add_execution_flags,
+    add_run_flags,
     executor_for,
     scheduler_for,
     workers_for,
@@ -110,9 +111,7 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         default=15,
         help="years past the horizon searched for the earliest year (default 15)",
     )
-    p.add_argument("--strict", action="store_true", help="treat project warnings as errors")
-    add_warning_flag(p)
-    add_execution_flags(p)
+    add_run_flags(p)
     p.set_defaults(run=cmd_deadline)
 
 
