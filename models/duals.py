@@ -111,9 +111,19 @@ def marginal_values(
     threads: int = 0,
 ) -> Relaxation:
     """Marginal impact-years of one more dollar / team-day in each year (LP relaxation)."""
-    status, objective, x, duals, col_duals, seconds = solve_relaxation(
-        model, time_limit, deadline, threads
-    )
+    return relaxation_from(model, *solve_relaxation(model, time_limit, deadline, threads))
+
+
+def relaxation_from(
+    model: LinearModel,
+    status: str,
+    objective: float | None,
+    x: np.ndarray | None,
+    duals: np.ndarray | None,
+    col_duals: np.ndarray | None,
+    seconds: float,
+) -> Relaxation:
+    """The Relaxation (marginal values read off the row duals) of an LP optimum of ``model``."""
     frames: list[pd.DataFrame] = []
     if duals is not None and x is not None:
         offsets = row_offsets(model)

@@ -20,6 +20,7 @@ It returns None when it cannot satisfy every rule; the solver then starts from n
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass, replace
@@ -39,11 +40,13 @@ EPS = 1e-7
 class _State:
     """Money and team-days used so far, and what is scheduled where."""
 
-    budget: np.ndarray  # per year
+    budget: list[float]  # per year
     carry: bool
-    capacity: np.ndarray  # team types x years
-    spend: np.ndarray
-    used: np.ndarray
+    # Per year, per team type. Plain lists: the planner checks one row at a time, hundreds of
+    # thousands of times, where numpy's per-call cost dominated (2-3x slower at 10k hazards).
+    capacity: list[list[float]]
+    spend: list[float]
+    used: list[list[float]]
     row_of: dict[int, int]  # hazard -> chosen eligibility row
     year_of: np.ndarray  # hazard -> year index, -1 if not scheduled
     # With carry-over: money that year t can still take (min over s >= t of the cumulative
@@ -54,12 +57,21 @@ class _State:
         if not self.carry:
             return self.spend[t] + cost <= self.budget[t] * (1 + EPS) + EPS
         if self.slack is None:
-            left = np.cumsum(self.budget) - np.cumsum(self.spend)
-            self.slack = np.minimum.accumulate(left[::-1])[::-1].tolist()
+            left, budget, spent = [], 0.0, 0.0
+            for b, s in zip(self.budget, self.spend, strict=True):
+                budget += b  # the same sums, in the same order, as np.cumsum
+                spent += s
+                left.append(budget - spent)
+            for s_ in range(len(left) - 2, -1, -1):
+                left[s_] = min(left[s_], left[s_ + 1])
+            self.slack = left
         return cost <= self.slack[t] * (1 + EPS) + EPS
 
-    def days_fit(self, days: np.ndarray, t: int) -> bool:
-        return bool((self.used[:, t] + days <= self.capacity[:, t] * (1 + EPS) + EPS).all())
+    def days_fit(self, days: list[tuple[int, float]], t: int) -> bool:
+        """``days`` holds the row's (team type, team-days) with team-days > 0 only: the
+        others cannot break a capacity the plan keeps."""
+        used, cap = self.used[t], self.capacity[t]
+        return all(used[k] + d <= cap[k] * (1 + EPS) + EPS for k, d in days)
 
 
 class _Planner:
@@ -81,6 +93,14 @@ class _Planner:
         self.national = (f["operator"] == "national").to_numpy()
         teams = list(p.capacity.columns)
         self.days = f[[DAYS_PREFIX + k for k in teams]].to_numpy(float)
+        # Per row: the team types it uses and their team-days, and its cost and year, as
+        # Python values for the one-row checks.
+        nz_row, nz_team = np.nonzero(self.days)
+        split = np.searchsorted(nz_row, np.arange(len(f) + 1))
+        pairs = list(zip(nz_team.tolist(), self.days[nz_row, nz_team].tolist(), strict=True))
+        self.row_days = [pairs[a:b] for a, b in itertools.pairwise(split.tolist())]
+        self.cost_of = f["cost"].to_numpy(float).tolist()
+        self.t_of = f["t"].to_numpy().tolist()
         self.hazard = f["hazard"].to_numpy()
         self.province = p.hazards["province"].to_numpy()
         c = p.settings.constraints
@@ -96,11 +116,11 @@ class _Planner:
         self.requires = [list(self.graph.predecessors(i)) for i in range(n)]
         self.needed_by = [list(self.graph.successors(i)) for i in range(n)]
         self.state = _State(
-            budget=p.budget.to_numpy(float),
+            budget=p.budget.to_numpy(float).tolist(),
             carry=p.settings.plan.carry_over,
-            capacity=p.capacity.to_numpy(float).T.copy(),
-            spend=np.zeros(len(p.years)),
-            used=np.zeros((len(teams), len(p.years))),
+            capacity=p.capacity.to_numpy(float).tolist(),
+            spend=[0.0] * len(p.years),
+            used=[[0.0] * len(teams) for _ in p.years],
             row_of={},
             year_of=np.full(n, -1),
         )
@@ -161,29 +181,34 @@ class _Planner:
         elif guided:
             # The relaxation's preferred (option, year) first, then the earliest year.
             rows = rows[np.lexsort((self.t[rows], -np.round(self.guide[rows], 3)))]
-        for r in rows:
-            if self.state.money_fits(self.cost[r], self.t[r]) and self.state.days_fit(
-                self.days[r], self.t[r]
+        for r in rows.tolist():
+            t = self.t_of[r]
+            if self.state.money_fits(self.cost_of[r], t) and self.state.days_fit(
+                self.row_days[r], t
             ):
-                self.assign(h, int(r))
+                self.assign(h, r)
                 return True
         return False
 
     def assign(self, h: int, r: int) -> None:
-        t = self.t[r]
+        t = self.t_of[r]
         self.state.slack = None
-        self.state.spend[t] += self.cost[r]
-        self.state.used[:, t] += self.days[r]
+        self.state.spend[t] += self.cost_of[r]
+        used = self.state.used[t]
+        for k, d in self.row_days[r]:
+            used[k] += d
         self.state.row_of[h] = r
         self.state.year_of[h] = t
         self._count(h, r, 1.0)
 
     def remove(self, h: int) -> None:
         r = self.state.row_of.pop(h)
-        t = self.t[r]
+        t = self.t_of[r]
         self.state.slack = None
-        self.state.spend[t] -= self.cost[r]
-        self.state.used[:, t] -= self.days[r]
+        self.state.spend[t] -= self.cost_of[r]
+        used = self.state.used[t]
+        for k, d in self.row_days[r]:
+            used[k] -= d
         self.state.year_of[h] = -1
         self._count(h, r, -1.0)
 

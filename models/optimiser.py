@@ -38,8 +38,9 @@ import pandas as pd
 
 from models.duals import MARGINAL_COLUMNS, Relaxation, marginal_values
 from models.heuristic import greedy_plan
-from models.lagrangian import lagrangian_bound
+from models.lagrangian import LagrangianBound, lagrangian_bound
 from models.matrix import restrict
+from models.pricing import PricedLP
 from models.solvers import (
     OPTIMAL_GAP,
     RawResult,
@@ -56,6 +57,9 @@ LAGRANGIAN_SHARE = 0.05  # time for the Lagrangian bound, of what is left
 LP_SHARE = 0.8  # most of the time the LP relaxation may take, as a share of what is left
 LP_NONZEROS_PER_SECOND = 25_000  # dual simplex speed assumed when deciding to try the LP
 NO_LP_LAGRANGIAN_SHARE = 0.4  # time for the Lagrangian bound when the LP is not tried
+PRICED_LAGRANGIAN_SHARE = 0.25  # large models: the Lagrangian's share of what is left
+PRICED_LP_SHARE = 0.6  # most the first restricted LP may take, of what is left
+PRICING_SHARE = 0.4  # most the pricing rounds may take, of what is left
 FULL_MIP_LIMIT = 20_000  # binaries up to which the whole model goes to branch-and-bound
 NEIGHBOURHOOD_BINARIES = 1_500  # free binaries per search round
 ROUND_SECONDS = (2.0, 10.0)  # a round's time slice: at least / at most
@@ -206,28 +210,60 @@ def optimise(
         for name, schedule in starts:
             run.best.offer(built, schedule_mask(built, schedule), name)
     run.done("simple rule", "deadline hazards first, then impact per dollar")
-    # The LP is worth trying only if it can finish: dual simplex managed about 25,000
-    # non-zeros per second on the national sample under load (834k in 33 s at load 9).
-    try_lp = built.model.n_nonzeros / LP_NONZEROS_PER_SECOND <= LP_SHARE * run.left()
-    lagrangian = lagrangian_bound(
-        built,
-        time.perf_counter() + (LAGRANGIAN_SHARE if try_lp else NO_LP_LAGRANGIAN_SHARE) * run.left(),
-        run.best.value,
-        max_iter=400 if try_lp else 2000,
+    outcome: tuple[Relaxation, np.ndarray | None] | Optimised
+    if len(built.x) > FULL_MIP_LIMIT:
+        outcome = _priced_phases(run, base, safe_start)
+    else:
+        outcome = _lp_phases(run, base, safe_start)
+    if isinstance(outcome, Optimised):
+        return outcome
+    relaxation, guide = outcome
+    method = _search(run, relaxation, safe_start, guide)
+    return Optimised(_result(run, safe_start), relaxation, method, run.phases)
+
+
+def _lagrangian(run: _Run, share: float, max_iter: int) -> LagrangianBound | None:
+    found = lagrangian_bound(run.built, time.perf_counter() + share * run.left(), max_iter)
+    if found is not None:
+        run.lower_bound(found.bound, "the Lagrangian relaxation")
+        run.done(
+            "Lagrangian bound",
+            f"{found.iterations} bundle steps, {found.closure_steps} of them with the access "
+            "precedence kept (maximum closure)",
+        )
+    return found
+
+
+def _guided(run: _Run, base: BuiltModel, guide: np.ndarray, source: str, safe: bool) -> None:
+    """The constructive plan following ``guide``, offered as an incumbent."""
+    plan = greedy_plan(base, guide, time.perf_counter() + RULE_SHARE * run.left())
+    run.best.offer(run.built, plan, source if safe else source + " (start only)")
+    run.done(source)
+
+
+def _not_solved(why: str) -> Relaxation:
+    return Relaxation(
+        why, None, 0.0, pd.DataFrame({c: pd.Series(dtype=object) for c in MARGINAL_COLUMNS})
     )
-    if lagrangian is not None:
-        run.lower_bound(lagrangian.bound, "the Lagrangian relaxation")
-        run.done("Lagrangian bound", f"{lagrangian.iterations} subgradient steps")
+
+
+def _lp_phases(
+    run: _Run, base: BuiltModel, safe_start: bool
+) -> tuple[Relaxation, np.ndarray | None] | Optimised:
+    """Small models: a short Lagrangian bound, then the whole LP relaxation if it can finish
+    (estimated from the non-zeros), and the plan it guides."""
+    built, options = run.built, run.options
+    # Dual simplex managed about 25,000 non-zeros per second on the national sample under
+    # load (834k in 33 s at load 9).
+    try_lp = built.model.n_nonzeros / LP_NONZEROS_PER_SECOND <= LP_SHARE * run.left()
+    lagrangian = _lagrangian(
+        run, LAGRANGIAN_SHARE if try_lp else NO_LP_LAGRANGIAN_SHARE, 400 if try_lp else 2000
+    )
     if try_lp:
         lp_end = time.perf_counter() + max(0.5, LP_SHARE * run.left())
         relaxation = marginal_values(built.model, deadline=lp_end, threads=options.threads)
     else:
-        relaxation = Relaxation(
-            "not tried: too large to finish in the time left",
-            None,
-            0.0,
-            pd.DataFrame({c: pd.Series(dtype=object) for c in MARGINAL_COLUMNS}),
-        )
+        relaxation = _not_solved("not tried: too large to finish in the time left")
     if relaxation.ok and relaxation.objective is not None:
         run.lower_bound(relaxation.objective, "the LP relaxation")
     if relaxation.status == "infeasible":
@@ -239,19 +275,64 @@ def optimise(
     run.done("LP relaxation", relaxation.status)
     guide = None
     if relaxation.x is not None:
-        guide, source = relaxation.x[built.x], "LP-guided plan"
+        guide = relaxation.x[built.x]
+        _guided(run, base, guide, "LP-guided plan", safe_start)
     elif lagrangian is not None:
-        guide, source = lagrangian.choice.astype(float), "Lagrangian-guided plan"
-    if guide is not None:
-        guided_end = time.perf_counter() + RULE_SHARE * run.left()
-        guided = greedy_plan(base, guide, guided_end)
-        run.best.offer(built, guided, source if safe_start else source + " (start only)")
-        run.done(source)
-    method = _search(run, relaxation, safe_start)
-    return Optimised(_result(run, safe_start), relaxation, method, run.phases)
+        guide = lagrangian.choice.astype(float)
+        _guided(run, base, guide, "Lagrangian-guided plan", safe_start)
+    return relaxation, guide
 
 
-def _search(run: _Run, relaxation: Relaxation, safe_start: bool) -> str:
+def _priced_phases(
+    run: _Run, base: BuiltModel, safe_start: bool
+) -> tuple[Relaxation, np.ndarray | None]:
+    """Large models: the Lagrangian bound and prices, the LP relaxation on the columns they
+    favour (``models.pricing``), a plan from its first solution, then pricing rounds until
+    the LP optimum is proven (the bound) or their share of the time is up."""
+    built = run.built
+    lagrangian = _lagrangian(run, PRICED_LAGRANGIAN_SHARE, 5000)
+    if lagrangian is None or lagrangian.reduced is None:
+        return _not_solved("not solved: no Lagrangian prices"), None
+    keep = lagrangian.choice.copy()
+    if run.best.mask is not None:
+        keep |= run.best.mask
+    priced = PricedLP(built, threads=run.options.threads)
+    started = priced.start(
+        lagrangian.reduced, keep, time.perf_counter() + PRICED_LP_SHARE * run.left()
+    )
+    held = int(priced.held.sum())
+    run.done(
+        "LP relaxation (priced columns)",
+        f"{len(built.x) - held:,} of {len(built.x):,} assignment columns: {priced.status}",
+    )
+    if not started or priced.first_x is None:
+        guide = lagrangian.choice.astype(float)
+        _guided(run, base, guide, "Lagrangian-guided plan", safe_start)
+        return _not_solved(f"not solved in time ({priced.status})"), guide
+    first = priced.first_x[built.x]
+    _guided(run, base, first, "LP-guided plan (priced columns)", safe_start)
+    proven = priced.price(time.perf_counter() + PRICING_SHARE * run.left())
+    relaxation = priced.relaxation()
+    if proven and relaxation is not None and relaxation.objective is not None:
+        run.lower_bound(relaxation.objective, "the LP relaxation (proven by pricing)")
+    run.done(
+        "pricing rounds",
+        f"{priced.rounds} LP solves; "
+        + ("LP optimum proven" if proven else "stopped before the LP optimum was proven"),
+    )
+    assert priced.x is not None
+    guide = priced.x[built.x]
+    if priced.rounds > 1 and run.left() > 0:
+        _guided(run, base, guide, "LP-guided plan (after pricing)", safe_start)
+    if relaxation is None:
+        relaxation = _not_solved(
+            f"not proven: pricing stopped after {priced.rounds} LP solves (the bound is the "
+            "Lagrangian's)"
+        )
+    return relaxation, guide
+
+
+def _search(run: _Run, relaxation: Relaxation, safe_start: bool, guide: np.ndarray | None) -> str:
     built, options = run.built, run.options
     if run.left() <= 0:
         return "constructive plans only: stopped (time up or a stop requested) before the search"
@@ -266,10 +347,12 @@ def _search(run: _Run, relaxation: Relaxation, safe_start: bool) -> str:
         )
     if run.proven():
         return "LP-guided plan, proven within the gap by the LP bound"
-    rounds = _neighbourhood_search(run, relaxation)
+    rounds = _neighbourhood_search(run, guide)
+    led_by = "LP" if relaxation.x is not None else "Lagrangian"
     return (
-        f"large-neighbourhood search ({rounds} HiGHS sub-MIP rounds: LP-fractional hazards, "
-        f"then provinces) from the best constructive plan; bound from {run.bound_source}"
+        f"large-neighbourhood search ({rounds} HiGHS sub-MIP rounds: hazards the {led_by} "
+        f"relaxation places differently, then provinces) from the best constructive plan; "
+        f"bound from {run.bound_source}"
     )
 
 
@@ -303,16 +386,17 @@ def _full_mip(run: _Run, safe_start: bool = True) -> None:
     run.done("branch-and-bound", raw.message)
 
 
-def _neighbourhoods(run: _Run, relaxation: Relaxation) -> list[np.ndarray]:
-    """Hazard sets to free, most promising first (each a sorted array of positions)."""
+def _neighbourhoods(run: _Run, guide: np.ndarray | None) -> list[np.ndarray]:
+    """Hazard sets to free, most promising first (each a sorted array of positions): the
+    hazards the relaxation (``guide``: the LP's values of the assignment variables, or the
+    Lagrangian's choice) places differently from the incumbent, then each province."""
     built = run.built
     f = built.eligibility.frame
     hazard = f["hazard"].to_numpy()
     n = len(built.problem.hazards)
     out: list[np.ndarray] = []
-    if relaxation.x is not None and run.best.mask is not None:
-        lp = relaxation.x[built.x]
-        differs = np.abs(lp - run.best.mask) > 1e-6
+    if guide is not None and run.best.mask is not None:
+        differs = np.abs(guide - run.best.mask) > 1e-6
         out.append(np.unique(hazard[differs]))
     province = built.problem.hazards["province"].to_numpy()
     for p in sorted(set(province)):
@@ -366,10 +450,10 @@ def _fixing(run: _Run, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return fixed, values
 
 
-def _neighbourhood_search(run: _Run, relaxation: Relaxation) -> int:
+def _neighbourhood_search(run: _Run, guide: np.ndarray | None) -> int:
     built = run.built
     rounds = 0
-    queue = _neighbourhoods(run, relaxation)
+    queue = _neighbourhoods(run, guide)
     while queue and run.left() > ROUND_SECONDS[0] and not run.proven():
         free = queue.pop(0)
         fixed, values = _fixing(run, free)
@@ -390,7 +474,7 @@ def _neighbourhood_search(run: _Run, relaxation: Relaxation) -> int:
             f"search round {rounds} ({len(free)} hazards free)" + (" improved" if improved else "")
         )
         if improved and not queue:
-            queue = _neighbourhoods(run, relaxation)
+            queue = _neighbourhoods(run, guide)
     run.done("neighbourhood search", f"{rounds} rounds")
     return rounds
 
