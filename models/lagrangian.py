@@ -198,6 +198,8 @@ def _subgradient(rows: _Rows, first: np.ndarray) -> dict[str, np.ndarray]:
 
 CLOSURE_SHARE = 0.6  # of the time given, kept for steps with the access precedence
 MAX_CUTS = 300  # cuts the bundle keeps (the latest)
+SETTLE_STEPS = 20  # the per-hazard stage ends when 20 steps improved the bound by < 1e-4
+SETTLE = 1e-4
 
 
 @dataclass
@@ -212,12 +214,15 @@ class _Search:
     best_choice: np.ndarray | None = None
     steps: int = 0
 
-    def bundle(self, deadline: float, max_iter: int, closure: bool) -> None:
+    def bundle(
+        self, deadline: float, max_iter: int, closure: bool, settle: float | None = None
+    ) -> None:
         """Box-step cutting planes (a bundle method): each L(u) evaluated gives a cut
         L(u') >= L(u) + g (u' - u); the next u minimises the cuts' maximum within a box
         around the best u, which grows after a good step and shrinks after a poor one. With
         a few dozen multipliers it reaches the dual optimum in far fewer steps than
-        subgradient steps do."""
+        subgradient steps do. With ``settle``, it also stops once the best bound has improved
+        by less than that fraction over the last ``SETTLE_STEPS`` evaluations."""
         keys = list(self.u)
         shapes = {k: self.u[k].shape for k in keys}
         sizes = [self.u[k].size for k in keys]
@@ -234,9 +239,15 @@ class _Search:
         cuts_c: list[float] = []
         w = center = flat(self.u) / s
         f_center, model, box, nulls = np.inf, -np.inf, 0.0, 0
+        history: list[float] = []
         for _ in range(max_iter):
             if time.perf_counter() >= deadline:
                 return
+            history.append(self.best)
+            if settle is not None and len(history) > SETTLE_STEPS:
+                old = history[-SETTLE_STEPS - 1]
+                if np.isfinite(old) and old - self.best <= settle * abs(old):
+                    return
             value, choice, grad = _evaluate(self.rows, unflat(w), closure)
             self.steps += 1
             if not np.isfinite(value):
@@ -306,7 +317,7 @@ def lagrangian_bound(
     search = _Search(rows, u, scale)
     access = not built.problem.dependencies.empty
     first_end = start + (1 - CLOSURE_SHARE) * (deadline - start) if access else deadline
-    search.bundle(first_end, max_iter, closure=False)
+    search.bundle(first_end, max_iter, closure=False, settle=SETTLE if access else None)
     per_hazard = search.steps
     if access and search.best_u is not None and np.isfinite(search.best):
         search.u = {k: v.copy() for k, v in search.best_u.items()}
