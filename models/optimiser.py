@@ -1,30 +1,32 @@
 """The solve strategy: phases that share one deadline, each reporting as it goes.
 
 1. **Simple rule.** The constructive plan without guidance (deadline hazards and what they
-   require first, then impact per dollar; ``models.heuristic``): a checked plan within
-   seconds, and the floor the result never drops below.
-2. **Lagrangian bound** (``models.lagrangian``): the coupling rows priced, a proven bound
-   within seconds at any size.
-3. **LP relaxation** (dual simplex, at most ``LP_SHARE`` of the time left, and only when it
-   can finish: estimated from the non-zeros): the tighter proven bound, the marginal values,
-   and the guide for
-4. **the guided plan** (the constructive plan following the relaxation, or the Lagrangian's
-   choice when there is no LP solution).
+   require first, then impact per dollar; ``models.heuristic``), and the rule-keeping
+   baselines: checked plans within seconds, and the floor the result never drops below.
+2. **Lagrangian bound** (``models.lagrangian``): the coupling rows priced, the rest solved
+   exactly (per hazard, then as a maximum closure keeping access, ``models.closure``): a
+   proven bound at any size, equal to the LP bound at the best prices, and reduced values.
+3. **LP relaxation.** Small models (at most ``FULL_MIP_LIMIT`` binaries): the whole LP, if
+   it can finish (estimated from the non-zeros). Large models: the LP on the columns the
+   prices favour, then pricing rounds until its optimum is proven to be the whole LP's
+   (``models.pricing``, column generation).
+4. **The guided plan**: the constructive plan following the LP point (or the Lagrangian's
+   choice when there is none).
 5. **Search**, until the deadline, from the best plan so far:
-   - small models (at most ``FULL_MIP_LIMIT`` binaries): HiGHS's branch-and-bound on the
-     whole model, presolve on (it proves optimality on knapsack-sized models);
+   - small models: HiGHS's branch-and-bound on the whole model, presolve on (it proves
+     optimality on knapsack-sized models);
    - larger ones: large-neighbourhood search with HiGHS as the sub-MIP solver. Each round
      fixes every hazard outside a neighbourhood where the incumbent has it, removes those
      columns (``models.matrix.restrict``) and re-optimises the rest: first the hazards the
-     LP relaxation places differently from the incumbent (RINS), then whole provinces, in
+     LP point places differently from the incumbent (RINS), then whole provinces, in
      parts of at most ``NEIGHBOURHOOD_BINARIES``. A round's plan is kept only when better;
      HiGHS starts each round from the incumbent, so it never loses it.
 
 Every plan is a solver point of the full model or a constructive plan, and is re-checked
 against the rules by ``models.solution`` before it is reported. The bound is the least of
-the Lagrangian bound, the LP optimum and HiGHS's dual bound on the whole model; neighbourhood
-rounds prove nothing about the whole model and never change it. docs/optimiser.md has the
-measurements behind each choice.
+the Lagrangian bound, the LP optimum (whole, or proven by pricing) and HiGHS's dual bound on
+the whole model; a restricted LP not proven and neighbourhood rounds prove nothing about the
+whole model and never change it. docs/optimiser.md has the measurements behind each choice.
 """
 
 from __future__ import annotations
