@@ -155,6 +155,8 @@ def plan(
     extension = extend(built) if extend is not None else None
     # The baselines do not depend on the plan: made before the solve, they count against
     # the time limit like every other phase.
+    if report is not None:
+        report("baselines (simple rules)", time.perf_counter() - started, None, None, None)
     baselines = all_baselines(problem)
     base = None if start_from is None else build_model(start_from, precedence)
     if not warm_start:
