@@ -175,3 +175,104 @@ def test_tradeoff_files_link_every_plan_offline(tmp_path: Path) -> None:
         assert (tmp_path / link).is_file()
         assert f'href="{link}"' in page
     assert pd.read_csv(tmp_path / "tradeoff.csv")["point"].tolist() == [0, 1, 2]
+
+
+def _front(rows: list[tuple[int, float, float, float | None]]) -> pd.DataFrame:
+    from prioritise.analyses.tradeoff import TradeoffPoint
+
+    pts = [TradeoffPoint(i, m, "optimal", o, m, None, None, g) for i, o, m, g in rows]
+    return frontier_table(pts, "environment")
+
+
+def test_plan_below_the_frontier_is_placed_with_both_distances() -> None:
+    """Points (impact, env): 100@10, 90@6, 50@2. A plan with 80 at env 8 is beaten by point 1
+    (90 at 6: 10 more for less) and reaches its impact at env 6 (2 lower)."""
+    from prioritise.analyses.tradeoff_position import place
+
+    table = _front([(0, 100.0, 10.0, 0.0), (1, 90.0, 6.0, 0.0), (2, 50.0, 2.0, 0.0)])
+    pos = place(table, "environment", 80.0, 8.0, "impact-years")
+    assert pos.better_objective is not None and pos.better_objective["point"] == 1
+    assert pos.better_measure is not None and pos.better_measure["point"] == 1
+    assert pos.dominated_by == [1]
+    text = " ".join(pos.sentences)
+    assert "point 1 (proven optimal for its cap) reaches impact-years 90.00: 10.00 more" in text
+    assert "environmental score of 6.00: 2.00 lower" in text
+    assert "best plans found" not in text  # every gap is 0
+
+
+def test_plan_on_the_frontier_and_unproven_points_are_said_so() -> None:
+    from prioritise.analyses.tradeoff_position import place
+
+    table = _front([(0, 100.0, 10.0, 0.03), (1, 90.0, 6.0, 0.0)])
+    pos = place(table, "environment", 95.0, 8.0, "impact-years")
+    assert pos.better_objective is None and pos.better_measure is None
+    assert pos.dominated_by == []
+    text = " ".join(pos.sentences)
+    assert "on or beyond the computed frontier" in text
+    assert "best plans found, not proven optima" in text
+    # Beaten only by an unproven point: labelled as the best plan found, with its gap.
+    pos = place(table, "environment", 97.0, 12.0, "impact-years")
+    assert "point 0 (the best plan found, within 3.00% of proven)" in " ".join(pos.sentences)
+
+
+def test_the_plans_own_cap_joins_the_sweep_in_order() -> None:
+    from prioritise.analyses.tradeoff import with_cap
+
+    assert with_cap([10.0, 6.0, 2.0], 7.5) == [10.0, 7.5, 6.0, 2.0]
+    assert with_cap([0.1, 0.2], 0.15) == [0.1, 0.15, 0.2]
+    assert with_cap([10.0, 6.0], 6.0) == [10.0, 6.0]
+
+
+def test_plan_frontier_flag_refuses_a_folder_that_is_no_tradeoff_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "other").mkdir()
+    code = main(
+        [
+            "plan",
+            "sample_data/minimal/project.toml",
+            "--out",
+            str(tmp_path / "out"),
+            "--frontier",
+            str(tmp_path / "other"),
+        ]
+    )
+    assert code == 2
+    assert "is not a finished trade-off run" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow  # a local Dask cluster and three plans of the minimal sample: ~15 s
+def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "frontier"
+    args = ["--between", "impact,cost", "--points", "3", "--gap", "0", "--workers", "1"]
+    assert main(["tradeoff", "sample_data/minimal/project.toml", *args, "--out", str(out)]) == 0
+    meta = json.loads((out / "tradeoff.json").read_text(encoding="utf-8"))
+    assert meta["axis"] == "cost" and meta["objective"] == "impact-years"
+    assert (out / "plan" / "workplan.csv").is_file()
+    # The project's plan is the uncapped plan here (no environmental weight): point 0.
+    table = pd.read_csv(out / "tradeoff.csv")
+    assert meta["plan"]["objective"] == pytest.approx(table.loc[0, "objective"])
+    assert any("on or beyond the computed frontier" in s for s in meta["plan"]["position"])
+    assert "your plan" in (out / "tradeoff.html").read_text(encoding="utf-8")
+
+    report_dir = tmp_path / "plan"
+    code = main(
+        ["plan", "sample_data/minimal/project.toml", "--out", str(report_dir), "--gap", "0"]
+        + ["--frontier", str(out)]
+    )
+    assert code == 0
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert '<section id="tradeoffs">' in page
+    assert 'class="own-plan"' in page
+    assert "Your plan: impact-years" in page
+    assert 'href="../frontier/point_00/workplan.csv"' in page
+    # A trade-off run of another project is refused before planning.
+    code = main(
+        ["plan", "sample_data/province/project.toml", "--out", str(tmp_path / "p2")]
+        + ["--frontier", str(out)]
+    )
+    assert code == 2
+    assert not (tmp_path / "p2").exists()

@@ -27,7 +27,7 @@ import pandas as pd
 
 from models.workplan import BuiltModel
 from prioritise.core.problem import Problem
-from prioritise.planning.planner import plan
+from prioritise.planning.planner import PlanResult, plan
 
 AXES = ("environment", "cost", "equity")
 LABELS = {
@@ -57,6 +57,7 @@ class TradeoffPoint:
     measure: float | None
     workplan: pd.DataFrame | None
     summary: dict[str, Any] | None
+    gap: float | None = None  # the solve's relative gap: > 0 means best found, not proven
 
 
 def problem_for(problem: Problem, axis: str) -> Problem:
@@ -141,12 +142,17 @@ def point_task(shared: tuple[Problem, TradeoffSettings], item: tuple[int, float]
         measure(problem, result.schedule, settings.axis),
         result.workplan,
         result.summary.to_dict(),
+        result.summary.gap,
     )
 
 
-def epsilons(problem: Problem, settings: TradeoffSettings) -> list[float]:
-    """The caps: from the unconstrained plan's measure to the tightest end of the range."""
-    free = plan(problem, time_limit=settings.time_limit, gap=settings.gap)
+def epsilons(
+    problem: Problem, settings: TradeoffSettings, free: PlanResult | None = None
+) -> list[float]:
+    """The caps: from the unconstrained plan's measure (``free``, planned here when not
+    given) to the tightest end of the range."""
+    if free is None:
+        free = plan(problem, time_limit=settings.time_limit, gap=settings.gap)
     start = measure(problem, free.schedule, settings.axis)
     n = settings.points
     if settings.axis == "equity":
@@ -155,6 +161,15 @@ def epsilons(problem: Problem, settings: TradeoffSettings) -> list[float]:
         return [float(v) for v in np.linspace(low, top, n)]
     assert start is not None
     return [float(v) for v in np.linspace(start, required_floor(problem, settings.axis), n)]
+
+
+def with_cap(caps: list[float], extra: float) -> list[float]:
+    """``caps`` with ``extra`` in its place in their order (ascending or descending), unless
+    one of them is already that cap."""
+    if any(abs(c - extra) <= TOLERANCE * max(1.0, abs(extra)) for c in caps):
+        return caps
+    descending = len(caps) > 1 and caps[0] > caps[-1]
+    return sorted([*caps, extra], reverse=descending)
 
 
 def required_floor(problem: Problem, axis: str) -> float:
@@ -204,6 +219,7 @@ def frontier_table(points: list[TradeoffPoint], axis: str) -> pd.DataFrame:
                 "status": p.status,
                 "objective": p.objective,
                 "measure": p.measure,
+                "gap": p.gap,
                 "on_frontier": mine is not None and not by,
                 "dominated_by": by,
                 "workplan": f"point_{p.index:02d}/workplan.csv" if p.workplan is not None else "",

@@ -122,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="on Ctrl-C, write the best checked plan found so far (status 'interrupted') "
         "instead of nothing",
     )
+    p.add_argument(
+        "--frontier",
+        type=Path,
+        metavar="TRADEOFF_DIR",
+        help="a finished `prioritise tradeoff` run of this project: report.html shows where "
+        "the plan sits on its frontier",
+    )
     _solver_flags(p)
     p.set_defaults(run=cmd_plan)
 
@@ -196,6 +203,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from models.solvers import write_model
     from prioritise import plan
     from prioritise.analyses.report_data import prepare_report
+    from prioritise.cli.previous import load_tradeoff_run
+    from prioritise.cli.tradeoff import frontier_extra
     from prioritise.core import cancel
     from prioritise.outputs.console import render_plan_summary
     from prioritise.outputs.files import RunFolder, output_file, project_inputs
@@ -203,6 +212,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from prioritise.planning.planner import TerminalProgress
 
     problem = load_project(args)
+    frontier = load_tradeoff_run(args.frontier, problem) if args.frontier else None
     inputs = project_inputs(problem.settings, args.project)
     if args.write_model:
         output_file(args.write_model, inputs, overwrite=True)
@@ -228,7 +238,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             result = dataclasses.replace(
                 result, summary=dataclasses.replace(result.summary, status="interrupted")
             )
-        written = write_plan_outputs(result, prepare_report(result), run.path)
+        extra = [] if frontier is None else [frontier_extra(result, frontier, args)]
+        written = write_plan_outputs(result, prepare_report(result), run.path, extra)
     if args.write_model:
         write_model(result.built.model, args.write_model)
         written.append(args.write_model)

@@ -22,8 +22,11 @@ from prioritise.planning.record import input_differences
 WORKPLAN_COLUMNS = ("hazard_id", "status", "method", "operator", "year")
 
 
-def load_checked_run(out: Path, problem: Problem) -> tuple[pd.DataFrame, dict[str, Any]] | None:
-    """The earlier run's workplan and summary, None when ``out`` holds no run at all."""
+def load_checked_run(
+    out: Path, problem: Problem, purpose: str = "explained"
+) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The earlier run's workplan and summary, None when ``out`` holds no run at all;
+    ``purpose`` completes the error message ("The run in DIR cannot be ...")."""
     if not out.exists() or not (out / "workplan.csv").exists():
         if out.is_dir() and any(out.iterdir()):
             raise UsageError(
@@ -31,7 +34,7 @@ def load_checked_run(out: Path, problem: Problem) -> tuple[pd.DataFrame, dict[st
                 "`prioritise plan` into it with --overwrite, or leave out --out to plan again."
             )
         return None
-    fail = _failure(out)
+    fail = _failure(out, purpose)
     try:
         workplan = pd.read_csv(out / "workplan.csv", dtype={"hazard_id": str}, nrows=2_000_000)
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -47,8 +50,10 @@ def load_checked_run(out: Path, problem: Problem) -> tuple[pd.DataFrame, dict[st
     return workplan, summary
 
 
-def _failure(out: Path) -> Any:
+def _failure(out: Path, purpose: str = "explained") -> Any:
     def fail(why: str) -> UsageError:
+        if purpose != "explained":
+            return UsageError(f"The run in {out} cannot be {purpose}: {why}.")
         return UsageError(
             f"The run in {out} cannot be explained: {why}. Re-plan (leave out --out, or run "
             "`prioritise plan ... --overwrite` into that folder) and explain again."
@@ -100,3 +105,46 @@ def _check_hashes(summary: dict[str, Any], problem: Problem, fail: Any) -> None:
     changed = input_differences(record, Path(problem.source))
     if changed:
         raise fail("its inputs have changed since that run: " + "; ".join(changed[:3]))
+
+
+TRADEOFF_COLUMNS = ("point", "cap", "status", "objective", "measure", "on_frontier", "knee")
+
+
+def load_tradeoff_run(folder: Path, problem: Problem) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A finished ``prioritise tradeoff`` run of this project: its table and tradeoff.json.
+
+    The run's own plan (``plan/``) must pass the same checks as ``explain --out`` (this
+    project's hazards, each once; unchanged inputs), and its objective must be the project's.
+    """
+    purpose = "used as the frontier"
+    fix = "; run `prioritise tradeoff` on this project into it (with --overwrite)"
+    if not (folder / "tradeoff.json").is_file() or not (folder / "tradeoff.csv").is_file():
+        raise UsageError(
+            f"{folder} is not a finished trade-off run (no tradeoff.json and tradeoff.csv){fix}."
+        )
+    try:
+        meta = json.loads((folder / "tradeoff.json").read_text(encoding="utf-8"))
+        table = pd.read_csv(folder / "tradeoff.csv", nrows=1000)
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"The run in {folder} cannot be {purpose}: its tradeoff.json or tradeoff.csv "
+            f"cannot be read ({str(exc)[:200]}){fix}."
+        ) from None
+    missing = [c for c in TRADEOFF_COLUMNS if c not in table.columns]
+    if not isinstance(meta, dict) or meta.get("axis") not in ("environment", "cost", "equity"):
+        missing.append("tradeoff.json's axis")
+    if missing:
+        raise UsageError(
+            f"The run in {folder} cannot be {purpose}: it lacks {', '.join(missing)}{fix}."
+        )
+    if load_checked_run(folder / "plan", problem, purpose) is None:
+        raise UsageError(
+            f"The run in {folder} cannot be {purpose}: it holds no plan/ of the project{fix}."
+        )
+    objective = "NPV, USD" if problem.settings.plan.objective == "npv" else "impact-years"
+    if meta.get("objective") != objective:
+        raise UsageError(
+            f"The run in {folder} cannot be {purpose}: its frontier is in "
+            f"{meta.get('objective')}, this project's objective is {objective}{fix}."
+        )
+    return table, meta

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from prioritise.analyses.indicators import ReportData
 from prioritise.outputs import gis
 from prioritise.outputs.files import check_output_dir, write_atomic, write_csv, write_json
 from prioritise.outputs.qml import workplan_qml
-from prioritise.outputs.report.html import write_report
+from prioritise.outputs.report.html import ExtraSection, write_report
 from prioritise.outputs.workbook import write_workbook
 from prioritise.planning.planner import PlanResult
 
@@ -30,9 +31,15 @@ def write_gis(result: PlanResult, out_dir: Path) -> list[Path]:
     ]
 
 
-def write_plan_outputs(result: PlanResult, report: ReportData, out_dir: Path) -> list[Path]:
+def write_plan_outputs(
+    result: PlanResult,
+    report: ReportData,
+    out_dir: Path,
+    extra: Sequence[ExtraSection] = (),
+) -> list[Path]:
     """workplan.csv, summary.json, explanations.csv, workplan.xlsx, report.html and, with
-    geometry, plan.geojson (+ plan.qml) and plan.gpkg.
+    geometry, plan.geojson (+ plan.qml) and plan.gpkg. ``extra`` sections (e.g. the
+    trade-off frontier) go into report.html.
 
     ``report`` (from :func:`prioritise.analyses.report_data.prepare_report`) carries what the
     report needs beyond the plan: writers never solve.
@@ -60,5 +67,5 @@ def write_plan_outputs(result: PlanResult, report: ReportData, out_dir: Path) ->
     written.append(
         write_atomic(out_dir / "workplan.xlsx", lambda p: write_workbook(result, p, report))
     )
-    written.append(write_report(result, out_dir / "report.html", report))
+    written.append(write_report(result, out_dir / "report.html", report, extra))
     return written

@@ -9,14 +9,32 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
-from prioritise.analyses.tradeoff import LABELS, TradeoffPoint
+from prioritise.analyses.tradeoff import LABELS, TradeoffPoint, TradeoffSettings
+from prioritise.analyses.tradeoff_position import WHAT, Position
 from prioritise.outputs.files import write_atomic, write_csv, write_json
+from prioritise.outputs.report.html import ExtraSection
+from prioritise.outputs.report.page import table_view
+from prioritise.outputs.report.render import environment
 
 W, H, PAD = 720, 420, 70
+PLAN_COLOUR = "#2ca02c"
+META = "tradeoff.json"  # what `plan --frontier` reads back: axis, objective, settings
+
+
+@dataclass(frozen=True)
+class PlanMark:
+    """The project's own plan (as configured) and where it sits against the frontier."""
+
+    workplan: pd.DataFrame
+    summary: dict[str, Any]
+    position: Position | None
 
 
 def write_tradeoff(
@@ -26,8 +44,11 @@ def write_tradeoff(
     axis: str,
     objective_label: str,
     project: str,
+    mark: PlanMark | None = None,
+    settings: TradeoffSettings | None = None,
 ) -> list[Path]:
-    """tradeoff.csv, tradeoff.html and point_NN/{workplan.csv, summary.json}."""
+    """tradeoff.csv, tradeoff.json, tradeoff.html, point_NN/{workplan.csv, summary.json} and
+    plan/ (the project's own plan) when ``mark`` is given."""
     written = [write_csv(out_dir / "tradeoff.csv", table)]
     for p in points:
         if p.workplan is None or p.summary is None:
@@ -36,7 +57,31 @@ def write_tradeoff(
         folder.mkdir(exist_ok=True)
         write_csv(folder / "workplan.csv", p.workplan)
         write_json(folder / "summary.json", p.summary)
-    page = render_html(table, axis, objective_label, project)
+    position = mark.position if mark is not None else None
+    if mark is not None:
+        (out_dir / "plan").mkdir(exist_ok=True)
+        write_csv(out_dir / "plan" / "workplan.csv", mark.workplan)
+        write_json(out_dir / "plan" / "summary.json", mark.summary)
+    meta = {
+        "project": project,
+        "axis": axis,
+        "objective": objective_label,
+        "points": len(table),
+        "time_limit": None if settings is None else settings.time_limit,
+        "gap": None if settings is None else settings.gap,
+        "plan": None
+        if position is None
+        else {
+            "objective": position.objective,
+            "measure": position.measure,
+            "status": mark.summary.get("status") if mark is not None else None,
+            "gap": mark.summary.get("gap") if mark is not None else None,
+            "dominated_by": position.dominated_by,
+            "position": position.sentences,
+        },
+    }
+    written.append(write_json(out_dir / META, meta))
+    page = render_html(table, axis, objective_label, project, position)
     written.append(write_atomic(out_dir / "tradeoff.html", lambda t: t.write_text(page, "utf-8")))
     return written
 
@@ -49,12 +94,27 @@ def _scale(values: pd.Series, lo: float, hi: float) -> tuple[float, float]:
     return a, b if b > a else a + 1.0
 
 
-def _svg(table: pd.DataFrame, axis: str, objective_label: str) -> str:
+def chart(
+    table: pd.DataFrame,
+    axis: str,
+    objective_label: str,
+    position: Position | None = None,
+    links: str = "",
+) -> str:
+    """The frontier as inline SVG; ``position`` adds the plan's own point (a green diamond);
+    ``links`` prefixes each point's link (the folder of the trade-off run)."""
     valued = table[table["objective"].notna() & table["measure"].notna()]
     if valued.empty:
         return "<p>No point has a plan: every cap was infeasible or ran out of time.</p>"
-    mx0, mx1 = _scale(valued["measure"], 0, 1)
-    my0, my1 = _scale(valued["objective"], 0, 1)
+    own = (
+        None
+        if position is None or position.measure is None
+        else (position.measure, position.objective)
+    )
+    extra_m = [own[0]] if own else []
+    extra_o = [own[1]] if own else []
+    mx0, mx1 = _scale(pd.concat([valued["measure"], pd.Series(extra_m, dtype=float)]), 0, 1)
+    my0, my1 = _scale(pd.concat([valued["objective"], pd.Series(extra_o, dtype=float)]), 0, 1)
 
     def xy(m: float, o: float) -> tuple[float, float]:
         return (
@@ -88,15 +148,38 @@ def _svg(table: pd.DataFrame, axis: str, objective_label: str) -> str:
         x, y = xy(float(r["measure"]), float(r["objective"]))
         colour = "#d62728" if r["knee"] else "#1f77b4" if r["on_frontier"] else "#999"
         tip = f"point {r['point']}: {r['objective']:,.6g} at {r['measure']:,.6g} ({r['status']})"
+        href = html.escape(links + str(r["workplan"]))
         parts.append(
-            f'<a href="{html.escape(str(r["workplan"]))}"><circle cx="{x:.1f}" cy="{y:.1f}" '
+            f'<a href="{href}"><circle cx="{x:.1f}" cy="{y:.1f}" '
             f'r="{7 if r["knee"] else 5}" fill="{colour}"><title>{html.escape(tip)}</title>'
             "</circle></a>"
         )
         if r["knee"]:
             parts.append(f'<text x="{x + 9:.1f}" y="{y - 9:.1f}" fill="#d62728">knee</text>')
+    if own is not None:
+        x, y = xy(own[0], own[1])
+        tip = f"your plan: {own[1]:,.6g} at {own[0]:,.6g}"
+        parts.append(
+            f'<path d="M{x:.1f},{y - 8:.1f} L{x + 8:.1f},{y:.1f} L{x:.1f},{y + 8:.1f} '
+            f'L{x - 8:.1f},{y:.1f} Z" fill="{PLAN_COLOUR}" class="own-plan">'
+            f"<title>{html.escape(tip)}</title></path>"
+        )
+        parts.append(
+            f'<text x="{x + 10:.1f}" y="{y + 16:.1f}" fill="{PLAN_COLOUR}">your plan</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _position(position: Position | None) -> str:
+    if position is None:
+        return ""
+    items = "".join(f"<li>{html.escape(t)}</li>" for t in position.sentences)
+    return (
+        "<h2>Where the project's own plan sits</h2><p>The project planned as configured "
+        "(plan/workplan.csv), shown as a green diamond:</p>"
+        f"<ul>{items}</ul>"
+    )
 
 
 def _rows(table: pd.DataFrame) -> str:
@@ -109,15 +192,23 @@ def _rows(table: pd.DataFrame) -> str:
         )
         obj = "" if pd.isna(r["objective"]) else f"{r['objective']:,.2f}"
         mea = "" if pd.isna(r["measure"]) else f"{r['measure']:,.4g}"
+        gap = r.get("gap")
+        proven = "unknown" if gap is None or pd.isna(gap) else f"{gap:.2%}"
         note = "knee" if r["knee"] else "on the frontier" if r["on_frontier"] else r["dominated_by"]
         out.append(
             f"<tr><td>{r['point']}</td><td>{r['cap']:,.4g}</td><td>{html.escape(r['status'])}</td>"
-            f"<td>{obj}</td><td>{mea}</td><td>{html.escape(str(note))}</td><td>{link}</td></tr>"
+            f"<td>{obj}</td><td>{mea}</td><td>{proven}</td><td>{html.escape(str(note))}</td><td>{link}</td></tr>"
         )
     return "\n".join(out)
 
 
-def render_html(table: pd.DataFrame, axis: str, objective_label: str, project: str) -> str:
+def render_html(
+    table: pd.DataFrame,
+    axis: str,
+    objective_label: str,
+    project: str,
+    position: Position | None = None,
+) -> str:
     knee = table[table["knee"]]
     named = (
         f"The knee is point {int(knee['point'].iloc[0])}: past it, each further gain in one "
@@ -131,12 +222,52 @@ def render_html(table: pd.DataFrame, axis: str, objective_label: str, project: s
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}}
 </style></head><body>
 <h1>Trade-off: {html.escape(objective_label)} against {html.escape(LABELS[axis])}</h1>
-<p>{html.escape(project)}. Each point is one optimal plan (epsilon-constraint: the plan's
-objective maximised with the {html.escape(axis)} measure capped at the point's cap); the
-line joins the efficient points. Click a point for its workplan. {html.escape(named)}</p>
-{_svg(table, axis, objective_label)}
+<p>{html.escape(project)}. Each point is one plan (epsilon-constraint: the plan's
+objective maximised with the {html.escape(axis)} measure capped at the point's cap), solved
+within the time limit: a point with a gap of 0 is proven optimal for its cap, one with a
+positive gap is the best plan found. The line joins the efficient points. Click a point
+for its workplan. {html.escape(named)}</p>
+{_position(position)}
+{chart(table, axis, objective_label, position)}
 <table><tr><th>point</th><th>cap</th><th>status</th><th>{html.escape(objective_label)}</th>
-<th>{html.escape(axis)}</th><th>note</th><th>plan</th></tr>
+<th>{html.escape(axis)}</th><th>gap</th><th>note</th><th>plan</th></tr>
 {_rows(table)}
 </table></body></html>
 """
+
+
+def frontier_section(
+    table: pd.DataFrame, meta: dict[str, Any], position: Position | None, links: str
+) -> ExtraSection:
+    """The plan report's "Trade-offs" section: the frontier, this plan's point, how far."""
+    axis, objective_label = str(meta["axis"]), str(meta["objective"])
+    view = table.assign(
+        gap=[
+            "unknown" if g is None or pd.isna(g) else f"{g:.2%}"
+            for g in table.get("gap", pd.Series([None] * len(table)))
+        ],
+        note=[
+            "knee" if r["knee"] else "frontier" if r["on_frontier"] else str(r["dominated_by"])
+            for r in table.to_dict(orient="records")
+        ],
+    )[["point", "cap", "status", "objective", "measure", "gap", "note"]]
+    sentences = (
+        position.sentences
+        if position is not None
+        else ["This plan has no objective (no plan was found), so it is not placed."]
+    )
+    markup = (
+        environment()
+        .get_template("tradeoff.html.j2")
+        .render(
+            objective=objective_label,
+            what=WHAT[axis],
+            folder=links.rstrip("/") or ".",
+            sentences=sentences,
+            chart=Markup(chart(table, axis, objective_label, position, links)),
+            points=table_view(
+                view.rename(columns={"measure": axis}), labels={"objective": objective_label}
+            ),
+        )
+    )
+    return ExtraSection("tradeoffs", "Trade-offs", Markup(markup))
