@@ -259,10 +259,8 @@ def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(tmp_path: Path)
     assert "your plan" in (out / "tradeoff.html").read_text(encoding="utf-8")
 
     report_dir = tmp_path / "plan"
-    code = main(
-        ["plan", "sample_data/minimal/project.toml", "--out", str(report_dir), "--gap", "0"]
-        + ["--frontier", str(out)]
-    )
+    minimal = "sample_data/minimal/project.toml"
+    code = main(["plan", minimal, "--out", str(report_dir), "--gap", "0", "--frontier", str(out)])
     assert code == 0
     page = (report_dir / "report.html").read_text(encoding="utf-8")
     assert '<section id="tradeoffs">' in page
@@ -270,9 +268,7 @@ def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(tmp_path: Path)
     assert "Your plan: impact-years" in page
     assert 'href="../frontier/point_00/workplan.csv"' in page
     # A trade-off run of another project is refused before planning.
-    code = main(
-        ["plan", "sample_data/province/project.toml", "--out", str(tmp_path / "p2")]
-        + ["--frontier", str(out)]
-    )
+    province = "sample_data/province/project.toml"
+    code = main(["plan", province, "--out", str(tmp_path / "p2"), "--frontier", str(out)])
     assert code == 2
     assert not (tmp_path / "p2").exists()
