@@ -142,6 +142,7 @@ class _Run:
         self.best = Incumbent()
         self.bound: float | None = None
         self.infeasible = False
+        self.vouched = False  # the incumbent is a caller's start that keeps every row
         self.bound_source = "none"
         self.phases: list[PhaseRecord] = []
         self.phase_start = time.perf_counter()
@@ -196,7 +197,9 @@ def optimise(
     """Run the phases (module note) until ``deadline`` (a ``time.perf_counter()`` value).
 
     ``starts`` are rule-keeping schedules made elsewhere (the simple-rule baselines): each is
-    offered as an incumbent, so the plan returned is never worse than the best of them.
+    offered as an incumbent, so the plan returned is never worse than the best of them. With
+    ``safe_start`` False they must also keep the rows the constructive plans do not know
+    (the caller checks, e.g. a trade-off cap); with one, the run proceeds as if safe.
 
     ``start_from`` builds the constructive plans on another problem whose plans keep every
     row of ``built`` (scenario earmarks); ``safe_start`` False means constructive plans may
@@ -211,6 +214,10 @@ def optimise(
         run.best.offer(built, greedy_plan(base, None, rule_end), "simple rule")
         for name, schedule in starts:
             run.best.offer(built, schedule_mask(built, schedule), name)
+    else:  # the caller vouches that its starts keep every row of built, the added ones too
+        for name, schedule in starts:
+            run.best.offer(built, schedule_mask(built, schedule), name)
+    run.vouched = not safe_start and run.best.mask is not None
     run.done("simple rule", "deadline hazards first, then impact per dollar")
     outcome: tuple[Relaxation, np.ndarray | None] | Optimised
     if len(built.x) > FULL_MIP_LIMIT:
@@ -220,8 +227,9 @@ def optimise(
     if isinstance(outcome, Optimised):
         return outcome
     relaxation, guide = outcome
-    method = _search(run, relaxation, safe_start, guide)
-    return Optimised(_result(run, safe_start), relaxation, method, run.phases)
+    safe = safe_start or run.vouched
+    method = _search(run, relaxation, safe, guide)
+    return Optimised(_result(run, safe), relaxation, method, run.phases)
 
 
 def _lagrangian(run: _Run, share: float, max_iter: int) -> LagrangianBound | None:
@@ -237,7 +245,10 @@ def _lagrangian(run: _Run, share: float, max_iter: int) -> LagrangianBound | Non
 
 
 def _guided(run: _Run, base: BuiltModel, guide: np.ndarray, source: str, safe: bool) -> None:
-    """The constructive plan following ``guide``, offered as an incumbent."""
+    """The constructive plan following ``guide``, offered as an incumbent (not when a
+    vouched start is the incumbent: the plan may break rows it keeps)."""
+    if run.vouched:
+        return
     plan = greedy_plan(base, guide, time.perf_counter() + RULE_SHARE * run.left())
     run.best.offer(run.built, plan, source if safe else source + " (start only)")
     run.done(source)

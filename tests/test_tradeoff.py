@@ -49,8 +49,9 @@ def small_problem(seed: int = 3) -> Problem:
 def sweep(problem: Problem, axis: str, points: int = 5) -> pd.DataFrame:
     problem = problem_for(problem, axis)
     settings = TradeoffSettings(axis, points, time_limit=30, gap=0.0)
-    caps = epsilons(problem, settings)
-    found = [point_task((problem, settings), (i, c)) for i, c in enumerate(caps)]
+    free = plan(problem, time_limit=30, gap=0.0)
+    caps = epsilons(problem, settings, free)
+    found = [point_task((problem, settings, free.schedule), (i, c)) for i, c in enumerate(caps)]
     return frontier_table(found, axis)
 
 
@@ -272,3 +273,29 @@ def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(tmp_path: Path)
     code = main(["plan", province, "--out", str(tmp_path / "p2"), "--frontier", str(out)])
     assert code == 2
     assert not (tmp_path / "p2").exists()
+
+
+@pytest.mark.parametrize("axis", ["environment", "cost"])
+def test_capped_points_start_from_the_uncapped_plan_trimmed_to_the_cap(axis: str) -> None:
+    """The start keeps the cap and every rule; the point is never worse than its start, even
+    when the solver has almost no time (the start is then the plan reported)."""
+    from models.solution import check_schedule
+    from prioritise.analyses.tradeoff import trimmed_start
+
+    problem = problem_for(small_problem(), axis)
+    free = plan(problem, time_limit=30, gap=0.0)
+    settings = TradeoffSettings(axis, 4, time_limit=0.5, gap=0.0)
+    column = "env" if axis == "environment" else "cost"
+    starts = 0
+    for i, c in enumerate(epsilons(problem, settings, free)):
+        start = trimmed_start(problem, free.schedule, axis, c)
+        if start is None:
+            continue
+        starts += 1
+        assert start[column].sum() <= c + 1e-6
+        assert check_schedule(problem, start) == []
+        point = point_task((problem, settings, free.schedule), (i, c))
+        assert point.objective is not None
+        assert point.objective >= start["value"].sum() - 1e-6
+        assert point.measure is not None and point.measure <= c + 1e-6
+    assert starts >= 3  # the uncapped plan itself, and trimmed ones below it

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.solution import check_schedule
 from models.workplan import BuiltModel
 from prioritise.core.problem import Problem
 from prioritise.planning.planner import PlanResult, plan
@@ -117,16 +118,23 @@ def cap(axis: str, epsilon: float) -> Any:
     return add
 
 
-def point_task(shared: tuple[Problem, TradeoffSettings], item: tuple[int, float]) -> TradeoffPoint:
-    """Plan with the cap at ``epsilon``: a pure task for the execution layer."""
-    problem, settings = shared
+def point_task(
+    shared: tuple[Problem, TradeoffSettings] | tuple[Problem, TradeoffSettings, pd.DataFrame],
+    item: tuple[int, float],
+) -> TradeoffPoint:
+    """Plan with the cap at ``epsilon``: a pure task for the execution layer. A third shared
+    element, the uncapped plan's schedule, gives each point a start that keeps its cap
+    (:func:`trimmed_start`): without one the solver starts from a plan that may break it."""
+    problem, settings = shared[0], shared[1]
     index, epsilon = item
+    start = trimmed_start(problem, shared[2], settings.axis, epsilon) if len(shared) > 2 else None
     try:
         result = plan(
             problem,
             time_limit=settings.time_limit,
             gap=settings.gap,
             extend=cap(settings.axis, epsilon),
+            starts=[] if start is None else [("uncapped plan trimmed to the cap", start)],
         )
     except Exception as exc:  # an infeasible cap is a finding about the cap, not a failure
         return TradeoffPoint(
@@ -144,6 +152,54 @@ def point_task(shared: tuple[Problem, TradeoffSettings], item: tuple[int, float]
         result.summary.to_dict(),
         result.summary.gap,
     )
+
+
+def trimmed_start(
+    problem: Problem, free: pd.DataFrame, axis: str, epsilon: float
+) -> pd.DataFrame | None:
+    """The uncapped plan with optional work dropped until it keeps the cap: least value per
+    unit of the capped measure first, never a required hazard (lock, lock year, Article 5
+    under a deadline) nor one a kept hazard needs for access. None for the equity axis, or
+    when the cap cannot be reached so or the result breaks a rule (a share, say): every rule
+    is re-checked by ``models.solution.check_schedule``."""
+    if axis == "equity":
+        return None
+    column = "env" if axis == "environment" else "cost"
+    slack = TOLERANCE * max(1.0, abs(epsilon))
+    if float(free[column].sum()) <= epsilon + slack:
+        return free
+    h = problem.hazards
+    required = (h["lock"] == "must").to_numpy() | h["lock_year"].notna().to_numpy()
+    if problem.settings.plan.deadline_year is not None:
+        required |= h["article5"].astype(bool).to_numpy()
+    position = pd.Series(np.arange(len(h)), index=h["hazard_id"].to_numpy())
+    deps = problem.dependencies
+    needs = pd.DataFrame(
+        {
+            "hazard": position.reindex(deps["hazard_id"].to_numpy()).to_numpy(),
+            "requires": position.reindex(deps["requires"].to_numpy()).to_numpy(),
+        }
+    ).dropna()
+    kept = free.set_index("hazard", drop=False)
+    amount = kept[column].to_numpy(float)
+    ratio = pd.Series(
+        np.where(amount > 0, kept["value"].to_numpy(float) / np.maximum(amount, 1e-12), np.inf),
+        index=kept.index,
+    ).sort_values(kind="stable")
+    total = float(kept[column].sum())
+    while total > epsilon + slack:
+        needed = set(needs.loc[needs["hazard"].isin(kept.index), "requires"].astype(int))
+        drop = [k for k in ratio.index if k in kept.index and not required[k] and k not in needed]
+        drop = [k for k in drop if kept.at[k, column] > 0]
+        if not drop:
+            return None
+        for k in drop:
+            if total <= epsilon + slack:
+                break
+            total -= float(kept.at[k, column])
+            kept = kept.drop(index=k)
+    schedule = kept.reset_index(drop=True)
+    return schedule if not check_schedule(problem, schedule) else None
 
 
 def epsilons(

@@ -76,14 +76,18 @@ def cmd_tradeoff(args: argparse.Namespace) -> int:
     print("Planning the project as configured (and without a cap: the range)...", file=sys.stderr)
     own = plan(original, time_limit=args.time_limit, gap=args.gap)
     same = axis != "environment" or original.settings.plan.environment_weight == 0
-    free = own if same else None
+    free = own if same else plan(problem, time_limit=args.time_limit, gap=args.gap)
     caps = epsilons(problem, settings, free)
     own_measure = measure(original, own.schedule, axis)
     if not same and own_measure is not None:
         caps = with_cap(caps, own_measure)  # the frontier point at the plan's own score
     with executor_for(args, problem, tasks=len(caps)) as ex:
         rows = run_tasks(
-            point_task, list(enumerate(caps)), (problem, settings), ex, ProgressBar("points")
+            point_task,
+            list(enumerate(caps)),
+            (problem, settings, free.schedule),
+            ex,
+            ProgressBar("points"),
         )
     points = [r.value for r in rows if r.ok]
     table = frontier_table(points, axis)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -134,6 +134,7 @@ def plan(
     warm_start: bool = True,
     extend: Callable[[BuiltModel], Any] | None = None,
     start_from: Problem | None = None,
+    starts: Sequence[tuple[str, pd.DataFrame]] = (),
 ) -> PlanResult:
     """Optimise the workplan and compare it with the ranking baseline.
 
@@ -142,7 +143,9 @@ def plan(
     ``extend`` adds further families to the built model (scenario earmarks, for instance);
     the constructive plan does not know them, so it is then only offered to the solver,
     unless ``start_from`` names a problem with the same eligibility every plan of which
-    keeps the added rows (e.g. the general budget without earmarked money).
+    keeps the added rows (e.g. the general budget without earmarked money). ``starts`` are
+    named schedules the caller has checked against every rule and every ``extend`` row (a
+    trade-off point's cap): offered as incumbents, the plan is never worse than them.
     """
     options = solver_options(problem, name=solver, time_limit=time_limit, gap=gap, threads=threads)
     started = time.perf_counter()
@@ -175,7 +178,8 @@ def plan(
             [(f"baseline: {b.name}", b.schedule) for b in baselines[1:] if b.feasible]
             if extend is None
             else []
-        ),
+        )
+        + list(starts),
     )
     raw, relaxation = result.raw, result.relaxation
     raw = proven_by_integrality(built, raw)
