@@ -51,7 +51,10 @@ def sweep(problem: Problem, axis: str, points: int = 5) -> pd.DataFrame:
     settings = TradeoffSettings(axis, points, time_limit=30, gap=0.0)
     free = plan(problem, time_limit=30, gap=0.0)
     caps = epsilons(problem, settings, free)
-    found = [point_task((problem, settings, free.schedule), (i, c)) for i, c in enumerate(caps)]
+    found = [
+        point_task((problem, settings, [("free", free.schedule)]), (i, c))
+        for i, c in enumerate(caps)
+    ]
     return frontier_table(found, axis)
 
 
@@ -158,15 +161,21 @@ def test_tradeoff_command_writes_table_chart_and_plans(tmp_path: Path) -> None:
 
 
 def test_tradeoff_files_link_every_plan_offline(tmp_path: Path) -> None:
-    """The writer without the cluster: table, chart and each point's plan, links resolving."""
+    """The sweep and writer without the cluster: table, chart and each point's plan, links
+    resolving; the project's own plan (uncapped on this axis) is on the frontier."""
+    from prioritise.analyses.tradeoff_sweep import conclude, prepare
     from prioritise.outputs.tradeoff import write_tradeoff
 
-    problem = small_problem()
     settings = TradeoffSettings("cost", 3, time_limit=30, gap=0.0)
-    caps = epsilons(problem, settings)
-    found = [point_task((problem, settings), (i, c)) for i, c in enumerate(caps)]
-    table = frontier_table(found, "cost")
-    write_tradeoff(tmp_path, found, table, "cost", "impact-years", "small")
+    sweep = prepare(small_problem(), settings)
+    assert sweep.caps[0] == pytest.approx(sweep.own.summary.totals.cost_usd)
+    found = [
+        point_task((sweep.problem, settings, sweep.starts), (i, c))
+        for i, c in enumerate(sweep.caps)
+    ]
+    table, position = conclude(sweep, found)
+    assert position is not None and position.dominated_by == []
+    write_tradeoff(tmp_path, sweep, found, table)
     page = (tmp_path / "tradeoff.html").read_text(encoding="utf-8")
     assert "<svg" in page
     assert "<script" not in page
@@ -197,7 +206,7 @@ def test_plan_below_the_frontier_is_placed_with_both_distances() -> None:
     assert pos.dominated_by == [1]
     text = " ".join(pos.sentences)
     assert "point 1 (proven optimal for its cap) reaches impact-years 90.00: 10.00 more" in text
-    assert "environmental score of 6.00: 2.00 lower" in text
+    assert "has environmental score 6.00: 2.00 lower" in text
     assert "best plans found" not in text  # every gap is 0
 
 
@@ -294,8 +303,41 @@ def test_capped_points_start_from_the_uncapped_plan_trimmed_to_the_cap(axis: str
         starts += 1
         assert start[column].sum() <= c + 1e-6
         assert check_schedule(problem, start) == []
-        point = point_task((problem, settings, free.schedule), (i, c))
+        point = point_task((problem, settings, [("free", free.schedule)]), (i, c))
         assert point.objective is not None
         assert point.objective >= start["value"].sum() - 1e-6
         assert point.measure is not None and point.measure <= c + 1e-6
     assert starts >= 3  # the uncapped plan itself, and trimmed ones below it
+
+
+def test_environment_sweep_with_a_weighted_plan_places_it_at_its_own_score() -> None:
+    """With lambda > 0 the project's plan is not the uncapped one: a point is added at its
+    own score, the anchor gives the tight end, and every point has a start keeping its cap."""
+    import dataclasses
+
+    from prioritise.analyses.tradeoff_sweep import conclude, prepare
+
+    base = small_problem()
+    weighted = base.replace(
+        settings=dataclasses.replace(
+            base.settings,
+            plan=dataclasses.replace(base.settings.plan, environment_weight=5.0),
+        )
+    )
+    settings = TradeoffSettings("environment", 3, time_limit=30, gap=0.0)
+    sweep = prepare(weighted, settings)
+    own = float(sweep.own.schedule["env"].sum())
+    assert any(abs(c - own) < 1e-6 for c in sweep.caps)
+    assert [name for name, _ in sweep.starts] == ["uncapped plan", "least-score plan"]
+    assert sweep.caps[-1] == pytest.approx(float(sweep.starts[1][1]["env"].sum()))
+    found = [
+        point_task((sweep.problem, settings, sweep.starts), (i, c))
+        for i, c in enumerate(sweep.caps)
+    ]
+    assert all(p.objective is not None for p in found)
+    table, position = conclude(sweep, found)
+    assert position is not None
+    # The point at the plan's own score is optimal at gap 0: the plan (optimal for its own
+    # weighted objective) cannot beat it, and is at best level with it.
+    at_own = table[(table["cap"] - own).abs() < 1e-6].iloc[0]
+    assert at_own["objective"] >= position.objective - 1e-6

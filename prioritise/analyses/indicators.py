@@ -15,6 +15,13 @@ import numpy as np
 import pandas as pd
 
 from models.eligibility import plan_weights
+from prioritise.analyses.economics import (
+    article5_measures,
+    benefit_per_usd,
+    casualty_measures,
+    valued,
+    with_values,
+)
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.planning.economics import economic_summary
@@ -218,14 +225,19 @@ def _ratio(a: float, b: float) -> float:
 
 
 def _both(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {"optimised": enrich(problem, plan), "baseline": enrich(problem, baseline)}
+    both = {"optimised": enrich(problem, plan), "baseline": enrich(problem, baseline)}
+    if valued(problem):
+        both = {name: with_values(problem, e) for name, e in both.items()}
+    return both
 
 
 def economy(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Cost per team-day, by operator type, against the teams' input day rates.
+    """Cost per team-day against the teams' input day rates, per m² released and per
+    beneficiary, by operator type.
 
     ``input_rate_per_team_day`` is what the team-days used cost at teams.csv rates; a realised
     cost per team-day above it means operators' own estimates or per-m² costs add to the rates.
+    Cost per beneficiary is blank when the work reaches no recorded beneficiary.
     """
     both = _both(problem, plan, baseline)
     operators = sorted(set(problem.team_types["operator"].astype(str)))
@@ -245,12 +257,15 @@ def economy(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.
             row[f"cost_usd_{name}"] = cost
             row[f"cost_per_team_day_{name}"] = _ratio(cost, days)
             row[f"input_rate_per_team_day_{name}"] = _ratio(input_cost, days)
+            row[f"cost_per_m2_{name}"] = _ratio(cost, float(part["released_m2"].sum()))
+            row[f"cost_per_beneficiary_{name}"] = _ratio(cost, float(part["beneficiaries"].sum()))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def efficiency(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Cost per m² released by method and operator type, plan and baseline side by side."""
+    """Cost per m² released, impact-years per USD 1,000 and, when the project values land,
+    PV of benefits per USD of PV cost, by method and operator type, plan and baseline."""
     both = _both(problem, plan, baseline)
     keys = sorted(
         set().union(*[set(zip(e["method"], e["operator"], strict=True)) for e in both.values()])
@@ -266,12 +281,19 @@ def efficiency(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> 
             row[f"released_m2_{name}"] = released
             row[f"cost_usd_{name}"] = cost
             row[f"cost_per_m2_{name}"] = _ratio(cost, released)
+            row[f"impact_years_per_usd1000_{name}"] = _ratio(
+                float(part["impact_years"].sum()) * 1000, cost
+            )
+            if "pv_benefit_usd" in part:
+                row[f"benefit_per_usd_{name}"] = benefit_per_usd(part)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Impact-years and beneficiaries per dollar: what the money buys."""
+    """What the money buys (impact-years, beneficiaries, economic value per dollar) and the
+    targets it meets: Article 5 (judged against the deadline when one is set) and recorded
+    casualties at released land (shown as a share: the project sets no target)."""
     both = _both(problem, plan, baseline)
     values: dict[str, dict[str, float]] = {}
     for name, e in both.items():
@@ -290,6 +312,8 @@ def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
                 e.loc[e["article5"].astype(bool), "released_m2"].sum()
             ),
             **_economic_measures(problem, plan if name == "optimised" else baseline),
+            **article5_measures(problem, e),
+            **casualty_measures(problem, e),
         }
     measures = list(values["optimised"])
     return pd.DataFrame(
@@ -299,6 +323,17 @@ def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
             "baseline": [values["baseline"][m] for m in measures],
         }
     )
+
+
+def split_judgements(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the numeric measures, the worded ones: a completion year or a target met), so the
+    workbook can format every number."""
+    words = table["optimised"].map(lambda v: isinstance(v, str)) | table["baseline"].map(
+        lambda v: isinstance(v, str)
+    )
+    numbers = table[~words].reset_index(drop=True)
+    numbers = numbers.astype({"optimised": float, "baseline": float})
+    return numbers, table[words].astype(str).reset_index(drop=True)
 
 
 def _economic_measures(problem: Problem, schedule: pd.DataFrame) -> dict[str, float]:
@@ -318,7 +353,8 @@ def _economic_measures(problem: Problem, schedule: pd.DataFrame) -> dict[str, fl
 
 
 def equity_provinces(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Distribution across provinces: share of money, of area released, beneficiaries."""
+    """Distribution across provinces: share of money, of area released, beneficiaries and,
+    when the project values land, of the PV of benefits (over valued hazards) and the NPV."""
     both = _both(problem, plan, baseline)
     h = problem.hazards
     contaminated = h.groupby("province")["area_m2"].sum()
@@ -340,6 +376,15 @@ def equity_provinces(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFram
             out["contaminated_m2"] > 0, rel / out["contaminated_m2"].replace(0, np.nan), np.nan
         )
         out[f"beneficiaries_{name}"] = ben.to_numpy(float)
+        if "pv_benefit_usd" in e:
+            known = e.dropna(subset=["pv_benefit_usd"]).groupby("province")
+            pv = known["pv_benefit_usd"].sum().reindex(contaminated.index, fill_value=0.0)
+            npv = pv - known["pv_cost_usd"].sum().reindex(contaminated.index, fill_value=0.0)
+            out[f"pv_benefit_usd_{name}"] = pv.to_numpy(float)
+            out[f"share_of_benefit_{name}"] = (
+                pv.to_numpy(float) / pv.sum() if pv.sum() > 0 else np.nan
+            )
+            out[f"npv_usd_{name}"] = npv.to_numpy(float)
     return out
 
 
@@ -384,15 +429,22 @@ class ValueForMoney:
     effectiveness: pd.DataFrame
     equity_provinces: pd.DataFrame
     equity_groups: pd.DataFrame
+    # Effectiveness in words (Article 5 completion year, deadline met): measure, optimised,
+    # baseline as text; empty without Article 5 hazards.
+    targets: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["measure", "optimised", "baseline"])
+    )
 
 
 def value_for_money(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> ValueForMoney:
+    numbers, words = split_judgements(effectiveness(problem, plan, baseline))
     return ValueForMoney(
         economy=economy(problem, plan, baseline),
         efficiency=efficiency(problem, plan, baseline),
-        effectiveness=effectiveness(problem, plan, baseline),
+        effectiveness=numbers,
         equity_provinces=equity_provinces(problem, plan, baseline),
         equity_groups=equity_groups(problem, plan, baseline),
+        targets=words,
     )
 
 

@@ -118,23 +118,31 @@ def cap(axis: str, epsilon: float) -> Any:
     return add
 
 
+Starts = list[tuple[str, pd.DataFrame]]
+
+
 def point_task(
-    shared: tuple[Problem, TradeoffSettings] | tuple[Problem, TradeoffSettings, pd.DataFrame],
+    shared: tuple[Problem, TradeoffSettings] | tuple[Problem, TradeoffSettings, Starts],
     item: tuple[int, float],
 ) -> TradeoffPoint:
     """Plan with the cap at ``epsilon``: a pure task for the execution layer. A third shared
-    element, the uncapped plan's schedule, gives each point a start that keeps its cap
-    (:func:`trimmed_start`): without one the solver starts from a plan that may break it."""
+    element, named rule-keeping plans (the uncapped plan, the environmental anchor), gives
+    each point starts that keep its cap (:func:`trimmed_start`): without one the solver
+    starts from a constructive plan that may break the cap."""
     problem, settings = shared[0], shared[1]
     index, epsilon = item
-    start = trimmed_start(problem, shared[2], settings.axis, epsilon) if len(shared) > 2 else None
+    starts: Starts = []
+    for name, schedule in shared[2] if len(shared) > 2 else []:
+        start = trimmed_start(problem, schedule, settings.axis, epsilon)
+        if start is not None:
+            starts.append((name if start is schedule else f"{name}, trimmed to the cap", start))
     try:
         result = plan(
             problem,
             time_limit=settings.time_limit,
             gap=settings.gap,
             extend=cap(settings.axis, epsilon),
-            starts=[] if start is None else [("uncapped plan trimmed to the cap", start)],
+            starts=starts,
         )
     except Exception as exc:  # an infeasible cap is a finding about the cap, not a failure
         return TradeoffPoint(
@@ -152,6 +160,36 @@ def point_task(
         result.summary.to_dict(),
         result.summary.gap,
     )
+
+
+ANCHOR_WEIGHT = 1000.0  # the anchor's lambda, in multiples of the uncapped plan's value per unit
+
+
+def anchor_plan(
+    problem: Problem, settings: TradeoffSettings, free: PlanResult
+) -> PlanResult | None:
+    """For the environment axis: a plan that all but minimises the environmental score (the
+    project with lambda = 1000 x the uncapped plan's objective per unit of its score),
+    planned like any project plan, so it keeps every rule. Its score is the lowest the sweep
+    goes (a plan found, not a proven minimum: the required work's least options, the other
+    end, may not fit the money, teams and deadline) and it and its trimmings are starts for
+    every cap, where trimming the uncapped plan (which cannot change methods) runs out.
+    None for the other axes, or when there is no such plan."""
+    env = float(free.schedule["env"].sum())
+    objective = free.summary.objective
+    if settings.axis != "environment" or env <= 0 or objective is None:
+        return None
+    weight = ANCHOR_WEIGHT * max(abs(objective), 1.0) / env
+    heavy = dataclasses.replace(problem.settings.plan, environment_weight=weight)
+    try:
+        result = plan(
+            problem.replace(settings=dataclasses.replace(problem.settings, plan=heavy)),
+            time_limit=settings.time_limit,
+            gap=settings.gap,
+        )
+    except Exception:  # no anchor is no start, not a failure of the sweep
+        return None
+    return result if result.solution.status.has_plan else None
 
 
 def trimmed_start(
@@ -203,13 +241,21 @@ def trimmed_start(
 
 
 def epsilons(
-    problem: Problem, settings: TradeoffSettings, free: PlanResult | None = None
+    problem: Problem,
+    settings: TradeoffSettings,
+    free: PlanResult | None = None,
+    anchor: PlanResult | None = None,
 ) -> list[float]:
     """The caps: from the unconstrained plan's measure (``free``, planned here when not
-    given) to the tightest end of the range."""
+    given) to the tightest end of the range: the anchor's measure when there is an anchor
+    (:func:`anchor_plan`), else the floor the required work needs."""
     if free is None:
         free = plan(problem, time_limit=settings.time_limit, gap=settings.gap)
     start = measure(problem, free.schedule, settings.axis)
+    if anchor is not None and start is not None:
+        low = measure(problem, anchor.schedule, settings.axis)
+        if low is not None and low < start:
+            return [float(v) for v in np.linspace(start, low, settings.points)]
     n = settings.points
     if settings.axis == "equity":
         top = 1.0 / max(problem.hazards["province"].nunique(), 1)

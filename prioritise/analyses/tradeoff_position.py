@@ -115,16 +115,16 @@ def place(
         gain = float(best_obj["objective"]) - objective
         share = gain / max(abs(objective), 1e-9)
         sentences.append(
-            f"At a {what} no worse than yours, {_label(best_obj)} reaches {objective_label} "
-            f"{float(best_obj['objective']):,.2f}: {gain:,.2f} more ({share:.1%}) "
-            f"with a {what} of {show(axis, float(best_obj['measure']))}."
+            f"No worse on {what} ({show(axis, float(best_obj['measure']))}), "
+            f"{_label(best_obj)} reaches {objective_label} "
+            f"{float(best_obj['objective']):,.2f}: {gain:,.2f} more ({share:.2%})."
         )
     if best_mea is not None:
         diff = abs(float(best_mea["measure"]) - measure)
         better = "higher" if axis == "equity" else "lower"
         sentences.append(
-            f"For at least your plan's {objective_label}, {_label(best_mea)} has a {what} of "
-            f"{show(axis, float(best_mea['measure']))}: {show(axis, diff)} {better}."
+            f"For at least your plan's {objective_label}, {_label(best_mea)} has "
+            f"{what} {show(axis, float(best_mea['measure']))}: {show(axis, diff)} {better}."
         )
     if best_obj is None and best_mea is None:
         sentences.append(

@@ -51,17 +51,9 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def cmd_tradeoff(args: argparse.Namespace) -> int:
-    from prioritise import load_problem, plan
-    from prioritise.analyses.tradeoff import (
-        TradeoffSettings,
-        epsilons,
-        frontier_table,
-        measure,
-        point_task,
-        problem_for,
-        with_cap,
-    )
-    from prioritise.analyses.tradeoff_position import place, plan_objective
+    from prioritise import load_problem
+    from prioritise.analyses.tradeoff import TradeoffSettings, point_task
+    from prioritise.analyses.tradeoff_sweep import conclude, prepare
     from prioritise.execution.manyplans import run_tasks
     from prioritise.execution.progress import ProgressBar
     from prioritise.outputs.files import RunFolder, project_inputs
@@ -69,39 +61,26 @@ def cmd_tradeoff(args: argparse.Namespace) -> int:
 
     axis = args.between.split(",")[1]
     original = load_problem(args.project, strict=args.strict)
-    problem = problem_for(original, axis)
-    folder = RunFolder(args.out, project_inputs(problem.settings, args.project), args.overwrite)
+    folder = RunFolder(args.out, project_inputs(original.settings, args.project), args.overwrite)
     folder.check()
     settings = TradeoffSettings(axis, args.points, args.time_limit, args.gap)
-    print("Planning the project as configured (and without a cap: the range)...", file=sys.stderr)
-    own = plan(original, time_limit=args.time_limit, gap=args.gap)
-    same = axis != "environment" or original.settings.plan.environment_weight == 0
-    free = own if same else plan(problem, time_limit=args.time_limit, gap=args.gap)
-    caps = epsilons(problem, settings, free)
-    own_measure = measure(original, own.schedule, axis)
-    if not same and own_measure is not None:
-        caps = with_cap(caps, own_measure)  # the frontier point at the plan's own score
-    with executor_for(args, problem, tasks=len(caps)) as ex:
+    print("Planning the project as configured, then the ends of the range...", file=sys.stderr)
+    sweep = prepare(original, settings)
+    with executor_for(args, sweep.problem, tasks=len(sweep.caps)) as ex:
         rows = run_tasks(
             point_task,
-            list(enumerate(caps)),
-            (problem, settings, free.schedule),
+            list(enumerate(sweep.caps)),
+            (sweep.problem, settings, sweep.starts),
             ex,
             ProgressBar("points"),
         )
     points = [r.value for r in rows if r.ok]
-    table = frontier_table(points, axis)
-    npv = problem.settings.plan.objective == "npv"
-    label = "NPV, USD" if npv else "impact-years"
-    summary = own.summary.to_dict()
-    objective = plan_objective(summary)
-    position = None if objective is None else place(table, axis, objective, own_measure, label)
-    mark = PlanMark(own.workplan, summary, position)
+    table, position = conclude(sweep, points)
+    mark = PlanMark(sweep.own.workplan, sweep.own.summary.to_dict(), position)
     with folder as run:
-        written = write_tradeoff(
-            run.path, points, table, axis, label, problem.settings.name, mark, settings
-        )
-    print(f"Trade-off, {label} against {axis} ({len(points)} plans of {len(caps)}):")
+        written = write_tradeoff(run.path, sweep, points, table, mark)
+    label = sweep.objective_label
+    print(f"Trade-off, {label} against {axis} ({len(points)} plans of {len(sweep.caps)}):")
     for r in table.to_dict(orient="records"):
         obj = "no plan" if r["objective"] != r["objective"] else f"{r['objective']:,.2f}"
         note = "knee" if r["knee"] else "frontier" if r["on_frontier"] else r["dominated_by"]
@@ -109,7 +88,8 @@ def cmd_tradeoff(args: argparse.Namespace) -> int:
     if position is not None:
         print("\n" + "\n".join(position.sentences))
     else:
-        print(f"\nThe project's own plan has no plan ({own.summary.status}): not placed.")
+        status = sweep.own.summary.status
+        print(f"\nThe project as configured has no plan ({status}): it is not placed.")
     print(f"\nWrote {', '.join(p.name for p in written)}, plan/ and point_NN/ to {args.out}")
     return EXIT_OK
 

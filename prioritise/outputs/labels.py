@@ -63,6 +63,9 @@ LABELS = {
     "pv_cost_usd": "PV of cost (USD)",
     "npv_usd": "NPV (USD)",
     "bcr": "Benefit-cost ratio",
+    "impact_years_per_usd1000": "Impact-years per US$1,000",
+    "benefit_per_usd": "PV benefit per USD of PV cost",
+    "share_of_benefit": "Share of PV benefits (%)",
 }
 UNITS = {
     "money": "USD",

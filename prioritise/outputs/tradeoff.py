@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from prioritise.analyses.tradeoff import LABELS, TradeoffPoint, TradeoffSettings
+from prioritise.analyses.tradeoff import LABELS, TradeoffPoint
 from prioritise.analyses.tradeoff_position import WHAT, Position
+from prioritise.analyses.tradeoff_sweep import Sweep
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.report.html import ExtraSection
 from prioritise.outputs.report.page import table_view
@@ -39,16 +40,14 @@ class PlanMark:
 
 def write_tradeoff(
     out_dir: Path,
+    sweep: Sweep,
     points: list[TradeoffPoint],
     table: pd.DataFrame,
-    axis: str,
-    objective_label: str,
-    project: str,
     mark: PlanMark | None = None,
-    settings: TradeoffSettings | None = None,
 ) -> list[Path]:
     """tradeoff.csv, tradeoff.json, tradeoff.html, point_NN/{workplan.csv, summary.json} and
     plan/ (the project's own plan) when ``mark`` is given."""
+    axis, label, project = sweep.settings.axis, sweep.objective_label, sweep.problem.settings.name
     written = [write_csv(out_dir / "tradeoff.csv", table)]
     for p in points:
         if p.workplan is None or p.summary is None:
@@ -65,23 +64,24 @@ def write_tradeoff(
     meta = {
         "project": project,
         "axis": axis,
-        "objective": objective_label,
+        "objective": label,
         "points": len(table),
-        "time_limit": None if settings is None else settings.time_limit,
-        "gap": None if settings is None else settings.gap,
+        "time_limit": sweep.settings.time_limit,
+        "gap": sweep.settings.gap,
+        "range": sweep.span,
         "plan": None
-        if position is None
+        if position is None or mark is None
         else {
             "objective": position.objective,
             "measure": position.measure,
-            "status": mark.summary.get("status") if mark is not None else None,
-            "gap": mark.summary.get("gap") if mark is not None else None,
+            "status": mark.summary.get("status"),
+            "gap": mark.summary.get("gap"),
             "dominated_by": position.dominated_by,
             "position": position.sentences,
         },
     }
     written.append(write_json(out_dir / META, meta))
-    page = render_html(table, axis, objective_label, project, position)
+    page = render_html(table, axis, label, project, position, sweep.span)
     written.append(write_atomic(out_dir / "tradeoff.html", lambda t: t.write_text(page, "utf-8")))
     return written
 
@@ -208,6 +208,7 @@ def render_html(
     objective_label: str,
     project: str,
     position: Position | None = None,
+    span: str = "",
 ) -> str:
     knee = table[table["knee"]]
     named = (
@@ -226,7 +227,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.2rem .5re
 objective maximised with the {html.escape(axis)} measure capped at the point's cap), solved
 within the time limit: a point with a gap of 0 is proven optimal for its cap, one with a
 positive gap is the best plan found. The line joins the efficient points. Click a point
-for its workplan. {html.escape(named)}</p>
+for its workplan. {html.escape(named)} {html.escape(span)}</p>
 {_position(position)}
 {chart(table, axis, objective_label, position)}
 <table><tr><th>point</th><th>cap</th><th>status</th><th>{html.escape(objective_label)}</th>

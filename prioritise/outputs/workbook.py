@@ -232,12 +232,17 @@ SHEETS = {
     "KPIs (baseline)": "The same indicators for the ranking baseline (rank by score, fill each "
     "year down the list with the same money and teams).",
     "Team-days": "Team-days available and used by year and team type, plan and baseline.",
-    "VfM economy": "Value for money, economy: cost per team-day against the day rates.",
-    "VfM efficiency": "Value for money, efficiency: cost per m² released by method and operator.",
-    "VfM effectiveness": "Value for money, effectiveness: impact-years and beneficiaries per "
-    "dollar.",
-    "VfM equity provinces": "Value for money, equity: each province's share of area released "
-    "and of cost.",
+    "VfM economy": "Value for money, economy: cost per team-day against the day rates, per m² "
+    "released and per beneficiary, by operator type.",
+    "VfM efficiency": "Value for money, efficiency: cost per m² released, impact-years per "
+    "USD 1,000 and (when land is valued) PV benefit per USD of PV cost, by method and operator.",
+    "VfM effectiveness": "Value for money, effectiveness: impact-years, beneficiaries and "
+    "economic value per dollar; Article 5 against the deadline; recorded casualties at "
+    "released hazards (a share: no target is set).",
+    "VfM targets": "Value for money, effectiveness in words: the Article 5 completion year "
+    "and whether the deadline is met.",
+    "VfM equity provinces": "Value for money, equity: each province's share of area released, "
+    "of cost and (when land is valued) of the PV of benefits, and its NPV.",
     "VfM equity groups": "Value for money, equity: beneficiaries by sex and age.",
     "Marginal values": "What one more unit of money or team-days in a year would add, in "
     "impact-years (LP relaxation duals: rates for small changes, estimates).",
@@ -336,6 +341,8 @@ def _indicator_sheets(wb: Workbook, data: ReportData) -> None:
     add_sheet(wb, "VfM economy", v.economy)
     add_sheet(wb, "VfM efficiency", v.efficiency)
     add_sheet(wb, "VfM effectiveness", v.effectiveness)
+    if len(v.targets):
+        add_sheet(wb, "VfM targets", v.targets)
     add_sheet(wb, "VfM equity provinces", v.equity_provinces)
     if len(v.equity_groups):
         add_sheet(wb, "VfM equity groups", v.equity_groups)

@@ -223,12 +223,28 @@ VFM_LABELS = {
     "share_baseline": "share (baseline)",
     "share_of_all_affected_optimised": "share of all affected reached (plan)",
     "share_of_all_affected_baseline": "share of all affected reached (baseline)",
+    "cost_per_beneficiary_optimised": "cost per beneficiary (plan)",
+    "cost_per_beneficiary_baseline": "cost per beneficiary (baseline)",
+    "impact_years_per_usd1000_optimised": "impact-years per US$1,000 (plan)",
+    "impact_years_per_usd1000_baseline": "impact-years per US$1,000 (baseline)",
+    "benefit_per_usd_optimised": "PV benefit per US$ of PV cost (plan)",
+    "benefit_per_usd_baseline": "PV benefit per US$ of PV cost (baseline)",
+    "pv_benefit_usd_optimised": "PV of benefits (plan)",
+    "pv_benefit_usd_baseline": "PV of benefits (baseline)",
+    "share_of_benefit_optimised": "share of PV benefits (plan)",
+    "share_of_benefit_baseline": "share of PV benefits (baseline)",
+    "npv_usd_optimised": "NPV (plan)",
+    "npv_usd_baseline": "NPV (baseline)",
 }
 
 
 def _effectiveness_format(measure: str, v: Any) -> str:
+    if isinstance(v, str):
+        return v  # a judgement ("yes", "no deadline set") or a year
     if fmt.missing(v):
         return "–"
+    if measure.startswith("share"):
+        return fmt.percent(v)
     if "USD" in measure and "per" not in measure:
         return fmt.money(v)
     if "m²" in measure:
@@ -253,7 +269,7 @@ def vfm_tables(result: PlanResult, data: ReportData) -> dict[str, TableView | No
                 Cell(_effectiveness_format(rec.measure, rec.optimised), True),
                 Cell(_effectiveness_format(rec.measure, rec.baseline), True),
             ]
-            for rec in v.effectiveness.itertuples(index=False)
+            for rec in pd.concat([v.effectiveness, v.targets]).itertuples(index=False)
         ],
     )
     return {
