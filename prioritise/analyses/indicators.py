@@ -19,6 +19,8 @@ from prioritise.analyses.economics import (
     article5_measures,
     benefit_per_usd,
     casualty_measures,
+    impact_known,
+    unscored,
     valued,
     with_values,
 )
@@ -51,7 +53,8 @@ def enrich(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     """A schedule with the hazard facts reports group by (province, beneficiaries, ...).
 
     ``impact_years`` is I_h w_t (the objective without the environmental term), the same
-    quantity summary.json's ``impact_years`` adds up.
+    quantity summary.json's ``impact_years`` adds up; NaN for a hazard without an impact score
+    (an NPV plan's), which every sum leaves out and a project with no score shows as unknown.
     """
     h = problem.hazards
     pos = schedule["hazard"].to_numpy(int)
@@ -63,7 +66,8 @@ def enrich(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
         out[col] = h[col].to_numpy(float)[pos]
     w = plan_weights(problem.settings.plan)
     t = out["year"].to_numpy(int) - problem.years[0]
-    out["impact_years"] = h["impact"].to_numpy(float)[pos] * w[t] if len(out) else 0.0
+    impact = np.where(unscored(problem), np.nan, h["impact"].to_numpy(float))
+    out["impact_years"] = impact[pos] * w[t] if len(out) else 0.0
     days = [c for c in team_days_columns(problem) if c in out.columns]
     out["team_days"] = out[days].sum(axis=1) if days else 0.0
     rate = problem.team_types.set_index("team_type")["cost_per_day"].astype(float)
@@ -103,6 +107,8 @@ def reporting_indicators(problem: Problem, schedule: pd.DataFrame) -> pd.DataFra
     ).where(out["cost_usd"] > 0)
     out["environmental_score"] = g["env"].sum().reindex(years, fill_value=0.0)
     out["impact_years"] = g["impact_years"].sum().reindex(years, fill_value=0.0)
+    if not impact_known(problem):
+        out["impact_years"] = np.nan  # no hazard has a score: unknown, not 0
     total = float(problem.hazards["area_m2"].fillna(0).sum())
     out["remaining_area_m2"] = np.maximum(total - out["released_m2"].cumsum(), 0.0)
     return out.reset_index()
@@ -282,7 +288,7 @@ def efficiency(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) -> 
             row[f"cost_usd_{name}"] = cost
             row[f"cost_per_m2_{name}"] = _ratio(cost, released)
             row[f"impact_years_per_usd1000_{name}"] = _ratio(
-                float(part["impact_years"].sum()) * 1000, cost
+                float(part["impact_years"].sum(min_count=1)) * 1000, cost
             )
             if "pv_benefit_usd" in part:
                 row[f"benefit_per_usd_{name}"] = benefit_per_usd(part)
@@ -298,13 +304,14 @@ def effectiveness(problem: Problem, plan: pd.DataFrame, baseline: pd.DataFrame) 
     values: dict[str, dict[str, float]] = {}
     for name, e in both.items():
         cost = float(e["cost"].sum())
-        iy = float(e["impact_years"].sum())
+        iy = float(e["impact_years"].sum()) if impact_known(problem) else np.nan
         ben = float(e["beneficiaries"].sum())
         values[name] = {
             "hazards completed": len(e),
             "cost (USD)": cost,
             "impact-years": iy,
             "impact-years per USD 1,000": _ratio(iy * 1000, cost),
+            **_unscored_row(problem, e),
             "beneficiaries": ben,
             "beneficiaries per USD 1,000": _ratio(ben * 1000, cost),
             "area released (m²)": float(e["released_m2"].sum()),
@@ -334,6 +341,16 @@ def split_judgements(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     numbers = table[~words].reset_index(drop=True)
     numbers = numbers.astype({"optimised": float, "baseline": float})
     return numbers, table[words].astype(str).reset_index(drop=True)
+
+
+def _unscored_row(problem: Problem, e: pd.DataFrame) -> dict[str, float]:
+    """How many completed hazards have no impact score (left out of impact-years), when the
+    project has any such hazard."""
+    if not unscored(problem).any():
+        return {}
+    return {
+        "hazards without an impact score (not in impact-years)": int(e["impact_years"].isna().sum())
+    }
 
 
 def _economic_measures(problem: Problem, schedule: pd.DataFrame) -> dict[str, float]:
@@ -464,7 +481,9 @@ def headline(result: PlanResult) -> dict[str, Any]:
         "status": s.status,
         "gap": s.gap,
         "objective": s.objective,
-        "impact_years": s.impact_years,
+        "impact_years": s.impact_years if impact_known(problem) else None,
+        "impact_unscored_scheduled": int(unscored(problem)[sched["hazard"].to_numpy(int)].sum()),
+        "objective_unit": s.objective_unit,
         "released_m2": s.totals.released_m2,
         "area_m2": s.totals.area_m2,
         "remaining_area_m2": s.totals.remaining_area_m2,
@@ -477,11 +496,15 @@ def headline(result: PlanResult) -> dict[str, Any]:
         "article5_deadline_year": a5.deadline_year,
         "article5_meets_deadline": a5.meets_deadline,
         "baseline_objective": s.baseline.objective,
-        "baseline_impact_years": s.baseline.impact_years,
+        "baseline_impact_years": s.baseline.impact_years if impact_known(problem) else None,
         "uplift_impact_years": s.uplift_impact_years,
         "uplift_percent": s.uplift_percent,
-        "uplift": asdict(s.uplift) if s.uplift is not None else None,
-        "baselines": [asdict(b) for b in s.baselines],
+        "uplift": (
+            None
+            if s.uplift is None
+            else _unknown_impact(asdict(s.uplift), problem, ("impact_years", "percent"))
+        ),
+        "baselines": [_unknown_impact(asdict(b), problem) for b in s.baselines],
         "best_bound": s.best_bound,
         "environmental_score": s.environmental_score,
         "environment_weight": s.environment_weight,
@@ -491,6 +514,13 @@ def headline(result: PlanResult) -> dict[str, Any]:
         "solver": s.solver,
         "solve_seconds": s.solve_seconds,
     }
+
+
+def _unknown_impact(
+    figures: dict[str, Any], problem: Problem, keys: tuple[str, ...] = ("impact_years",)
+) -> dict[str, Any]:
+    """Figures with the impact-years ones None (unknown) when no hazard has a score."""
+    return figures if impact_known(problem) else {**figures, **dict.fromkeys(keys)}
 
 
 @dataclass(frozen=True)

@@ -456,17 +456,26 @@ def _summary_rows(summary: PlanSummary, data: ReportData) -> pd.DataFrame:
     """The headline figures, one per row, with the unit each value is in."""
     h = data.headline
     totals = summary.totals
+    npv = summary.objective_unit == "USD (NPV)"
+    unit = "USD" if npv else "impact-years"
+    impact = h["impact_years"]
     rows: list[tuple[str, Any, str]] = [
         ("Status", summary.status, ""),
-        ("Impact-years", summary.impact_years, "impact-years"),
         (
-            "Objective (impact-years minus the weighted environmental term)",
-            summary.objective,
+            "Impact-years",
+            "unknown (no hazard has an impact score)" if impact is None else impact,
             "impact-years",
         ),
-        ("No plan can beat (proven bound on the objective)", summary.best_bound, "impact-years"),
+        (
+            "Objective (NPV in USD, less lambda x the environmental score)"
+            if npv
+            else "Objective (impact-years minus the weighted environmental term)",
+            summary.objective,
+            unit,
+        ),
+        ("No plan can beat (proven bound on the objective)", summary.best_bound, unit),
         ("Optimality gap", summary.gap, "share"),
-        *_baseline_rows(summary),
+        *(_baseline_rows(summary) if impact is not None else []),
         ("Hazards scheduled", summary.hazards.scheduled, "count"),
         ("Hazards unscheduled", summary.hazards.unscheduled, "count"),
         ("Area released (m²)", totals.released_m2, "m²"),

@@ -88,9 +88,32 @@ def _article5_card(h: dict[str, Any]) -> Card:
     )
 
 
+def npv_objective(h: dict[str, Any]) -> bool:
+    return h.get("objective_unit") == "USD (NPV)"
+
+
+def objective_text(h: dict[str, Any], value: Any) -> str:
+    """An objective figure in its unit: USD for an NPV plan, impact-years otherwise."""
+    return fmt.money(value) if npv_objective(h) else fmt.number(value, 1)
+
+
 def _uplift_card(h: dict[str, Any]) -> Card:
-    """Uplift in impact-years over the strongest baseline that keeps every rule."""
+    """Uplift over the strongest baseline that keeps every rule: in impact-years, or in NPV
+    when the plan maximises NPV and no hazard has an impact score."""
     u = h.get("uplift") or {}
+    if npv_objective(h) and h.get("impact_years") is None:
+        gain, name = u.get("objective"), u.get("baseline")
+        pct = u.get("objective_percent")
+        return _card(
+            "uplift",
+            f"NPV uplift over {name}" if name else "Uplift",
+            fmt.money(gain) if gain is not None else fmt.DASH,
+            gain,
+            (f"{pct:+.1f}% in NPV" if pct is not None else "")
+            if name
+            else "no baseline keeps every rule",
+            "good" if (gain or 0) > 0 else "",
+        )
     gain, pct, name = u.get("impact_years"), u.get("percent"), u.get("baseline")
     practice = next((b for b in h.get("baselines", []) if b["name"] == PRACTICE), None)
     sub = (
@@ -117,6 +140,8 @@ def headline_meaning(h: dict[str, Any]) -> list[str]:
     u = h.get("uplift") or {}
     gap = h["gap"]
     weight = h.get("environment_weight") or 0.0
+    if npv_objective(h):
+        return [_npv_meaning(h, weight), *_rest_of_meaning(h, u, gap)]
     impact = (
         "Impact-years add up each released hazard's impact score times the (discounted) "
         "years it is in use before the plan ends, so finishing important land early counts "
@@ -129,6 +154,32 @@ def headline_meaning(h: dict[str, Any]) -> list[str]:
             else "; with no environmental weight the objective equals impact-years."
         )
     )
+    return [impact, *_rest_of_meaning(h, u, gap)]
+
+
+def _npv_meaning(h: dict[str, Any], weight: float) -> str:
+    """The NPV objective in words, and what impact-years mean (or that they are unknown)."""
+    text = (
+        f"The plan maximises the net present value, {fmt.money(h['objective'])}: each "
+        "released hazard's discounted economic benefit over its benefit lifetime less its "
+        "discounted cost (an estimate resting on the value table)"
+    )
+    if weight:
+        text += f", less {weight:g} USD × the environmental score"
+    if h.get("impact_years") is None:
+        return text + ". No hazard has an impact score, so impact-years are unknown."
+    unscored = h.get("impact_unscored_scheduled") or 0
+    return text + (
+        f". Impact-years, {fmt.number(h['impact_years'], 1)}, are reported beside it"
+        + (
+            f", leaving out {unscored:,} scheduled hazard(s) without an impact score."
+            if unscored
+            else "."
+        )
+    )
+
+
+def _rest_of_meaning(h: dict[str, Any], u: dict[str, Any], gap: Any) -> list[str]:
     fair = (
         f"The uplift is measured against {u['baseline']}, the strongest simple rule that "
         "keeps every rule the plan keeps (the same budgets and team-days, access, locks, the "
@@ -138,7 +189,7 @@ def headline_meaning(h: dict[str, Any]) -> list[str]:
         else "No baseline keeps every rule the plan keeps, so no uplift is claimed."
     )
     bound = (
-        f"No plan can beat an objective of {fmt.number(h['best_bound'], 1)}: the solver "
+        f"No plan can beat an objective of {objective_text(h, h['best_bound'])}: the solver "
         "proved this bound, so it caps what any plan on these inputs could reach."
         if h.get("best_bound") is not None
         else "The solver proved no bound."
@@ -147,7 +198,7 @@ def headline_meaning(h: dict[str, Any]) -> list[str]:
         f"The gap, {fmt.percent(gap, 2)}, is how far the plan's objective is below that bound"
         + ("; the plan is proven best." if gap is not None and gap <= 1e-6 else ".")
     )
-    return [impact, fair, bound, gap_text]
+    return [fair, bound, gap_text]
 
 
 def baselines_rows(h: dict[str, Any]) -> list[dict[str, str]]:
@@ -157,8 +208,8 @@ def baselines_rows(h: dict[str, Any]) -> list[dict[str, str]]:
         {
             "name": "optimised plan",
             "rule": "the MILP's plan",
-            "impact_years": fmt.number(h["impact_years"], 1),
-            "objective": fmt.number(h["objective"], 1),
+            "impact_years": _impact_text(h["impact_years"]),
+            "objective": objective_text(h, h["objective"]),
             "spent": fmt.money(h["cost_usd"]),
             "keeps": "yes",
         }
@@ -174,8 +225,8 @@ def baselines_rows(h: dict[str, Any]) -> list[dict[str, str]]:
             {
                 "name": b["name"],
                 "rule": b["rule"],
-                "impact_years": fmt.number(b["impact_years"], 1),
-                "objective": fmt.number(b["objective"], 1),
+                "impact_years": _impact_text(b["impact_years"]),
+                "objective": objective_text(h, b["objective"]),
                 "spent": fmt.money(b["spent_usd"]),
                 "keeps": keeps,
             }
@@ -183,23 +234,38 @@ def baselines_rows(h: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def _impact_text(value: Any) -> str:
+    return "unknown" if value is None else fmt.number(value, 1)
+
+
+def _impact_card(h: dict[str, Any]) -> Card:
+    if npv_objective(h):
+        unscored = h.get("impact_unscored_scheduled") or 0
+        sub = f"objective: NPV {fmt.money(h['objective'])} (estimate)"
+        if h["impact_years"] is None:
+            sub = "no hazard has an impact score; " + sub
+        elif unscored:
+            sub = f"{unscored:,} scheduled hazard(s) without a score not counted; " + sub
+    else:
+        sub = (
+            f"objective {fmt.number(h['objective'], 1)} (impact-years minus the weighted "
+            "environmental term)"
+        )
+    return _card(
+        "impact_years", "Impact-years", _impact_text(h["impact_years"]), h["impact_years"], sub
+    )
+
+
 def headline_cards(data: ReportData) -> list[Card]:
     h = data.headline
     groups = h["beneficiary_groups"]
     return [
-        _card(
-            "impact_years",
-            "Impact-years",
-            fmt.number(h["impact_years"], 1),
-            h["impact_years"],
-            f"objective {fmt.number(h['objective'], 1)} (impact-years minus the weighted "
-            "environmental term)",
-        ),
+        _impact_card(h),
         _uplift_card(h),
         _card(
             "best_bound",
             "No plan can beat",
-            fmt.number(h.get("best_bound"), 1),
+            objective_text(h, h.get("best_bound")),
             h.get("best_bound"),
             "objective: the proven bound",
         ),
