@@ -205,7 +205,7 @@ def test_plan_below_the_frontier_is_placed_with_both_distances() -> None:
     assert pos.better_measure is not None and pos.better_measure["point"] == 1
     assert pos.dominated_by == [1]
     text = " ".join(pos.sentences)
-    assert "point 1 (proven optimal for its cap) reaches impact-years 90.00: 10.00 more" in text
+    assert "point 1 (proven optimal for its cap) reaches impact-years 90.0: 10.0 more" in text
     assert "has environmental score 6.00: 2.00 lower" in text
     assert "best plans found" not in text  # every gap is 0
 

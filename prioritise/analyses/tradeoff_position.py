@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from prioritise.analyses.tradeoff import TOLERANCE, dominates
+from prioritise.core import fmt
 
 WHAT = {
     "environment": "environmental score",
@@ -58,6 +59,11 @@ def plan_objective(summary: dict[str, Any]) -> float | None:
         return None
     weight = float(summary.get("environment_weight") or 0.0)
     return float(objective) + weight * float(summary.get("environmental_score") or 0.0)
+
+
+def value(objective_label: str, v: float) -> str:
+    """An objective as a planner reads it: money for NPV, impact-years to one place."""
+    return fmt.money(v) if objective_label.startswith("NPV") else fmt.number(v, 1)
 
 
 def _no_worse(a: float, b: float, axis: str) -> bool:
@@ -110,14 +116,18 @@ def place(
         for r in front
         if dominates((float(r["objective"]), float(r["measure"])), (objective, measure), axis)
     ]
-    sentences = [f"Your plan: {objective_label} {objective:,.2f}, {what} {show(axis, measure)}."]
+    sentences = [
+        f"Your plan: {objective_label} {value(objective_label, objective)}, {what} "
+        f"{show(axis, measure)}."
+    ]
     if best_obj is not None:
         gain = float(best_obj["objective"]) - objective
         share = gain / max(abs(objective), 1e-9)
         sentences.append(
             f"No worse on {what} ({show(axis, float(best_obj['measure']))}), "
             f"{_label(best_obj)} reaches {objective_label} "
-            f"{float(best_obj['objective']):,.2f}: {gain:,.2f} more ({share:.2%})."
+            f"{value(objective_label, float(best_obj['objective']))}: "
+            f"{value(objective_label, gain)} more ({share:.2%})."
         )
     if best_mea is not None:
         diff = abs(float(best_mea["measure"]) - measure)
