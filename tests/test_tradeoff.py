@@ -341,3 +341,22 @@ def test_environment_sweep_with_a_weighted_plan_places_it_at_its_own_score() -> 
     # weighted objective) cannot beat it, and is at best level with it.
     at_own = table[(table["cap"] - own).abs() < 1e-6].iloc[0]
     assert at_own["objective"] >= position.objective - 1e-6
+
+
+def test_a_start_filled_from_the_anchor_keeps_the_cap_and_every_rule() -> None:
+    """The anchor plus the uncapped plan's other work, added while the cap and every rule
+    hold: never below the anchor, within the cap, rule-checked."""
+    from models.solution import check_schedule
+    from prioritise.analyses.tradeoff import filled_start
+
+    problem = problem_for(small_problem(), "environment")
+    free = plan(problem, time_limit=30, gap=0.0).schedule
+    anchor = free[free["env"] == free["env"].min()].head(1)  # a one-hazard plan
+    assert check_schedule(problem, anchor) == []
+    cap = (float(anchor["env"].sum()) + float(free["env"].sum())) / 2
+    filled = filled_start(problem, anchor, free, "environment", cap)
+    assert filled is not None
+    assert len(filled) > 1 and filled["env"].sum() <= cap + 1e-9
+    assert filled["value"].sum() >= anchor["value"].sum()
+    assert check_schedule(problem, filled) == []
+    assert filled_start(problem, free, free, "environment", cap) is None  # base over the cap

@@ -131,11 +131,7 @@ def point_task(
     starts from a constructive plan that may break the cap."""
     problem, settings = shared[0], shared[1]
     index, epsilon = item
-    starts: Starts = []
-    for name, schedule in shared[2] if len(shared) > 2 else []:
-        start = trimmed_start(problem, schedule, settings.axis, epsilon)
-        if start is not None:
-            starts.append((name if start is schedule else f"{name}, trimmed to the cap", start))
+    starts = starts_for(problem, shared[2] if len(shared) > 2 else [], settings.axis, epsilon)
     try:
         result = plan(
             problem,
@@ -167,14 +163,15 @@ ANCHOR_WEIGHT = 1000.0  # the anchor's lambda, in multiples of the uncapped plan
 
 def anchor_plan(
     problem: Problem, settings: TradeoffSettings, free: PlanResult
-) -> PlanResult | None:
+) -> pd.DataFrame | None:
     """For the environment axis: a plan that all but minimises the environmental score (the
     project with lambda = 1000 x the uncapped plan's objective per unit of its score),
     planned like any project plan, so it keeps every rule. Its score is the lowest the sweep
     goes (a plan found, not a proven minimum: the required work's least options, the other
     end, may not fit the money, teams and deadline) and it and its trimmings are starts for
     every cap, where trimming the uncapped plan (which cannot change methods) runs out.
-    None for the other axes, or when there is no such plan."""
+    Returns its schedule, ``value`` counted as in the sweep (without the weight); None for
+    the other axes, or when there is no such plan."""
     env = float(free.schedule["env"].sum())
     objective = free.summary.objective
     if settings.axis != "environment" or env <= 0 or objective is None:
@@ -189,7 +186,65 @@ def anchor_plan(
         )
     except Exception:  # no anchor is no start, not a failure of the sweep
         return None
-    return result if result.solution.status.has_plan else None
+    if not result.solution.status.has_plan:
+        return None
+    s = result.schedule
+    return s.assign(value=s["value"] + weight * s["env"])  # the sweep's value (lambda = 0)
+
+
+def starts_for(problem: Problem, plans: Starts, axis: str, epsilon: float) -> Starts:
+    """Starts within the cap from the named plans (the first the uncapped one): each trimmed
+    to the cap, and each later one (the anchor) filled with the uncapped plan's other work."""
+    starts: Starts = []
+    for k, (name, schedule) in enumerate(plans):
+        start = trimmed_start(problem, schedule, axis, epsilon)
+        if start is not None:
+            starts.append((name if start is schedule else f"{name}, trimmed to the cap", start))
+        if k > 0 and start is not None:
+            filled = filled_start(problem, start, plans[0][1], axis, epsilon)
+            if filled is not None and len(filled) > len(start):
+                starts.append((f"{name}, filled with the uncapped plan's work", filled))
+    return starts
+
+
+FILL_BATCH = 64  # candidates tried at once by filled_start; a failing batch is halved
+FILL_STOP = 16  # consecutive single candidates that break a rule: the plan is full
+
+
+def filled_start(
+    problem: Problem, base: pd.DataFrame, extra: pd.DataFrame, axis: str, epsilon: float
+) -> pd.DataFrame | None:
+    """``base`` (a plan within the cap) with ``extra``'s other hazards added as they are
+    there (year, method, operator), most value per unit of the capped measure first, while
+    the cap holds and every rule holds (``check_schedule`` on each batch; a failing batch is
+    halved, a failing single hazard skipped). None when ``base`` itself breaks the cap."""
+    column = "env" if axis == "environment" else "cost"
+    slack = TOLERANCE * max(1.0, abs(epsilon))
+    total = float(base[column].sum())
+    if axis == "equity" or total > epsilon + slack:
+        return None
+    rows = extra[~extra["hazard"].isin(base["hazard"]) & (extra["value"] > 0)]
+    amount = rows[column].to_numpy(float)
+    density = rows["value"].to_numpy(float) / np.maximum(amount, 1e-12)
+    queue = list(rows.index[np.argsort(-density, kind="stable")])
+    current, batch, misses = base, FILL_BATCH, 0
+    while queue and misses < FILL_STOP:
+        chunk = queue[:batch]
+        fits, used = [], total
+        for r in chunk:
+            if used + float(rows.at[r, column]) <= epsilon + slack:
+                fits.append(r)
+                used += float(rows.at[r, column])
+        trial = pd.concat([current, rows.loc[fits]], ignore_index=True)
+        if not fits or not check_schedule(problem, trial):
+            current, total, misses = trial, used, 0 if fits else misses
+            queue = queue[len(chunk) :]
+            batch = min(batch * 2, FILL_BATCH)
+        elif len(chunk) == 1:
+            queue, misses = queue[1:], misses + 1
+        else:
+            batch = max(1, len(chunk) // 2)
+    return current
 
 
 def trimmed_start(
@@ -244,7 +299,7 @@ def epsilons(
     problem: Problem,
     settings: TradeoffSettings,
     free: PlanResult | None = None,
-    anchor: PlanResult | None = None,
+    anchor: pd.DataFrame | None = None,
 ) -> list[float]:
     """The caps: from the unconstrained plan's measure (``free``, planned here when not
     given) to the tightest end of the range: the anchor's measure when there is an anchor
@@ -253,7 +308,7 @@ def epsilons(
         free = plan(problem, time_limit=settings.time_limit, gap=settings.gap)
     start = measure(problem, free.schedule, settings.axis)
     if anchor is not None and start is not None:
-        low = measure(problem, anchor.schedule, settings.axis)
+        low = measure(problem, anchor, settings.axis)
         if low is not None and low < start:
             return [float(v) for v in np.linspace(start, low, settings.points)]
     n = settings.points
