@@ -253,7 +253,9 @@ def test_plan_frontier_flag_refuses_a_folder_that_is_no_tradeoff_run(
 
 
 @pytest.mark.slow  # a local Dask cluster and three plans of the minimal sample: ~15 s
-def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(tmp_path: Path) -> None:
+def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     out = tmp_path / "frontier"
@@ -281,7 +283,15 @@ def test_tradeoff_then_plan_frontier_shows_the_plan_on_the_chart(tmp_path: Path)
     province = "sample_data/province/project.toml"
     code = main(["plan", province, "--out", str(tmp_path / "p2"), "--frontier", str(out)])
     assert code == 2
+    assert "it is not a plan of this project" in capsys.readouterr().err
     assert not (tmp_path / "p2").exists()
+    # An edited table is refused, not read as a frontier.
+    table = table.astype({"objective": object})
+    table.loc[1, "objective"] = "lots"
+    table.to_csv(out / "tradeoff.csv", index=False)
+    code = main(["plan", minimal, "--out", str(tmp_path / "p3"), "--frontier", str(out)])
+    assert code == 2
+    assert "objective column holds a value that is not a number" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("axis", ["environment", "cost"])

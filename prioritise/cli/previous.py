@@ -137,6 +137,14 @@ def load_tradeoff_run(folder: Path, problem: Problem) -> tuple[pd.DataFrame, dic
         raise UsageError(
             f"The run in {folder} cannot be {purpose}: it lacks {', '.join(missing)}{fix}."
         )
+    for column in ("cap", "objective", "measure"):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        if (numbers.isna() & table[column].notna()).any():
+            raise UsageError(
+                f"The run in {folder} cannot be {purpose}: tradeoff.csv's {column} column "
+                f"holds a value that is not a number{fix}."
+            )
+        table[column] = numbers
     if load_checked_run(folder / "plan", problem, purpose) is None:
         raise UsageError(
             f"The run in {folder} cannot be {purpose}: it holds no plan/ of the project{fix}."

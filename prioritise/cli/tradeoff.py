@@ -116,5 +116,8 @@ def frontier_extra(
             meta["objective"],
         )
     )
-    links = os.path.relpath(args.frontier.resolve(), args.out.resolve()) + "/"
+    try:
+        links = os.path.relpath(args.frontier.resolve(), args.out.resolve()) + "/"
+    except ValueError:  # another drive (Windows): link by the absolute path
+        links = args.frontier.resolve().as_uri() + "/"
     return frontier_section(table, meta, position, links)
