@@ -17,14 +17,14 @@ import pandas as pd
 from markupsafe import Markup
 
 from prioritise.analyses.tradeoff import LABELS, TradeoffPoint
-from prioritise.analyses.tradeoff_position import WHAT, Position
+from prioritise.analyses.tradeoff_position import WHAT, Position, show, value
 from prioritise.analyses.tradeoff_sweep import Sweep
 from prioritise.outputs.files import write_atomic, write_csv, write_json
 from prioritise.outputs.report.html import ExtraSection
 from prioritise.outputs.report.page import table_view
 from prioritise.outputs.report.render import environment
 
-W, H, PAD = 720, 420, 70
+W, H, PAD = 760, 420, 90
 PLAN_COLOUR = "#2ca02c"
 META = "tradeoff.json"  # what `plan --frontier` reads back: axis, objective, settings
 
@@ -130,10 +130,12 @@ def chart(
         f'<text x="{W / 2}" y="{H - 20}" text-anchor="middle">{html.escape(LABELS[axis])}</text>',
         f'<text x="18" y="{H / 2}" transform="rotate(-90 18 {H / 2})" text-anchor="middle">'
         f"{html.escape(objective_label)}</text>",
-        f'<text x="{PAD}" y="{H - PAD + 18}" text-anchor="middle">{mx0:,.4g}</text>',
-        f'<text x="{W - PAD}" y="{H - PAD + 18}" text-anchor="middle">{mx1:,.4g}</text>',
-        f'<text x="{PAD - 6}" y="{H - PAD}" text-anchor="end">{my0:,.5g}</text>',
-        f'<text x="{PAD - 6}" y="{PAD + 4}" text-anchor="end">{my1:,.5g}</text>',
+        f'<text x="{PAD}" y="{H - PAD + 18}" text-anchor="middle">{show(axis, mx0)}</text>',
+        f'<text x="{W - PAD}" y="{H - PAD + 18}" text-anchor="middle">{show(axis, mx1)}</text>',
+        f'<text x="{PAD - 6}" y="{H - PAD}" text-anchor="end">'
+        f"{html.escape(value(objective_label, my0))}</text>",
+        f'<text x="{PAD - 6}" y="{PAD + 4}" text-anchor="end">'
+        f"{html.escape(value(objective_label, my1))}</text>",
     ]
     front = valued[valued["on_frontier"]].sort_values("measure")
     if len(front) > 1:
