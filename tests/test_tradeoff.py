@@ -338,7 +338,7 @@ def test_environment_sweep_with_a_weighted_plan_places_it_at_its_own_score() -> 
     sweep = prepare(weighted, settings)
     own = float(sweep.own.schedule["env"].sum())
     assert any(abs(c - own) < 1e-6 for c in sweep.caps)
-    assert [name for name, _ in sweep.starts] == ["uncapped plan", "least-score plan"]
+    assert [name for name, _ in sweep.starts] == ["uncapped plan", "least-environment plan"]
     assert sweep.caps[-1] == pytest.approx(float(sweep.starts[1][1]["env"].sum()))
     found = [
         point_task((sweep.problem, settings, sweep.starts), (i, c))
@@ -370,3 +370,23 @@ def test_a_start_filled_from_the_anchor_keeps_the_cap_and_every_rule() -> None:
     assert filled["value"].sum() >= anchor["value"].sum()
     assert check_schedule(problem, filled) == []
     assert filled_start(problem, free, free, "environment", cap) is None  # base over the cap
+
+
+def test_cost_anchor_is_a_cheap_plan_counted_as_the_sweep_counts() -> None:
+    """The cost axis's anchor plans with the options' cost in the environmental term; its
+    schedule comes back with the real scores and values (impact-years here, lambda = 0)."""
+    from models.solution import check_schedule
+    from prioritise.analyses.tradeoff import anchor_plan
+    from prioritise.planning.summary import impact_years
+
+    problem = small_problem()
+    settings = TradeoffSettings("cost", 3, time_limit=30, gap=0.0)
+    free = plan(problem, time_limit=30, gap=0.0)
+    anchor = anchor_plan(problem, settings, free)
+    assert anchor is not None
+    assert check_schedule(problem, anchor) == []
+    assert anchor["cost"].sum() < free.schedule["cost"].sum()
+    assert anchor["value"].sum() == pytest.approx(impact_years(problem, anchor))
+    env = problem.options.set_index(["hazard", "method", "operator"])["env"]
+    for r in anchor.itertuples():
+        assert r.env == pytest.approx(env[(r.hazard, r.method, r.operator)])

@@ -164,23 +164,28 @@ ANCHOR_WEIGHT = 1000.0  # the anchor's lambda, in multiples of the uncapped plan
 def anchor_plan(
     problem: Problem, settings: TradeoffSettings, free: PlanResult
 ) -> pd.DataFrame | None:
-    """For the environment axis: a plan that all but minimises the environmental score (the
-    project with lambda = 1000 x the uncapped plan's objective per unit of its score),
-    planned like any project plan, so it keeps every rule. Its score is the lowest the sweep
-    goes (a plan found, not a proven minimum: the required work's least options, the other
-    end, may not fit the money, teams and deadline) and it and its trimmings are starts for
-    every cap, where trimming the uncapped plan (which cannot change methods) runs out.
-    Returns its schedule, ``value`` counted as in the sweep (without the weight); None for
-    the other axes, or when there is no such plan."""
-    env = float(free.schedule["env"].sum())
+    """A plan that all but minimises the capped measure: the project with that measure in
+    the environmental term (the options' cost stands in for their score on the cost axis)
+    and lambda = 1000 x the uncapped plan's objective per unit of the measure, planned like
+    any project plan, so it keeps every rule. Its measure is the lowest the sweep goes (a
+    plan found, not a proven minimum: the required work's least options, the other end, may
+    not fit the money, teams and deadline) and it, trimmed or filled, starts every point,
+    where trimming the uncapped plan (which cannot change methods) runs out. Returns its
+    schedule with ``env`` and ``value`` as the sweep's problem counts them; None for the
+    equity axis, or when there is no such plan."""
+    column = {"environment": "env", "cost": "cost"}.get(settings.axis)
     objective = free.summary.objective
-    if settings.axis != "environment" or env <= 0 or objective is None:
+    amount = float(free.schedule[column].sum()) if column else 0.0
+    if column is None or amount <= 0 or objective is None:
         return None
-    weight = ANCHOR_WEIGHT * max(abs(objective), 1.0) / env
+    weight = ANCHOR_WEIGHT * max(abs(objective), 1.0) / amount
     heavy = dataclasses.replace(problem.settings.plan, environment_weight=weight)
+    stand_in = problem.options.assign(env=problem.options[column])
     try:
         result = plan(
-            problem.replace(settings=dataclasses.replace(problem.settings, plan=heavy)),
+            problem.replace(
+                settings=dataclasses.replace(problem.settings, plan=heavy), options=stand_in
+            ),
             time_limit=settings.time_limit,
             gap=settings.gap,
         )
@@ -189,7 +194,11 @@ def anchor_plan(
     if not result.solution.status.has_plan:
         return None
     s = result.schedule
-    return s.assign(value=s["value"] + weight * s["env"])  # the sweep's value (lambda = 0)
+    keys = ["hazard", "method", "operator"]
+    env = problem.options.set_index(keys)["env"]
+    real = env.reindex(pd.MultiIndex.from_frame(s[keys])).to_numpy(float)
+    lam = problem.settings.plan.environment_weight
+    return s.assign(value=s["value"] + weight * s["env"] - lam * real, env=real)
 
 
 def starts_for(problem: Problem, plans: Starts, axis: str, epsilon: float) -> Starts:

@@ -60,10 +60,10 @@ def prepare(original: Problem, settings: TradeoffSettings) -> Sweep:
     starts: Starts = [("uncapped plan", free.schedule)]
     span = f"The caps run from the uncapped plan's {axis} figure to "
     if anchor is not None:
-        starts.append(("least-score plan", anchor))
+        starts.append((f"least-{axis} plan", anchor))
         span += (
-            "the least environmental score of a plan found (the project with a weight that "
-            "all but minimises the score): a plan exists there, but it is not proven the least."
+            f"the least {axis} figure of a plan found (the project weighted to all but "
+            f"minimise it): a plan exists there, but it is not proven the least."
         )
     elif axis == "equity":
         span += "equal shares (1 / number of provinces)."
