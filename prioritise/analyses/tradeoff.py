@@ -261,11 +261,13 @@ def trimmed_start(
 ) -> pd.DataFrame | None:
     """The uncapped plan with optional work dropped until it keeps the cap: least value per
     unit of the capped measure first, never a required hazard (lock, lock year, Article 5
-    under a deadline) nor one a kept hazard needs for access. None for the equity axis, or
-    when the cap cannot be reached so or the result breaks a rule (a share, say): every rule
-    is re-checked by ``models.solution.check_schedule``."""
+    under a deadline) nor one a kept hazard needs for access. None when the cap cannot be
+    reached so or the result breaks a rule (a share, say): every rule is re-checked by
+    ``models.solution.check_schedule``. On the equity axis the plan is taken only as it is,
+    when its smallest province share already meets the floor."""
     if axis == "equity":
-        return None
+        share = measure(problem, free, axis)
+        return free if share is not None and share >= epsilon - TOLERANCE else None
     column = "env" if axis == "environment" else "cost"
     slack = TOLERANCE * max(1.0, abs(epsilon))
     if float(free[column].sum()) <= epsilon + slack:

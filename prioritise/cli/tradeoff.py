@@ -53,6 +53,7 @@ def add_commands(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 def cmd_tradeoff(args: argparse.Namespace) -> int:
     from prioritise import load_problem
     from prioritise.analyses.tradeoff import TradeoffSettings, point_task
+    from prioritise.analyses.tradeoff_position import show
     from prioritise.analyses.tradeoff_sweep import conclude, prepare
     from prioritise.execution.manyplans import run_tasks
     from prioritise.execution.progress import ProgressBar
@@ -84,7 +85,8 @@ def cmd_tradeoff(args: argparse.Namespace) -> int:
     for r in table.to_dict(orient="records"):
         obj = "no plan" if r["objective"] != r["objective"] else f"{r['objective']:,.2f}"
         note = "knee" if r["knee"] else "frontier" if r["on_frontier"] else r["dominated_by"]
-        print(f"  {r['point']:>2}  cap {r['cap']:>14,.4g}  {obj:>16}  {r['status']:<12} {note}")
+        cap = show(axis, r["cap"])
+        print(f"  {r['point']:>2}  cap {cap:>14}  {obj:>16}  {r['status']:<12} {note}")
     if position is not None:
         print("\n" + "\n".join(position.sentences))
     else:
