@@ -352,13 +352,17 @@ def _search(run: _Run, relaxation: Relaxation, safe_start: bool, guide: np.ndarr
     if run.left() <= 0:
         return "constructive plans only: stopped (time up or a stop requested) before the search"
     binaries = len(built.x)
-    if options.name != "highs" or binaries <= FULL_MIP_LIMIT or not safe_start:
+    # No plan to search around (no constructive plan kept every rule): only the solver on
+    # the whole model can find one.
+    no_incumbent = run.best.mask is None
+    if options.name != "highs" or binaries <= FULL_MIP_LIMIT or not safe_start or no_incumbent:
         if run.proven() and safe_start:
             return "simple rule and LP-guided plan, proven within the gap by the LP bound"
         _full_mip(run, safe_start)
+        start = "nothing (no constructive plan)" if no_incumbent else "the best constructive plan"
         return (
-            f"{options.name} branch-and-bound on the whole model from the best constructive "
-            f"plan; bound from {run.bound_source}"
+            f"{options.name} branch-and-bound on the whole model from {start}; "
+            f"bound from {run.bound_source}"
         )
     if run.proven():
         return "LP-guided plan, proven within the gap by the LP bound"

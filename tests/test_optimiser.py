@@ -203,3 +203,18 @@ def test_a_stop_request_ends_every_phase_with_the_plan_so_far() -> None:
     assert elapsed < 20.0
     assert result.raw.status.has_plan
     assert not check_schedule(problem, read_solution(built, result.raw).schedule)
+
+
+def test_large_model_without_any_constructive_plan_still_searches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When no constructive plan keeps every rule, the large-model path has no incumbent to
+    search around: it hands the whole model to the solver instead of failing."""
+    monkeypatch.setattr(optimiser, "FULL_MIP_LIMIT", 0)
+    monkeypatch.setattr(optimiser, "greedy_plan", lambda *a, **k: None)
+    problem = random_problem(3)
+    built = build_model(problem)
+    result = optimise(built, SolverOptions(gap=0.0, threads=1), time.perf_counter() + 5.0)
+    assert "from nothing" in result.method
+    assert result.raw.status.has_plan
+    assert not check_schedule(problem, read_solution(built, result.raw).schedule)
