@@ -313,3 +313,24 @@ def test_random_npv_instances_are_not_trivial() -> None:
         negative_left += int((wp["status"] == "unscheduled").sum())
     assert negative_cleared > 0
     assert negative_left > 0
+
+
+def test_npv_plan_without_impact_scores_says_unknown_not_zero() -> None:
+    """No hazard has an impact score (allowed under NPV): summary.json's impact-years are
+    null, the console says unknown, and the workplan's impact column is blank."""
+    from prioritise.outputs.console import _impact_years
+
+    rows = [npv_hazard(h, float("nan"), 10) for h in "ABC"]
+    for row, benefit in zip(rows, (50.0, 40.0, 30.0), strict=True):
+        row["benefit_usd_per_year"] = benefit
+    problem = make_problem(rows, toml={"plan": NPV_PLAN})
+    result = plan(problem, gap=0.0)
+    out = result.summary.to_dict()
+    assert out["impact_known"] is False
+    assert out["impact_years"] is None
+    assert out["baseline"]["impact_years"] is None
+    assert all(b["impact_years"] is None for b in out["baselines"])
+    assert out["objective"] is not None  # the NPV itself is known
+    assert _impact_years(result.summary).startswith("unknown")
+    assert result.workplan["impact"].isna().all()
+    assert result.workplan["impact_years"].isna().all()

@@ -19,12 +19,10 @@ from prioritise.analyses.economics import (
     article5_measures,
     benefit_per_usd,
     casualty_measures,
-    impact_known,
-    unscored,
     valued,
     with_values,
 )
-from prioritise.core.problem import Problem
+from prioritise.core.problem import Problem, impact_known, unscored
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.planning.economics import economic_summary
 

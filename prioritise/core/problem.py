@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from prioritise.core.errors import Finding
@@ -50,3 +51,18 @@ class Problem:
 
     def replace(self, **changes: object) -> Problem:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+IMPACT_NOT_GIVEN = "impact-not-given"  # the loader's warning: an NPV plan's hazard without impact
+
+
+def unscored(problem: Problem) -> np.ndarray:
+    """Per hazard: True when its impact was not given (objective = "npv" allows it; the
+    loader fills 0 so the model can run). Reports leave these out of impact-years."""
+    ids = {i for f in problem.findings if f.rule == IMPACT_NOT_GIVEN for i in f.ids}
+    return problem.hazards["hazard_id"].astype(str).isin(ids).to_numpy()
+
+
+def impact_known(problem: Problem) -> bool:
+    """Whether impact-years mean anything: some hazard has an impact score."""
+    return not bool(unscored(problem).all())

@@ -129,7 +129,7 @@ def render_plan_summary(summary: PlanSummary) -> str:
         f" ({summary.solver}, {fmt.seconds(summary.solve_seconds)},"
         f" gap {fmt.percent(summary.gap, 2)});"
         f" {n_warn} validation warning{'' if n_warn == 1 else 's'}",
-        f"  impact-years {fmt.number(summary.impact_years, 2)};"
+        f"  impact-years {_impact_years(summary)};"
         f" objective {fmt.number(summary.objective, 2)}"
         f" ({_objective_name(summary)} - {summary.environment_weight:g} x environmental score"
         f" {fmt.number(summary.environmental_score, 2)})",
@@ -248,3 +248,13 @@ def render_warnings(findings: Sequence[Finding], limit: int = 5) -> str:
             )
     lines.append("  (--no-warnings hides these; `prioritise validate` lists them with fixes)")
     return "\n".join(lines)
+
+
+def _impact_years(summary: PlanSummary) -> str:
+    """Impact-years as printed: unknown when no hazard has a score (NPV plans), and saying
+    how many scheduled hazards are left out when some have none."""
+    if not summary.impact_known:
+        return "unknown (no hazard has an impact score)"
+    text = fmt.number(summary.impact_years, 2)
+    n = summary.impact_unscored_scheduled
+    return f"{text} ({n:,} scheduled without a score, not counted)" if n else text

@@ -18,7 +18,7 @@ from models.eligibility import plan_weights
 from models.solution import Solution, check_schedule
 from models.solvers import SolverOptions
 from models.workplan import BuiltModel
-from prioritise.core.problem import Problem
+from prioritise.core.problem import Problem, impact_known, unscored
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.planning.economics import EconomicSummary, ValueForMoney, economic_summary
 
@@ -181,6 +181,11 @@ class PlanSummary:
     economics: EconomicSummary | None = None
     # What objective, best_bound, the baseline's objective and the uplift are counted in.
     objective_unit: str = "impact-years"
+    # NPV plans may leave impact out: scheduled hazards without an impact score (counted as
+    # nothing in impact-years), and whether any hazard has one (if not, impact-years are
+    # unknown and summary.json says null, never 0).
+    impact_unscored_scheduled: int = 0
+    impact_known: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """``summary.json``'s content: the same keys, order and meanings as ever."""
@@ -189,6 +194,13 @@ class PlanSummary:
         for key in (*optional, "economics"):
             if out[key] is None:
                 del out[key]
+        if not self.impact_known:  # no hazard has an impact score: unknown, not 0
+            out["impact_years"] = None
+            out["baseline"]["impact_years"] = None
+            for b in out["baselines"]:
+                b["impact_years"] = None
+            if "uplift" in out:
+                out["uplift"]["impact_years"] = out["uplift"]["percent"] = None
         return out
 
 
@@ -353,6 +365,8 @@ def build_summary(
         objective_unit=(
             "USD (NPV)" if problem.settings.plan.objective == "npv" else "impact-years"
         ),
+        impact_unscored_scheduled=int(unscored(problem)[s["hazard"].to_numpy(int)].sum()),
+        impact_known=impact_known(problem),
     )
 
 

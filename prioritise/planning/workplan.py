@@ -7,7 +7,7 @@ import pandas as pd
 
 from models.eligibility import plan_weights
 from models.solution import Solution
-from prioritise.core.problem import Problem
+from prioritise.core.problem import Problem, unscored
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.planning.economics import hazard_values
 
@@ -41,10 +41,12 @@ def build_workplan(problem: Problem, solution: Solution, baseline: pd.DataFrame)
     out["cleared_m2"] = s["cleared_m2"].reindex(idx).round(1)
     out["cancelled_m2"] = s["cancelled_m2"].reindex(idx).round(1)
     out["reduced_m2"] = s["reduced_m2"].reindex(idx).round(1)
-    out["impact"] = h["impact"].round(4)
+    # An NPV plan's hazard without an impact score: blank, not the 0 the loader filled in.
+    impact = h["impact"].where(~unscored(problem))
+    out["impact"] = impact.round(4)
     weight = plan_weights(problem.settings.plan)
     t = s["year"].to_numpy(int) - problem.years[0]
-    earned = pd.Series(h["impact"].to_numpy(float)[s.index] * weight[t], index=s.index)
+    earned = pd.Series(impact.to_numpy(float)[s.index] * weight[t], index=s.index)
     out["impact_years"] = earned.reindex(idx).round(4)
     out["env_score"] = s["env"].reindex(idx).round(4)
     out["beneficiaries"] = h["beneficiaries"]
