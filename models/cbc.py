@@ -18,6 +18,7 @@ negated objective.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import subprocess
@@ -96,10 +97,8 @@ def run_cbc(
             elif signalled_at is not None and now - signalled_at >= KILL_AFTER:
                 proc.kill()
                 killed = True
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(POLL)
-            except subprocess.TimeoutExpired:
-                pass
     finally:
         if proc.poll() is None:  # an exception (KeyboardInterrupt) interrupted the wait
             proc.kill()
@@ -139,10 +138,9 @@ def _read(
             best = _negated(found.group(1))
         else:
             continue
-        try:
+        # A failing progress printer must not stop this thread: CBC would block on a full pipe.
+        with contextlib.suppress(Exception):
             progress(time.perf_counter() - started, best, bound)
-        except Exception:  # a progress printer must never break the solve
-            pass
 
 
 def _negated(text: str) -> float | None:

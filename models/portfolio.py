@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+from models.matrix import LinearModel
 from models.solvers import (
     OPTIMAL_GAP,
     ProgressFn,
@@ -32,7 +33,6 @@ from models.solvers import (
     relative_gap,
     solve,
 )
-from models.matrix import LinearModel
 
 SMALL_SOLVERS: tuple[str, ...] = ("cbc", "highs")  # measured: BENCHMARKS.md, OR-Library
 LABEL = {"cbc": "CBC", "highs": "HiGHS"}

@@ -184,7 +184,11 @@ def run_highs(
                 _finite(data_out.mip_dual_bound),
             )
         halt = interrupt.is_set() or cancel.requested()  # Ctrl-C / SIGTERM (core.cancel)
-        if halt or (stop is not None and stop()) or (deadline is not None and time.perf_counter() >= deadline):
+        if (
+            halt
+            or (stop is not None and stop())
+            or (deadline is not None and time.perf_counter() >= deadline)
+        ):
             data_in.user_interrupt = True
 
     h.setCallback(callback, None)
@@ -379,7 +383,7 @@ def write_model(model: LinearModel, path: Path) -> None:
     h.writeModel(str(path))
 
 
-# --- CBC (a child process, models.cbc); PuLP finds it and exports models ------------------------------------------------------------------
+# --- CBC: a child process (models.cbc); PuLP finds its binary and exports models ---
 
 
 def cbc_binary() -> str | None:

@@ -76,7 +76,7 @@ def test_without_cbc_the_portfolio_falls_back_to_highs(monkeypatch: pytest.Monke
     assert chosen_items(result.schedule, inst.n) @ inst.profits == brute_force(inst)
     record = result.summary.optimiser
     assert record["method"].startswith("HiGHS branch-and-bound on the whole model")
-    note = [p["note"] for p in record["phases"] if p["phase"] == "branch-and-bound"][0]
+    note = next(p["note"] for p in record["phases"] if p["phase"] == "branch-and-bound")
     assert note.startswith("CBC not found (PuLP without its cbc binary): HiGHS alone")
 
 
