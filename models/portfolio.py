@@ -99,6 +99,7 @@ def _side_by_side(
     best: list[float | None] = [None, None]  # best plan, least bound, over all solvers
     results: dict[str, RawResult] = {}
     failures: dict[str, str] = {}
+    provers: list[str] = []  # the solver that ended the search by proving its answer
     started = time.perf_counter()
 
     def report(_elapsed: float, plan: float | None, bound: float | None, _gap: float | None):  # type: ignore[no-untyped-def]
@@ -121,7 +122,10 @@ def _side_by_side(
         results[name] = raw
         proven = raw.gap is not None and raw.gap <= max(options.gap, OPTIMAL_GAP)
         if raw.status == SolveStatus.INFEASIBLE or (raw.status.has_plan and proven):
-            done.set()
+            with lock:
+                if not done.is_set():
+                    provers.append(name)
+                done.set()
 
     threads = [threading.Thread(target=work, args=(n,), name=f"portfolio-{n}") for n in names]
     for t in threads:
@@ -135,10 +139,24 @@ def _side_by_side(
         for t in threads:
             t.join()
         raise
+    return _combine(results, names, _notes(names, results, failures, provers, why))
+
+
+def _notes(
+    names: tuple[str, ...],
+    results: dict[str, RawResult],
+    failures: dict[str, str],
+    provers: list[str],
+    why: str,
+) -> str:
+    """One clause per solver: how it ended, and whether the other's proof stopped it."""
     lines = [why] if why else []
-    lines += [f"{LABEL[n]}: {_line(results[n])}" for n in names if n in results]
+    for n in names:
+        if n in results:
+            stopped = f"; stopped once {LABEL[provers[0]]} had proved it" if provers else ""
+            lines.append(f"{LABEL[n]}: {_line(results[n])}{stopped if n not in provers else ''}")
     lines += [f"{LABEL[n]} failed ({failures[n]})" for n in names if n in failures]
-    return _combine(results, names, "; ".join(lines))
+    return "; ".join(lines)
 
 
 def _combine(results: dict[str, RawResult], names: tuple[str, ...], note: str) -> Outcome:

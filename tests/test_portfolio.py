@@ -176,3 +176,24 @@ def test_cbc_files_are_read_back() -> None:
     assert read_solution("Infeasible - objective value 0\n").objective is None
     log = "Result - Stopped on time limit\nObjective value: -23044\nLower bound: -23460.465\n"
     assert read_bound(log, 23044.0) == pytest.approx(23460.465)
+
+
+@needs_cbc
+def test_a_stop_request_ends_both_solvers_of_the_portfolio() -> None:
+    """Ctrl-C during the side-by-side search: both stop, the best plan so far comes back."""
+    built = build_model(to_problem(hard_knapsack(3)))
+    options = SolverOptions(gap=0.0, deadline=time.perf_counter() + 60.0)
+    timer = threading.Timer(1.5, cancel.request)
+    timer.start()
+    try:
+        started = time.perf_counter()
+        outcome = portfolio.solve_whole(built.model, options, None, None, small=True)
+        elapsed = time.perf_counter() - started
+    finally:
+        timer.cancel()
+        cancel.clear()
+    assert elapsed < 5.0, elapsed
+    assert outcome.solvers == ("cbc", "highs")
+    assert outcome.raw.status.has_plan and outcome.raw.objective is not None
+    assert outcome.raw.best_bound is not None
+    assert outcome.raw.best_bound >= outcome.raw.objective
