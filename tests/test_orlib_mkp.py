@@ -7,7 +7,8 @@ then checked against the original knapsack data, independently of the engine.
 
 The default search on these small models is the portfolio (models/portfolio.py: CBC and
 HiGHS side by side, the first proof stops the other): a second or two each. HiGHS alone
-needs 5-12 s of CPU per problem here (about 26 s for the three), so those are marked slow; CBC alone (``solver="cbc"``) proves all three in a few seconds.
+needs 5-12 s of CPU per problem here (about 26 s for the three), so those are marked slow;
+CBC alone (``solver="cbc"``) proves all three in a few seconds.
 """
 
 from __future__ import annotations
