@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="the portfolio's solvers on small models, e.g. cbc,highs (default), cbc, highs",
     )
+    parser.add_argument(
+        "--highs-joins-after",
+        type=float,
+        default=None,
+        help="seconds before HiGHS joins CBC in the portfolio (default models.portfolio)",
+    )
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per problem")
     parser.add_argument("--gap", type=float, default=0.0, help="relative MIP gap to stop at")
     parser.add_argument("--threads", type=int, default=0)
@@ -50,12 +56,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.small_solvers:
         portfolio.SMALL_SOLVERS = tuple(args.small_solvers.split(","))
+    if args.highs_joins_after is not None:
+        portfolio.JOIN_AFTER = {"highs": args.highs_joins_after}
     path = resolve(args.file)
     instances = read_instances(path)[: args.first]
     print(
         f"{path.name}: {len(instances)} problems, solver {args.solver} (small-model portfolio "
-        f"{'+'.join(portfolio.SMALL_SOLVERS)}), gap {args.gap}, time limit {args.time_limit:g} s, "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"{'+'.join(portfolio.SMALL_SOLVERS)}, HiGHS joins after "
+        f"{portfolio.JOIN_AFTER.get('highs', 0.0):g} s), gap {args.gap}, "
+        f"time limit {args.time_limit:g} s, load average {os.getloadavg()[0]:.1f}"
     )
     header = (
         f"{'problem':<10} {'published':>10} {'ours':>10} {'bound':>12} {'gap':>8} "
