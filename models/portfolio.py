@@ -51,14 +51,20 @@ class Outcome:
     solvers: tuple[str, ...]  # every solver that ran
     bound_source: str  # e.g. "CBC's branch-and-bound"
     note: str  # one line per solver: how it ended
+    chosen: tuple[str, ...] = ()  # the solvers the rule picked (some may not have started)
 
     @property
     def label(self) -> str:
-        """The solvers for the method line: "CBC", or "portfolio (CBC and HiGHS side by side)"."""
+        """The solvers for the method line: "CBC", "portfolio (CBC and HiGHS side by side)"
+        or "portfolio (CBC; HiGHS not started: CBC proved it first)"."""
         names = [LABEL.get(n, n) for n in self.solvers]
-        if len(names) == 1:
+        chosen = self.chosen or self.solvers
+        if len(chosen) == 1:
             return names[0]
-        return f"portfolio ({' and '.join(names)} side by side)"
+        if len(names) == len(chosen):
+            return f"portfolio ({' and '.join(names)} side by side)"
+        idle = " and ".join(LABEL.get(n, n) for n in chosen if n not in self.solvers)
+        return f"portfolio ({' and '.join(names)}; {idle} not started: proved first)"
 
 
 def choose(options: SolverOptions, small: bool) -> tuple[tuple[str, ...], str]:
@@ -146,7 +152,8 @@ def _side_by_side(
         for t in threads:
             t.join()
         raise
-    return _combine(results, names, _notes(names, results, failures, provers, why))
+    outcome = _combine(results, names, _notes(names, results, failures, provers, why))
+    return replace(outcome, chosen=names)
 
 
 def _join_after(name: str, options: SolverOptions) -> float:

@@ -64,9 +64,32 @@ def test_portfolio_solves_a_tiny_knapsack_to_the_brute_force_optimum(seed: int) 
     assert result.solution.status == "optimal"
     assert not check_schedule(problem, result.schedule)
     record = result.summary.optimiser
-    assert record["method"].startswith("portfolio (CBC and HiGHS side by side) branch-and-bound")
+    # CBC proves these at once; HiGHS would have joined after portfolio.JOIN_AFTER seconds.
+    assert record["method"].startswith(
+        "portfolio (CBC; HiGHS not started: proved first) branch-and-bound"
+    )
     bnb = [p for p in record["phases"] if p["phase"] == "branch-and-bound"]
-    assert len(bnb) == 1 and "CBC: " in bnb[0]["note"] and "HiGHS: " in bnb[0]["note"]
+    assert len(bnb) == 1 and bnb[0]["note"].startswith("CBC: optimal")
+    assert "HiGHS: not started (CBC had proved it first)" in bnb[0]["note"]
+
+
+@needs_cbc
+def test_portfolio_runs_both_when_cbc_cannot_prove_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no delay before HiGHS joins, both search a knapsack neither proves in 3 s: the
+    plan is the better of the two, the bound the least, and both are named."""
+    monkeypatch.setattr(portfolio, "JOIN_AFTER", {})
+    inst = hard_knapsack(4)
+    problem = to_problem(inst, time_limit=3.0)
+    result = plan(problem, gap=0.0)
+    record = result.summary.optimiser
+    assert record is not None
+    assert record["method"].startswith("portfolio (CBC and HiGHS side by side) branch-and-bound")
+    note = next(p["note"] for p in record["phases"] if p["phase"] == "branch-and-bound")
+    assert note.startswith("CBC: ") and "; HiGHS: " in note
+    assert inst.feasible(chosen_items(result.schedule, inst.n))
+    assert result.summary.best_bound >= result.summary.objective
 
 
 def test_without_cbc_the_portfolio_falls_back_to_highs(monkeypatch: pytest.MonkeyPatch) -> None:
