@@ -104,13 +104,14 @@ def test_without_cbc_the_portfolio_falls_back_to_highs(monkeypatch: pytest.Monke
 
 
 def test_portfolio_rule() -> None:
-    """Which solvers run: both on small models, the one asked for otherwise."""
-    both = SolverOptions()
-    assert portfolio.choose(both, small=False) == (("highs",), "")
-    assert portfolio.choose(SolverOptions(name="cbc"), small=True) == (("cbc",), "")
-    assert portfolio.choose(SolverOptions(threads=1), small=True) == (("highs",), "")
+    """Which solvers run: both on small models when a proof is asked for, else one."""
+    proof = SolverOptions(gap=0.0)
+    assert portfolio.choose(proof, small=False) == (("highs",), "")
+    assert portfolio.choose(SolverOptions(name="cbc", gap=0.0), small=True) == (("cbc",), "")
+    assert portfolio.choose(SolverOptions(threads=1, gap=0.0), small=True) == (("highs",), "")
+    assert portfolio.choose(SolverOptions(gap=0.005), small=True) == (("highs",), "")
     if cbc_binary() is not None:
-        assert portfolio.choose(both, small=True) == (("cbc", "highs"), "")
+        assert portfolio.choose(proof, small=True) == (("cbc", "highs"), "")
 
 
 @needs_cbc
