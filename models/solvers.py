@@ -469,7 +469,7 @@ def _solve_cbc(
             full = _complete_start(model, start_plan, deadline)
             _write_mipstart(folder / "start.mst", *(full or start_plan))
             args += ["-mips", "start.mst"]
-        limit = max(0.1, deadline - time.perf_counter())
+        limit = max(0.1, deadline - time.perf_counter() - cbc.SEC_MARGIN)
         args += ["-timeMode", "elapsed", "-sec", f"{limit:.2f}", "-ratio", f"{options.gap:g}"]
         if options.threads > 1:  # CBC's threads=1 adds a worker thread and slows it down
             args += ["-threads", str(options.threads)]
