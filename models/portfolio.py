@@ -39,7 +39,7 @@ from models.solvers import (
 SMALL_SOLVERS: tuple[str, ...] = ("cbc", "highs")  # measured: BENCHMARKS.md, OR-Library
 # The portfolio runs when a proof of optimality is asked for (gap at most PROOF_GAP): that
 # is where CBC's cuts pay. With a looser gap (the default 0.5%) HiGHS alone reaches it: on
-# the province sample CBC beside it found nothing and slowed it from 1.7-2.0 s to 2.1-3.4 s.
+# the province sample CBC beside it found nothing and slowed it from 1.7-2.0 s to 2.1-3.5 s.
 PROOF_GAP = 1e-4
 # Seconds a solver waits before it joins (at most JOIN_SHARE of the time left): CBC proves
 # most 5 x 100 knapsacks in 1-2 s, and HiGHS beside it only slowed it down there.
