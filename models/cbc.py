@@ -8,7 +8,8 @@ a temporary folder and CBC's own command line is run on it:
   let a 3 s limit run 6 s of wall time;
 - the run's deadline and the stop flag (``prioritise.core.cancel``) are watched from here:
   CBC is sent SIGINT (it stops its search and still writes its best solution), and killed
-  if it has not ended ``KILL_AFTER`` seconds later;
+  if it has not ended ``KILL_AFTER`` seconds later (``KILL_AFTER_CANCEL`` after Ctrl-C, so
+  that its plan is kept: it needed 0.4-0.6 s of CPU to stop, over a second under load);
 - CBC runs in a session of its own, so a Ctrl-C at the terminal reaches this process only,
   which decides; any exception here (KeyboardInterrupt included) kills and reaps CBC.
 
@@ -31,9 +32,11 @@ from pathlib import Path
 from prioritise.core import cancel
 
 STOP_GRACE = 0.05  # seconds past the deadline before CBC is sent SIGINT
-# Seconds after SIGINT before CBC is killed (its plan is then lost): CBC took 0.4-0.6 s to
-# stop after SIGINT on a 10 x 100 knapsack under load.
-KILL_AFTER = 1.0
+# Seconds after SIGINT before CBC is killed (its plan is then lost). At the deadline or when
+# another solver has proved the answer, CBC's own time limit has already passed, so it is
+# stuck where it cannot stop (preprocessing): no waiting. After Ctrl-C, time for its plan.
+KILL_AFTER = 0.3
+KILL_AFTER_CANCEL = 3.0
 SEC_MARGIN = 0.2  # CBC's own limit ends this much before the deadline, so SIGINT is rare
 POLL = 0.05  # seconds between checks of the deadline and the stop flag
 
@@ -89,15 +92,18 @@ def run_cbc(
     )
     reader.start()
     signalled_at: float | None = None
+    kill_after = KILL_AFTER
     killed = False
     try:
         while proc.poll() is None:
             now = time.perf_counter()
-            halt = cancel.requested() or (stop is not None and stop())
+            cancelled = cancel.requested()
+            halt = cancelled or (stop is not None and stop())
             if signalled_at is None and (halt or now >= deadline + STOP_GRACE):
                 proc.send_signal(signal.SIGINT)
                 signalled_at = now
-            elif signalled_at is not None and now - signalled_at >= KILL_AFTER:
+                kill_after = KILL_AFTER_CANCEL if cancelled else KILL_AFTER
+            elif signalled_at is not None and now - signalled_at >= kill_after:
                 proc.kill()
                 killed = True
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -17,7 +17,14 @@ import pytest
 
 from bench.orlib import MKPInstance, chosen_items, to_problem
 from models import portfolio, solvers
-from models.cbc import KILL_AFTER, STOP_GRACE, read_bound, read_solution, run_cbc
+from models.cbc import (
+    KILL_AFTER,
+    KILL_AFTER_CANCEL,
+    STOP_GRACE,
+    read_bound,
+    read_solution,
+    run_cbc,
+)
 from models.solution import check_schedule
 from models.solvers import SolverOptions, SolveStatus, cbc_binary, solve
 from models.workplan import build_model
@@ -135,11 +142,11 @@ def test_cbc_plan_keeps_every_rule_on_a_realistic_instance() -> None:
 def test_cbc_returns_within_a_short_time_limit(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A knapsack CBC cannot prove in 3 s: plan() returns within the limit + 5% with
+    """A knapsack CBC cannot prove in 5 s: plan() returns within the limit + 5% with
     CBC's plan and bound, and CBC's temporary folder is gone."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     inst = hard_knapsack()
-    limit = 3.0
+    limit = 5.0
     problem = to_problem(inst, time_limit=limit)
     started = time.perf_counter()
     result = plan(problem, solver="cbc", gap=0.0)
@@ -169,7 +176,7 @@ def test_a_stop_request_ends_cbc_at_once_with_its_plan() -> None:
     finally:
         cancel.clear()
     assert asked, "CBC reported no plan"
-    assert returned - asked[0] < STOP_GRACE + KILL_AFTER + 1.0, returned - asked[0]
+    assert returned - asked[0] < KILL_AFTER_CANCEL + 1.0, returned - asked[0]
     assert raw.status == SolveStatus.TIME_LIMIT
     assert raw.x is not None and raw.objective is not None
     assert "stopped at the deadline or on request" in raw.message
@@ -187,8 +194,9 @@ def test_cbc_past_its_deadline_is_stopped_then_killed(tmp_path: Path) -> None:
     started = time.perf_counter()
     run = run_cbc(args, tmp_path, deadline=started + 1.0)
     assert time.perf_counter() - started < 1.0 + STOP_GRACE + KILL_AFTER + 0.5
-    assert run.stopped_by_us and run.returncode is not None
-    assert read_solution(run.solution).objective is not None
+    assert run.stopped_by_us and run.returncode is not None  # ended and reaped
+    # SIGINT first: CBC either wrote its plan or was killed 0.3 s later without one.
+    assert run.killed or read_solution(run.solution).objective is not None
 
 
 def test_cbc_files_are_read_back() -> None:
