@@ -42,6 +42,7 @@ from models.duals import MARGINAL_COLUMNS, Relaxation, marginal_values
 from models.heuristic import greedy_plan
 from models.lagrangian import LagrangianBound, lagrangian_bound
 from models.matrix import restrict
+from models.portfolio import solve_whole
 from models.pricing import PricedLP
 from models.solvers import (
     OPTIMAL_GAP,
@@ -358,10 +359,10 @@ def _search(run: _Run, relaxation: Relaxation, safe_start: bool, guide: np.ndarr
     if options.name != "highs" or binaries <= FULL_MIP_LIMIT or not safe_start or no_incumbent:
         if run.proven() and safe_start:
             return "simple rule and LP-guided plan, proven within the gap by the LP bound"
-        _full_mip(run, safe_start)
+        searched = _full_mip(run, safe_start)
         start = "nothing (no constructive plan)" if no_incumbent else "the best constructive plan"
         return (
-            f"{options.name} branch-and-bound on the whole model from {start}; "
+            f"{searched} branch-and-bound on the whole model from {start}; "
             f"bound from {run.bound_source}"
         )
     if run.proven():
@@ -375,7 +376,9 @@ def _search(run: _Run, relaxation: Relaxation, safe_start: bool, guide: np.ndarr
     )
 
 
-def _full_mip(run: _Run, safe_start: bool = True) -> None:
+def _full_mip(run: _Run, safe_start: bool = True) -> str:
+    """Branch-and-bound on the whole model (``models.portfolio`` picks the solvers on small
+    models); returns the solvers' names for the method line."""
     options = replace(run.options, deadline=run.deadline)
     start = run.x_start()
 
@@ -390,7 +393,9 @@ def _full_mip(run: _Run, safe_start: bool = True) -> None:
                 relative_gap(best, b),
             )
 
-    raw = solve(run.built.model, options, progress, start)
+    small = len(run.built.x) <= FULL_MIP_LIMIT
+    outcome = solve_whole(run.built.model, options, progress, start, small)
+    raw = outcome.raw
     if raw.x is not None and raw.status.has_plan:
         if not safe_start and run.best.x is None:
             # A constructive plan that may break the added rows was only a start: the
@@ -398,11 +403,12 @@ def _full_mip(run: _Run, safe_start: bool = True) -> None:
             run.best = Incumbent()
         run.best.offer(run.built, raw.x[run.built.x] > 0.5, "branch-and-bound", raw.x)
     if raw.best_bound is not None and raw.status.has_plan:
-        run.lower_bound(raw.best_bound, "HiGHS's branch-and-bound")
+        run.lower_bound(raw.best_bound, outcome.bound_source)
     if raw.status == SolveStatus.INFEASIBLE:
         run.bound = None
         run.infeasible = True
-    run.done("branch-and-bound", raw.message)
+    run.done("branch-and-bound", outcome.note)
+    return outcome.label
 
 
 def _neighbourhoods(run: _Run, guide: np.ndarray | None) -> list[np.ndarray]:

@@ -1,14 +1,15 @@
 """The solver adapter: the only module that imports highspy or pulp.
 
 HiGHS is the default: the model's numpy arrays are handed to it in memory as they are.
-CBC is reached through PuLP (an expression object per coefficient, so much slower to build)
-and stays optional; PuLP's bundled CBC is deprecated in 3.3 and dropped in 4.0.
+CBC (PuLP's bundled binary, or one on the PATH) runs as a child process on the model written
+as MPS by HiGHS (``models.cbc``); PuLP's bundled CBC is deprecated in 3.3 and dropped in 4.0,
+so CBC stays optional and a caller falls back to HiGHS when it is missing.
 """
 
 from __future__ import annotations
 
 import math
-import re
+import shutil
 import tempfile
 import threading
 import time
@@ -21,12 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from models import cbc
 from models.matrix import LinearModel, split_long_rows
 from prioritise.core import cancel
 from prioritise.core.errors import SolverUnavailableError
 
 # Progress callback: (elapsed seconds, best plan objective, best bound, relative gap).
 ProgressFn = Callable[[float, float | None, float | None, float | None], None]
+# Asked while a solver runs: True ends the solve early, as the deadline does.
+StopFn = Callable[[], bool]
 
 OPTIMAL_GAP = 1e-6
 
@@ -102,11 +106,14 @@ def solve(
     progress: ProgressFn | None = None,
     start: Start | None = None,
     fix: Start | None = None,
+    stop: StopFn | None = None,
 ) -> RawResult:
     """Solve the maximisation ``model`` with the chosen solver, from ``start`` if given.
 
     ``fix`` (HiGHS only) holds columns to fix at the given values: a neighbourhood search
-    solves the same model with most hazards held where the incumbent has them.
+    solves the same model with most hazards held where the incumbent has them. ``stop``
+    returning True ends the solve early like the deadline does (a portfolio stops the other
+    solvers once one has proved the plan optimal).
     """
     if model.n_cols == 0:
         return RawResult(
@@ -120,9 +127,9 @@ def solve(
             "empty model: nothing can be scheduled",
         )
     if options.name == "highs":
-        return _solve_highs(model, options, progress, start, fix)
+        return _solve_highs(model, options, progress, start, fix, stop)
     if options.name == "cbc":
-        return _solve_cbc(model, options)
+        return _solve_cbc(model, options, progress, start, stop)
     raise SolverUnavailableError(f"Unknown solver {options.name!r}; use 'highs' or 'cbc'.")
 
 
@@ -150,6 +157,7 @@ def run_highs(
     threads: int = 0,
     deadline: float | None = None,
     on_mip: _MipProgress | None = None,
+    stop: StopFn | None = None,
 ) -> None:
     """Run ``h`` in a short-lived thread of its own, stopping it at ``deadline``.
 
@@ -175,8 +183,12 @@ def run_highs(
                 _finite(data_out.mip_primal_bound),
                 _finite(data_out.mip_dual_bound),
             )
-        stop = interrupt.is_set() or cancel.requested()  # Ctrl-C / SIGTERM (core.cancel)
-        if stop or (deadline is not None and time.perf_counter() >= deadline):
+        halt = interrupt.is_set() or cancel.requested()  # Ctrl-C / SIGTERM (core.cancel)
+        if (
+            halt
+            or (stop is not None and stop())
+            or (deadline is not None and time.perf_counter() >= deadline)
+        ):
             data_in.user_interrupt = True
 
     h.setCallback(callback, None)
@@ -288,6 +300,7 @@ def _solve_highs(
     progress: ProgressFn | None,
     start_plan: Start | None = None,
     fix: Start | None = None,
+    stop: StopFn | None = None,
 ) -> RawResult:
     n_cols = model.n_cols
     original = model
@@ -318,13 +331,13 @@ def _solve_highs(
     if deadline is None:
         deadline = time.perf_counter() + float(options.time_limit)
     start = time.perf_counter()
-    run_highs(h, threads=options.threads, deadline=deadline, on_mip=on_mip)
+    run_highs(h, threads=options.threads, deadline=deadline, on_mip=on_mip, stop=stop)
     result = _highs_result(h, model, n_cols, time.perf_counter() - start)
     if start_plan is not None and not _objective_matches(model, result):
         # HiGHS 1.16 with presolve and a start can return its start as "optimal" with an
         # objective its own point does not have (seen on NPV models, whose binaries carry
         # negative costs): such an answer proves nothing, so solve again without the start.
-        return _solve_highs(original, options, progress, None, fix)
+        return _solve_highs(original, options, progress, None, fix, stop)
     return result
 
 
@@ -370,31 +383,29 @@ def write_model(model: LinearModel, path: Path) -> None:
     h.writeModel(str(path))
 
 
-# --- CBC through PuLP ------------------------------------------------------------------
+# --- CBC: a child process (models.cbc); PuLP finds its binary and exports models ---
 
 
-def _cbc_command(options: SolverOptions, log_path: str):  # type: ignore[no-untyped-def]
+def cbc_binary() -> str | None:
+    """The CBC executable: PuLP's bundled one, else a CBC on the PATH (``coinor-cbc``)."""
     import pulp
 
-    limit = options.time_limit
-    if options.deadline is not None:
-        limit = max(1.0, options.deadline - time.perf_counter())
-    kwargs = dict(msg=False, timeLimit=limit, gapRel=options.gap, logPath=log_path)
-    if options.threads > 0:
-        kwargs["threads"] = options.threads
     for name in ("PULP_CBC_CMD", "COIN_CMD"):
         cls = getattr(pulp, name, None)
         if cls is None:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            solver = cls(**kwargs)
+            solver = cls(msg=False)
             if solver.available():
-                return solver
-    raise SolverUnavailableError(
-        "CBC is not available: PuLP 4 no longer bundles it. Install it with "
-        "`pip install 'pulp[cbc]'` or `apt-get install coinor-cbc`, or use --solver highs."
-    )
+                return str(solver.path)
+    return shutil.which("cbc")
+
+
+CBC_MISSING = (
+    "CBC is not available: PuLP 4 no longer bundles it. Install it with "
+    "`pip install 'pulp[cbc]'` or `apt-get install coinor-cbc`, or use --solver highs."
+)
 
 
 def to_pulp(model: LinearModel):  # type: ignore[no-untyped-def]
@@ -436,51 +447,109 @@ def to_pulp(model: LinearModel):  # type: ignore[no-untyped-def]
     return prob, variables
 
 
-def _solve_cbc(model: LinearModel, options: SolverOptions) -> RawResult:
-    import pulp
+def _solve_cbc(
+    model: LinearModel,
+    options: SolverOptions,
+    progress: ProgressFn | None = None,
+    start_plan: Start | None = None,
+    stop: StopFn | None = None,
+) -> RawResult:
+    """CBC on ``model`` as a child process (``models.cbc``), from ``start_plan`` if given."""
+    binary = cbc_binary()
+    if binary is None:
+        raise SolverUnavailableError(CBC_MISSING)
+    deadline = options.deadline
+    if deadline is None:
+        deadline = time.perf_counter() + float(options.time_limit)
+    with tempfile.TemporaryDirectory(prefix="prioritise-cbc-") as tmp:
+        folder = Path(tmp)
+        _write_min_mps(model, folder / "model.mps")
+        args = [binary, "model.mps"]
+        if start_plan is not None:
+            full = _complete_start(model, start_plan, deadline)
+            _write_mipstart(folder / "start.mst", *(full or start_plan))
+            args += ["-mips", "start.mst"]
+        limit = max(0.1, deadline - time.perf_counter() - cbc.SEC_MARGIN)
+        args += ["-timeMode", "elapsed", "-sec", f"{limit:.2f}", "-ratio", f"{options.gap:g}"]
+        if options.threads > 1:  # CBC's threads=1 adds a worker thread and slows it down
+            args += ["-threads", str(options.threads)]
+        args += ["-solve", "-solution", "solution.txt"]
+        on_line = None
+        if progress is not None:
 
-    with tempfile.TemporaryDirectory() as tmp:
-        log_path = str(Path(tmp) / "cbc.log")
-        solver = _cbc_command(options, log_path)
-        prob, variables = to_pulp(model)
-        start = time.perf_counter()
-        prob.solve(solver)
-        seconds = time.perf_counter() - start
-        log = Path(log_path).read_text(errors="replace") if Path(log_path).exists() else ""
-    status_text = pulp.LpStatus[prob.status]
-    values = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables])
-    has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    objective = float(pulp.value(prob.objective) or 0.0) if has_solution else None
-    bound = _cbc_bound(log, objective)
-    gap = relative_gap(objective, bound)
-    stopped = "Stopped on time" in log or "time limit" in log.lower()
-    if prob.status == pulp.LpStatusInfeasible:
-        result = SolveStatus.INFEASIBLE
-    elif not has_solution:
-        result = SolveStatus.NO_SOLUTION if stopped else SolveStatus.ERROR
-    elif stopped:
-        result = SolveStatus.TIME_LIMIT
-    else:
-        result = SolveStatus.OPTIMAL if (gap or 0.0) <= OPTIMAL_GAP else SolveStatus.GAP_LIMIT
-    return RawResult(
-        result, values if has_solution else None, objective, bound, gap, seconds, "cbc", status_text
-    )
+            def on_line(elapsed: float, best: float | None, bound: float | None) -> None:
+                progress(elapsed, best, bound, relative_gap(best, bound))
+
+        run = cbc.run_cbc(args, folder, deadline, on_line, stop)
+    return _cbc_result(model, run)
 
 
-def _cbc_bound(log: str, objective: float | None) -> float | None:
-    """CBC's best bound from its log.
+def _write_min_mps(model: LinearModel, path: Path) -> None:
+    """The model as MPS for CBC, minimising the negated objective (columns c0, c1, ...)."""
+    import highspy
 
-    CBC minimises the negated objective: its progress lines say "best possible -B" and its
-    summary "Upper bound: B" (or "Lower bound" for a minimisation). A search completed
-    without a gap tolerance proves the objective itself.
+    h = _highs_model(model)
+    cost = model.columns()[2]
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    h.changeColsCost(model.n_cols, np.arange(model.n_cols, dtype=np.int32), -cost)
+    h.writeModel(str(path))
+
+
+def _complete_start(model: LinearModel, start: Start, deadline: float) -> Start | None:
+    """Every column of a start that gives only the integer ones (a constructive plan).
+
+    CBC rejects a start of integer values alone on workplan models ("mipstart values could
+    not be used"), though HiGHS completes the same start; so the continuous columns are
+    found here: HiGHS's LP with the given columns fixed (at most a tenth of the time left).
+    None when that LP does not solve (CBC then gets the integer values alone).
     """
-    if objective is None:
+    idx, vals = np.asarray(start[0], np.int32), np.asarray(start[1], float)
+    if len(idx) == model.n_cols:
+        return start
+    h = _highs_model(model)
+    h.changeColsBounds(len(idx), idx, vals, vals)
+    h.changeColsIntegrality(
+        model.n_cols, np.arange(model.n_cols, dtype=np.int32), np.zeros(model.n_cols, np.uint8)
+    )
+    run_highs(h, threads=1, deadline=time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
+    if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
         return None
-    if "Optimal solution found" in log and "gap tolerance" not in log:
-        return objective
-    summary = re.findall(r"(?:Upper|Lower) bound:\s*(-?[\d.eE+-]+)", log)
-    possible = re.findall(r"best possible (-?[\d.eE+-]+)", log)
-    for found in (summary, possible):
-        if found:
-            return max(abs(float(found[-1])), objective)
-    return None
+    x = np.asarray(h.getSolution().col_value, float)[: model.n_cols]
+    x[idx] = vals
+    return np.arange(model.n_cols), x
+
+
+def _write_mipstart(path: Path, cols: np.ndarray, values: np.ndarray) -> None:
+    """A start for CBC's ``-mips``: its own solution-file format, columns by name."""
+    lines = ["Stopped on time - objective value 0"]
+    lines += [f"{i:>7} c{c} {v:.17g} 0" for i, (c, v) in enumerate(zip(cols, values, strict=True))]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _cbc_result(model: LinearModel, run: cbc.CbcRun) -> RawResult:
+    """CBC's run read back; the objective is recomputed from the point itself."""
+    sol = cbc.read_solution(run.solution)
+    x = None
+    objective = None
+    if sol.objective is not None:
+        x = np.zeros(model.n_cols)
+        for col, value in sol.values.items():
+            if col < model.n_cols:
+                x[col] = value
+        objective = float(model.columns()[2] @ x)
+    bound = cbc.read_bound(run.log, objective)
+    gap = relative_gap(objective, bound)
+    infeasible = "infeasible" in sol.status or "Result - Problem proven infeasible" in run.log
+    if x is not None and sol.status == "optimal" and not run.stopped_by_us:
+        result = SolveStatus.OPTIMAL if (gap or 0.0) <= OPTIMAL_GAP else SolveStatus.GAP_LIMIT
+    elif x is not None:
+        result = SolveStatus.TIME_LIMIT
+    elif infeasible and not run.stopped_by_us:
+        result = SolveStatus.INFEASIBLE
+    elif run.stopped_by_us or "Stopped" in run.solution or "Stopped on time" in run.log:
+        result = SolveStatus.NO_SOLUTION
+    else:
+        result = SolveStatus.ERROR
+    first = run.solution.splitlines()[0].strip() if run.solution else "no solution file"
+    how = " (stopped at the deadline or on request)" if run.stopped_by_us else ""
+    return RawResult(result, x, objective, bound, gap, run.seconds, "cbc", first + how)

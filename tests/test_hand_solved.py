@@ -268,14 +268,16 @@ def test_cbc_through_pulp_gives_the_same_optimum(four_hazards: Problem) -> None:
 
 
 def test_cbc_bound_is_read_from_its_log() -> None:
-    from models.solvers import _cbc_bound
+    from models.cbc import read_bound
 
+    # CBC is given the minimisation of the negated objective: its figures are negated.
     log = (
         "Cbc0010I After 0 nodes, 1 on tree, -19082.658 best solution, best possible "
-        "-19192.612 (2.05 seconds)\\nResult - Optimal solution found (within gap tolerance)"
-        "\\nObjective value:                19104.25612632\\nUpper bound:"
-        "                    19192.612\\n"
+        "-19192.612 (2.05 seconds)\nResult - Optimal solution found (within gap tolerance)"
+        "\nObjective value:                -19104.25612632\nLower bound:"
+        "                    -19192.612\n"
     )
-    assert _cbc_bound(log, 19104.256) == pytest.approx(19192.612)
-    assert _cbc_bound("Result - Optimal solution found\\n", 96.0) == 96.0
-    assert _cbc_bound("Result - Stopped on time limit\\n", 50.0) is None
+    assert read_bound(log, 19104.256) == pytest.approx(19192.612)
+    assert read_bound(log.split("Result")[0], 19104.256) == pytest.approx(19192.612)
+    assert read_bound("Result - Optimal solution found\n", 96.0) == 96.0
+    assert read_bound("Result - Stopped on time limit\n", 50.0) is None

@@ -5,8 +5,10 @@ Problem through ``build_problem`` (budget = constraint 1, team-days of team type
 others, impact = profit) and solved through ``plan()`` with gap 0. The chosen hazards are
 then checked against the original knapsack data, independently of the engine.
 
-HiGHS needs 5-12 s of CPU per problem here (about 26 s for the three), so two of them are
-marked slow; CBC proves all three in a few seconds and runs by default when available.
+The default search on these small models is the portfolio (models/portfolio.py: CBC and
+HiGHS side by side, the first proof stops the other): a second or two each. HiGHS alone
+needs 5-12 s of CPU per problem here (about 26 s for the three), so those are marked slow;
+CBC alone (``solver="cbc"``) proves all three in a few seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.orlib import MKPInstance, chosen_items, read_instances, to_problem  # noqa: E402
+from models import portfolio  # noqa: E402
+from models.solvers import cbc_binary  # noqa: E402
 from prioritise.core.errors import SolverUnavailableError  # noqa: E402
 from prioritise.planning.planner import plan  # noqa: E402
 
@@ -61,7 +65,8 @@ def test_instance_becomes_a_one_year_knapsack(instances: list[MKPInstance]) -> N
     assert len(problem.options) == inst.n  # one option (the estimate) per item
 
 
-def _solve_and_check(inst: MKPInstance, solver: str) -> None:
+def _solve_and_check(inst: MKPInstance, solver: str | None) -> str:
+    """Solve through plan() and check the plan against the raw data; return the method."""
     try:
         result = plan(to_problem(inst), solver=solver, gap=0.0, time_limit=120.0)
     except SolverUnavailableError as exc:
@@ -71,20 +76,28 @@ def _solve_and_check(inst: MKPInstance, solver: str) -> None:
     assert inst.value(x) == inst.best
     assert round(result.solution.objective) == inst.best
     assert result.solution.status == "optimal"
+    assert result.summary.optimiser is not None
+    return str(result.summary.optimiser["method"])
+
+
+@pytest.mark.skipif(cbc_binary() is None, reason="no CBC binary: the portfolio is HiGHS alone")
+@pytest.mark.parametrize("k", [0, 1, 2])
+def test_portfolio_reaches_proven_optimum(instances: list[MKPInstance], k: int) -> None:
+    method = _solve_and_check(instances[k], None)
+    assert method.startswith("portfolio (CBC")  # HiGHS joins only if CBC has not proved it
 
 
 @pytest.mark.parametrize(
     "k",
-    [
-        pytest.param(0, marks=pytest.mark.slow),
-        1,
-        pytest.param(2, marks=pytest.mark.slow),
-    ],
+    [pytest.param(k, marks=pytest.mark.slow) for k in (0, 1, 2)],
 )
-def test_highs_reaches_proven_optimum(instances: list[MKPInstance], k: int) -> None:
-    _solve_and_check(instances[k], "highs")
+def test_highs_alone_reaches_proven_optimum(
+    instances: list[MKPInstance], k: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(portfolio, "SMALL_SOLVERS", ("highs",))
+    assert _solve_and_check(instances[k], "highs").startswith("HiGHS branch-and-bound")
 
 
 @pytest.mark.parametrize("k", [0, 1, 2])
 def test_cbc_reaches_proven_optimum(instances: list[MKPInstance], k: int) -> None:
-    _solve_and_check(instances[k], "cbc")
+    assert _solve_and_check(instances[k], "cbc").startswith("CBC branch-and-bound")
