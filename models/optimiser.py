@@ -342,7 +342,11 @@ def _priced_phases(
     run.done(
         "pricing rounds",
         f"{priced.rounds} LP solves; "
-        + ("LP optimum proven" if proven else "stopped before the LP optimum was proven"),
+        + (
+            "LP optimum proven"
+            if proven
+            else f"stopped before the LP optimum was proven (last solve: {priced.status})"
+        ),
     )
     assert priced.x is not None
     guide = priced.x[built.x]
