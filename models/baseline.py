@@ -63,46 +63,37 @@ class Baseline:
 class _Fill:
     """Money and team-days left this year, and what is done so far."""
 
-    cost: np.ndarray  # per option row, options sorted by hazard then cost
-    days: np.ndarray  # option rows x team types
-    national: np.ndarray  # option row is a national operator's
-    starts: np.ndarray  # option rows of hazard h: starts[h]:starts[h + 1]
+    # Plain Python values: the fill checks one hazard's few options at a time, hundreds of
+    # thousands of times, where numpy's per-call cost on tiny slices dominated.
+    cost: list[float]  # per option row, options sorted by hazard then cost
+    days: list[tuple[float, ...]]  # per option row, team-days per team type
+    national: list[bool]  # option row is a national operator's
+    starts: list[int]  # option rows of hazard h: starts[h]:starts[h + 1]
     requires: dict[int, list[int]]
-    lock_year: np.ndarray
-    mincost: np.ndarray  # per hazard, its cheapest option (inf without one)
+    lock_year: list[float]  # NaN without a lock
+    mincost: list[float]  # per hazard, its cheapest option (inf without one)
     done: set[int] = field(default_factory=set)
     national_spent: float = 0.0
     picks: list[tuple[int, int, int]] = field(default_factory=list)  # (option row, hazard, year)
 
     def fits(self, hz: int, money: float, capacity: list[float], national_only: bool) -> int:
-        """The cheapest option row of ``hz`` that fits, or -1.
-
-        Plain Python over the hazard's few options: numpy's per-call cost on slices of four
-        rows dominated the baselines (hundreds of thousands of calls at 10,000 hazards)."""
-        if self.mincost_of[hz] > money + 1e-9:
+        """The cheapest option row of ``hz`` that fits, or -1."""
+        if self.mincost[hz] > money + 1e-9:
             return -1
-        for k in range(self.start_of[hz], self.start_of[hz + 1]):
-            if self.cost_of[k] > money + 1e-9 or (national_only and not self.national_of[k]):
+        for k in range(self.starts[hz], self.starts[hz + 1]):
+            if self.cost[k] > money + 1e-9 or (national_only and not self.national[k]):
                 continue
-            if all(d <= c + 1e-9 for d, c in zip(self.days_of[k], capacity, strict=True)):
+            if all(d <= c + 1e-9 for d, c in zip(self.days[k], capacity, strict=True)):
                 return k
         return -1
 
     def ready(self, hz: int, year: int) -> bool:
         if hz in self.done:
             return False
-        lock = self.lock_of[hz]
+        lock = self.lock_year[hz]
         if lock == lock and lock != year:  # lock == lock: not NaN
             return False
         return all(r in self.done for r in self.requires.get(hz, ()))
-
-    def __post_init__(self) -> None:
-        self.cost_of = self.cost.tolist()
-        self.days_of = [tuple(row) for row in self.days.tolist()]
-        self.national_of = self.national.tolist()
-        self.start_of = self.starts.tolist()
-        self.lock_of = self.lock_year.tolist()
-        self.mincost_of = self.mincost.tolist()
 
     def pass_down(
         self,
@@ -118,7 +109,7 @@ class _Fill:
         spent = 0.0
         changed = True
         todo = [hz for hz in order if hz not in self.done]
-        cheapest = float(self.mincost[todo].min()) if todo else np.inf
+        cheapest = min((self.mincost[hz] for hz in todo), default=np.inf)
         while changed and money - spent >= cheapest - 1e-9:
             changed = False
             waiting = []
@@ -129,9 +120,9 @@ class _Fill:
                 k = self.fits(hz, money - spent, capacity, national_only)
                 if k < 0:
                     continue
-                spent += self.cost_of[k]
-                self.national_spent += self.cost_of[k] if self.national_of[k] else 0.0
-                for i, d in enumerate(self.days_of[k]):
+                spent += self.cost[k]
+                self.national_spent += self.cost[k] if self.national[k] else 0.0
+                for i, d in enumerate(self.days[k]):
                     capacity[i] -= d
                 self.done.add(hz)
                 self.picks.append((k, hz, year))
@@ -156,13 +147,15 @@ def _new_fill(problem: Problem) -> tuple[_Fill, pd.DataFrame]:
     mincost = np.full(len(h), np.inf)
     np.minimum.at(mincost, opts["hazard"].to_numpy(), cost)
     fill = _Fill(
-        cost=cost,
-        days=opts[[DAYS_PREFIX + t for t in teams]].to_numpy(float),
-        national=(opts["operator"] == "national").to_numpy(),
-        starts=np.searchsorted(opts["hazard"].to_numpy(), np.arange(len(h) + 1)),
+        cost=cost.tolist(),
+        days=[
+            tuple(row) for row in opts[[DAYS_PREFIX + t for t in teams]].to_numpy(float).tolist()
+        ],
+        national=(opts["operator"] == "national").to_numpy().tolist(),
+        starts=np.searchsorted(opts["hazard"].to_numpy(), np.arange(len(h) + 1)).tolist(),
         requires=requires,
-        lock_year=h["lock_year"].to_numpy(float),
-        mincost=mincost,
+        lock_year=h["lock_year"].to_numpy(float).tolist(),
+        mincost=mincost.tolist(),
     )
     return fill, opts
 

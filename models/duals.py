@@ -59,6 +59,19 @@ def row_offsets(model: LinearModel) -> dict[str, int]:
     return out
 
 
+def relaxed_highs(model: LinearModel):  # type: ignore[no-untyped-def]
+    """``model`` in HiGHS with every variable continuous (seeded, so solves repeat)."""
+    import highspy
+
+    h = _highs_model(model)
+    integer = model.columns()[3]
+    if integer.any():
+        idx = np.flatnonzero(integer).astype(np.int32)
+        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
 def solve_relaxation(
     model: LinearModel,
     time_limit: float = 60.0,
@@ -76,12 +89,7 @@ def solve_relaxation(
 
     if model.n_cols == 0:
         return "optimal", 0.0, np.zeros(0), np.zeros(model.n_rows), np.zeros(0), 0.0
-    h = _highs_model(model)
-    integer = model.columns()[3]
-    if integer.any():
-        idx = np.flatnonzero(integer).astype(np.int32)
-        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
-    h.setOptionValue("random_seed", 0)
+    h = relaxed_highs(model)
     start = time.perf_counter()
     end = start + float(time_limit) if deadline is None else min(deadline, start + time_limit)
     run_highs(h, threads=threads, deadline=end)

@@ -92,12 +92,12 @@ class _Planner:
         self.value = f["value"].to_numpy(float)
         self.national = (f["operator"] == "national").to_numpy()
         teams = list(p.capacity.columns)
-        self.days = f[[DAYS_PREFIX + k for k in teams]].to_numpy(float)
+        days = f[[DAYS_PREFIX + k for k in teams]].to_numpy(float)
         # Per row: the team types it uses and their team-days, and its cost and year, as
         # Python values for the one-row checks.
-        nz_row, nz_team = np.nonzero(self.days)
+        nz_row, nz_team = np.nonzero(days)
         split = np.searchsorted(nz_row, np.arange(len(f) + 1))
-        pairs = list(zip(nz_team.tolist(), self.days[nz_row, nz_team].tolist(), strict=True))
+        pairs = list(zip(nz_team.tolist(), days[nz_row, nz_team].tolist(), strict=True))
         self.row_days = [pairs[a:b] for a, b in itertools.pairwise(split.tolist())]
         self.cost_of = f["cost"].to_numpy(float).tolist()
         self.t_of = f["t"].to_numpy().tolist()

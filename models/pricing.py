@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.duals import Relaxation, relaxation_from
-from models.solvers import _highs_model, run_highs
+from models.duals import Relaxation, relaxation_from, relaxed_highs
+from models.solvers import run_highs
 from models.workplan import BuiltModel
 
 MARGIN = 0.05  # of the median positive row value: rows kept below each hazard's best
@@ -56,8 +56,6 @@ class PricedLP:
 
     def start(self, reduced: np.ndarray, keep: np.ndarray, deadline: float) -> bool:
         """Hold the columns priced out (see module note) and solve; True when solved."""
-        import highspy
-
         built = self.built
         f = built.eligibility.frame
         hazard = f["hazard"].to_numpy()
@@ -67,13 +65,9 @@ class PricedLP:
         best = np.full(len(built.problem.hazards), -np.inf)
         np.maximum.at(best, hazard, reduced)
         self.held = ~((reduced >= best[hazard] - margin) | keep)
-        h = _highs_model(built.model)
-        integer = built.model.columns()[3]
-        idx = np.flatnonzero(integer).astype(np.int32)
-        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
+        h = relaxed_highs(built.model)
         cols = built.x[self.held].astype(np.int32)
         h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
-        h.setOptionValue("random_seed", 0)
         self._h = h
         self._solve(deadline)
         if self.x is not None:
