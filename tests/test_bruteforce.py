@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -57,15 +59,27 @@ def random_problem(seed: int) -> Problem:
 
 def brute_force_optimum(problem: Problem) -> float:
     """Best objective over every assignment of (option, year) or nothing to each hazard."""
-    opts = problem.options
-    years = problem.years
-    w = year_weights(len(years), problem.settings.plan.discount_rate)
+    w = year_weights(len(problem.years), problem.settings.plan.discount_rate)
     impact = problem.hazards["impact"].to_numpy(float)
+    return best_assignment(problem, lambda h, r, t: impact[h] * w[t])
+
+
+def best_assignment(
+    problem: Problem,
+    gain: Callable[[int, int, int], float],
+    required: np.ndarray | None = None,
+) -> float:
+    """The most ``gain(hazard, option row, year)`` summed over every assignment of (option,
+    year) or nothing to each hazard (``required`` hazards: never nothing) that keeps access,
+    the budgets (cumulative with carry-over) and the team-days; -inf when none does."""
+    opts = problem.options
+    T = len(problem.years)
     teams = list(problem.capacity.columns)
     choices = []
     for h in range(len(problem.hazards)):
         rows = opts[opts["hazard"] == h]
-        choices.append([None] + [(r, t) for r in rows.index for t in range(len(years))])
+        none = [] if required is not None and required[h] else [None]
+        choices.append(none + [(r, t) for r in rows.index for t in range(T)])
     pos = {hid: i for i, hid in enumerate(problem.hazards["hazard_id"])}
     edges = [
         (pos[a], pos[b])
@@ -77,12 +91,14 @@ def brute_force_optimum(problem: Problem) -> float:
     days = opts[[DAYS_PREFIX + t for t in teams]].to_numpy()
     cap = problem.capacity[teams].to_numpy()
     budget = problem.budget.to_numpy()
-    best = 0.0
+    carry = problem.settings.plan.carry_over
+    limit = np.cumsum(budget) if carry else budget
+    best = -math.inf
     for combo in itertools.product(*choices):
         year = [c[1] if c else None for c in combo]
         if any(year[a] is not None and (year[b] is None or year[b] > year[a]) for a, b in edges):
             continue
-        spend = np.zeros(len(years))
+        spend = np.zeros(T)
         used = np.zeros_like(cap)
         value = 0.0
         for h, c in enumerate(combo):
@@ -91,11 +107,8 @@ def brute_force_optimum(problem: Problem) -> float:
             r, t = c
             spend[t] += cost[r]
             used[t] += days[r]
-            value += impact[h] * w[t]
-        if problem.settings.plan.carry_over:
-            if (np.cumsum(spend) > np.cumsum(budget) + 1e-9).any():
-                continue
-        elif (spend > budget + 1e-9).any():
+            value += gain(h, r, t)
+        if ((np.cumsum(spend) if carry else spend) > limit + 1e-9).any():
             continue
         if (used > cap + 1e-9).any():
             continue

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -13,10 +12,9 @@ from models.eligibility import completion_weights, year_weights
 from prioritise import plan
 from prioritise.core.errors import ProjectError
 from prioritise.core.problem import Problem
-from prioritise.core.schema import DAYS_PREFIX
 from prioritise.core.settings import settings_from_dict
 from tests.conftest import hazard, make_problem
-from tests.test_bruteforce import METHODS, TEAMS
+from tests.test_bruteforce import METHODS, TEAMS, best_assignment
 
 
 def two_in_two(lifetime: object, rate: float) -> Problem:
@@ -243,51 +241,15 @@ def brute_force_npv(problem: Problem) -> float:
     """max sum over completed hazards of (1+r)^-t (B_h A_L - cost) with w_t = (1+r)^-t A_L,
     over every assignment of (option, year) or nothing, within every rule."""
     plan_ = problem.settings.plan
-    opts = problem.options
     T = len(problem.years)
     w = year_weights(T, plan_.discount_rate, plan_.benefit_years)
     disc = (1 + plan_.discount_rate) ** -np.arange(T, dtype=float)
     benefit = problem.hazards["benefit_usd_per_year"].to_numpy(float)
+    cost = problem.options["cost"].to_numpy()
     must = (problem.hazards["lock"] == "must").to_numpy()
-    teams = list(problem.capacity.columns)
-    choices = []
-    for h in range(len(problem.hazards)):
-        rows = opts[opts["hazard"] == h]
-        none = [] if must[h] else [None]
-        choices.append(none + [(r, t) for r in rows.index for t in range(T)])
-    pos = {hid: i for i, hid in enumerate(problem.hazards["hazard_id"])}
-    edges = [
-        (pos[a], pos[b])
-        for a, b in zip(
-            problem.dependencies["hazard_id"], problem.dependencies["requires"], strict=True
-        )
-    ]
-    cost = opts["cost"].to_numpy()
-    days = opts[[DAYS_PREFIX + t for t in teams]].to_numpy()
-    cap = problem.capacity[teams].to_numpy()
-    budget = problem.budget.to_numpy()
-    best = -math.inf
-    for combo in itertools.product(*choices):
-        year = [c[1] if c else None for c in combo]
-        if any(year[a] is not None and (year[b] is None or year[b] > year[a]) for a, b in edges):
-            continue
-        spend = np.zeros(T)
-        used = np.zeros_like(cap)
-        value = 0.0
-        for h, c in enumerate(combo):
-            if c is None:
-                continue
-            r, t = c
-            spend[t] += cost[r]
-            used[t] += days[r]
-            value += benefit[h] * w[t] - disc[t] * cost[r]
-        limit = np.cumsum(budget) if plan_.carry_over else budget
-        if ((np.cumsum(spend) if plan_.carry_over else spend) > limit + 1e-9).any():
-            continue
-        if (used > cap + 1e-9).any():
-            continue
-        best = max(best, value)
-    return best
+    return best_assignment(
+        problem, lambda h, r, t: benefit[h] * w[t] - disc[t] * cost[r], required=must
+    )
 
 
 @pytest.mark.parametrize("seed", range(8))
