@@ -168,23 +168,23 @@ def released_by(problem: Problem, schedule: pd.DataFrame, key: str) -> pd.DataFr
     return table.reindex(problem.years, fill_value=0.0)
 
 
+# The figures by_year_province sums (and a report's total row adds up).
+YEAR_PROVINCE_TOTALS = [
+    "hazards",
+    "cancelled_m2",
+    "reduced_m2",
+    "cleared_m2",
+    "released_m2",
+    "cost_usd",
+    "beneficiaries",
+]
+
+
 def by_year_province(problem: Problem, schedule: pd.DataFrame) -> pd.DataFrame:
     """The workplan summed by year and province (what an extension request tabulates)."""
     e = enrich(problem, schedule)
     if e.empty:
-        return pd.DataFrame(
-            columns=[
-                "year",
-                "province",
-                "hazards",
-                "cancelled_m2",
-                "reduced_m2",
-                "cleared_m2",
-                "released_m2",
-                "cost_usd",
-                "beneficiaries",
-            ]
-        )
+        return pd.DataFrame(columns=["year", "province", *YEAR_PROVINCE_TOTALS])
     return e.groupby(["year", "province"], as_index=False).agg(
         hazards=("hazard", "size"),
         cancelled_m2=("cancelled_m2", "sum"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from markupsafe import Markup
 
-from prioritise.analyses.indicators import ReportData, kpi_total_columns
+from prioritise.analyses.indicators import YEAR_PROVINCE_TOTALS, ReportData, kpi_total_columns
 from prioritise.core import fmt
 from prioritise.outputs.report.page import Cell, TableView, table_view
 from prioritise.outputs.report.svg import (
@@ -162,16 +162,6 @@ KPI_LABELS = {
     "beneficiaries_girls": "girls",
     "beneficiaries_boys": "boys",
 }
-
-YEAR_PROVINCE_TOTALS = [
-    "hazards",
-    "cancelled_m2",
-    "reduced_m2",
-    "cleared_m2",
-    "released_m2",
-    "cost_usd",
-    "beneficiaries",
-]
 
 
 def indicator_tables(data: ReportData) -> dict[str, TableView]:
