@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -33,7 +32,7 @@ from models.eligibility import (
     plan_weights,
 )
 from models.solution import check_schedule, schedule_from_rows
-from prioritise.core.graph import dependency_graph
+from prioritise.core.graph import dependency_graph, with_prerequisites
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 
@@ -255,9 +254,7 @@ def deadline_hazards(problem: Problem) -> np.ndarray:
         return urgent
     graph = dependency_graph(h["hazard_id"], problem.dependencies)
     position = {hid: i for i, hid in enumerate(h["hazard_id"])}
-    need = set(h.loc[h["article5"], "hazard_id"])
-    for hid in list(need):
-        need |= nx.ancestors(graph, hid)
+    need = with_prerequisites(graph, h.loc[h["article5"], "hazard_id"])
     urgent[[position[i] for i in need]] = True
     return urgent
 

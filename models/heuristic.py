@@ -30,7 +30,7 @@ import numpy as np
 
 from models.solvers import RawResult, SolveStatus, relative_gap
 from models.workplan import BuiltModel
-from prioritise.core.graph import dependency_graph
+from prioritise.core.graph import dependency_graph, with_prerequisites
 from prioritise.core.schema import DAYS_PREFIX
 
 EPS = 1e-7
@@ -124,10 +124,7 @@ class _Planner:
             row_of={},
             year_of=np.full(n, -1),
         )
-        required = set(int(i) for i in built.eligibility.required)
-        for r in list(required):
-            required |= set(nx.ancestors(self.graph, r))
-        self.required = required
+        self.required = with_prerequisites(self.graph, (int(i) for i in built.eligibility.required))
         self.total = self.national_spend = 0.0
         self.by_province: dict[str, float] = {}
         # LP guidance: x values of the relaxation per eligibility row (zeros without one).

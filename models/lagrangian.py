@@ -40,7 +40,7 @@ from scipy.optimize import linprog
 
 from models.closure import ClosureGraph, best_closure, closure_graph
 from models.workplan import BuiltModel
-from prioritise.core.graph import dependency_graph
+from prioritise.core.graph import dependency_graph, with_prerequisites
 from prioritise.core.schema import DAYS_PREFIX
 
 
@@ -115,8 +115,7 @@ def _required_closure(built: BuiltModel) -> np.ndarray:
         graph = nx.relabel_nodes(
             dependency_graph(ids, p.dependencies), {h: i for i, h in enumerate(ids)}
         )
-        for r in list(required):
-            required |= set(nx.ancestors(graph, r))
+        required = with_prerequisites(graph, required)
     return np.array(sorted(required), dtype=np.int64)
 
 

@@ -42,7 +42,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -59,7 +58,7 @@ from models.solvers import SolverOptions, SolveStatus, solve
 from models.workplan import BuiltModel, build_model
 from prioritise.analyses.scenarios.apply import extend_horizon
 from prioritise.core.errors import InfeasibleError
-from prioritise.core.graph import dependency_graph
+from prioritise.core.graph import dependency_graph, with_prerequisites
 from prioritise.core.problem import Problem
 from prioritise.core.schema import DAYS_PREFIX
 from prioritise.inputs.roster import Roster, read_roster
@@ -162,8 +161,7 @@ def required_core(problem: Problem) -> tuple[Problem, bool]:
     needed = set(ids[must])
     if not problem.dependencies.empty:
         graph = dependency_graph(ids, problem.dependencies)
-        for node in list(needed):
-            needed |= nx.ancestors(graph, node)
+        needed = with_prerequisites(graph, needed)
     keep = np.flatnonzero(ids.isin(needed).to_numpy())
     # Equity rows exist only for provinces with hazards: a core without a province that
     # must get a share would silently drop that share, so then only the whole problem will do.

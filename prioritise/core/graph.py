@@ -8,11 +8,14 @@ order so the user can see which edge to drop.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 import networkx as nx
 import pandas as pd
 
 from prioritise.core.errors import Finding, error, warning
+
+T = TypeVar("T")
 
 
 def dependency_graph(hazard_ids: Iterable[str], edges: pd.DataFrame) -> nx.DiGraph:
@@ -21,6 +24,19 @@ def dependency_graph(hazard_ids: Iterable[str], edges: pd.DataFrame) -> nx.DiGra
     graph.add_nodes_from(hazard_ids)
     graph.add_edges_from(zip(edges["requires"], edges["hazard_id"], strict=True))
     return graph
+
+
+def with_prerequisites(graph: nx.DiGraph, nodes: Iterable[T]) -> set[T]:
+    """``nodes`` and every hazard they require, transitively: one walk back along the edges
+    from all of them at once (calling ``nx.ancestors`` per node repeats the shared part)."""
+    seen = set(nodes)
+    stack = list(seen)
+    while stack:
+        for before in graph.predecessors(stack.pop()):
+            if before not in seen:
+                seen.add(before)
+                stack.append(before)
+    return seen
 
 
 def find_cycles(graph: nx.DiGraph) -> list[list[str]]:

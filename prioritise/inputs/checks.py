@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from prioritise.core.errors import Finding, error, warning
-from prioritise.core.graph import dependency_graph
+from prioritise.core.graph import dependency_graph, with_prerequisites
 from prioritise.core.schema import DAYS_PREFIX
 
 if TYPE_CHECKING:
@@ -105,9 +104,7 @@ def _required_set(problem: Problem, mask: pd.Series) -> np.ndarray:
     """Positions of the masked hazards plus every hazard they need (transitively)."""
     ids = problem.hazards["hazard_id"]
     graph = dependency_graph(ids, problem.dependencies)
-    needed = set(ids[mask])
-    for node in list(needed):
-        needed |= nx.ancestors(graph, node)
+    needed = with_prerequisites(graph, ids[mask])
     return np.flatnonzero(ids.isin(needed).to_numpy())
 
 
