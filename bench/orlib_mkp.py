@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--small-solvers",
         default=None,
-        help="the portfolio's solvers on small models, e.g. cbc,highs (default), cbc, highs",
+        help="the portfolio's members on these models, e.g. cbc,cbc-worker (default up to "
+        "models.portfolio.CBC_PAIR_LIMIT binaries), cbc,highs, cbc, highs",
     )
     parser.add_argument(
         "--highs-joins-after",
@@ -55,14 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.small_solvers:
-        portfolio.SMALL_SOLVERS = tuple(args.small_solvers.split(","))
+        portfolio.SMALL_SOLVERS = portfolio.TINY_SOLVERS = tuple(args.small_solvers.split(","))
     if args.highs_joins_after is not None:
         portfolio.JOIN_AFTER = {"highs": args.highs_joins_after}
     path = resolve(args.file)
     instances = read_instances(path)[: args.first]
     print(
         f"{path.name}: {len(instances)} problems, solver {args.solver} (small-model portfolio "
-        f"{'+'.join(portfolio.SMALL_SOLVERS)}, HiGHS joins after "
+        f"{'+'.join(portfolio.TINY_SOLVERS)} up to {portfolio.CBC_PAIR_LIMIT:,} binaries, "
+        f"{'+'.join(portfolio.SMALL_SOLVERS)} above; HiGHS joins after "
         f"{portfolio.JOIN_AFTER.get('highs', 0.0):g} s), gap {args.gap}, "
         f"time limit {args.time_limit:g} s, load average {os.getloadavg()[0]:.1f}"
     )

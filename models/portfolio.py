@@ -2,14 +2,25 @@
 their answers combine.
 
 On small models (the OR-Library knapsacks, a province) the search is branch-and-bound on
-the whole model from the best constructive plan. CBC's cuts prove the 5 x 100 knapsacks of
-mknapcb1 in about a second where HiGHS needs 2-40 s, while HiGHS finds better plans than
-CBC on some of the 10 x 100 ones in 10 s (BENCHMARKS.md, docs/optimiser.md). So the rule:
+the whole model from the best constructive plan. No one solver run is best everywhere
+(BENCHMARKS.md, docs/optimiser.md):
 
-- **small models, default solver, optimality to be proved** (gap at most ``PROOF_GAP``):
-  the solvers of ``SMALL_SOLVERS`` run side by side on the whole model, one thread each,
-  from the same start, HiGHS joining CBC after ``JOIN_AFTER`` seconds; the first to prove
-  the plan optimal stops the others;
+- CBC's cuts prove the 5 x 100 knapsacks of mknapcb1 in about a second where HiGHS needs
+  2-40 s;
+- CBC's threaded tree search run with one worker thread (``-threads 1``) is slower to prove
+  (mknapcb1 median 3.5 s against 1.35 s) but finds better plans on the 10 x 100 knapsacks
+  of mknapcb4 (the published value on 28-29 of 30 in 10 s, against 17-20 for CBC alone or
+  CBC with HiGHS);
+- on workplan models with many rows per hazard (the province sample, 4,350 binaries) both
+  CBC runs stay at the start plan for 30 s while HiGHS reaches 0.1%.
+
+So the rule, when optimality is to be proved (gap at most ``PROOF_GAP``) on a small model
+with the default solver and two threads:
+
+- up to ``CBC_PAIR_LIMIT`` binaries: CBC and CBC's threaded search (``TINY_SOLVERS``),
+  above it: CBC, and HiGHS joining after ``JOIN_AFTER`` seconds (``SMALL_SOLVERS``); each
+  one thread, side by side, from the same start; the first to prove its plan optimal stops
+  the others (a member not yet started never starts);
 - **the plan** is the best of their plans, re-checked by the caller like every other;
 - **the bound** is the least of the proven bounds of all that ran;
 - CBC missing (PuLP 4 without the ``cbc`` extra): HiGHS alone, and the note says so;
@@ -37,6 +48,11 @@ from models.solvers import (
 )
 
 SMALL_SOLVERS: tuple[str, ...] = ("cbc", "highs")  # measured: BENCHMARKS.md, OR-Library
+TINY_SOLVERS: tuple[str, ...] = ("cbc", "cbc-worker")  # up to CBC_PAIR_LIMIT binaries
+# Binaries up to which two CBC runs search (the knapsacks: 100); the province sample (4,350)
+# needs HiGHS. No model between was measured; CBC's preprocessing alone outlasts 5 s at
+# 16,000 (docs/optimiser.md).
+CBC_PAIR_LIMIT = 1_000
 # The portfolio runs when a proof of optimality is asked for (gap at most PROOF_GAP): that
 # is where CBC's cuts pay. With a looser gap (the default 0.5%) HiGHS alone reaches it: on
 # the province sample CBC beside it found nothing and slowed it from 1.7-2.0 s to 2.1-3.5 s.
@@ -45,7 +61,9 @@ PROOF_GAP = 1e-4
 # most 5 x 100 knapsacks in 1-2 s, and HiGHS beside it only slowed it down there.
 JOIN_AFTER: dict[str, float] = {"highs": 2.0}
 JOIN_SHARE = 0.25
-LABEL = {"cbc": "CBC", "highs": "HiGHS"}
+LABEL = {"cbc": "CBC", "cbc-worker": "CBC (threaded search)", "highs": "HiGHS"}
+# Members that are a solver run another way: (solver, CBC's threaded search, one worker).
+MEMBERS: dict[str, tuple[str, bool]] = {"cbc-worker": ("cbc", True)}
 
 
 @dataclass(frozen=True)
@@ -72,15 +90,15 @@ class Outcome:
         return f"portfolio ({' and '.join(names)}; {idle} not started: proved first)"
 
 
-def choose(options: SolverOptions, small: bool) -> tuple[tuple[str, ...], str]:
+def choose(options: SolverOptions, small: bool, binaries: int = 0) -> tuple[tuple[str, ...], str]:
     """The solvers to run and why, when the choice is not the one asked for."""
     if not small or options.name != "highs" or options.gap > PROOF_GAP:
         return (options.name,), ""
     if options.threads == 1:  # one thread asked for: HiGHS alone, as before the portfolio
         return ("highs",), ""
-    names = SMALL_SOLVERS
-    if "cbc" in names and cbc_binary() is None:
-        names = tuple(n for n in names if n != "cbc") or ("highs",)
+    names = TINY_SOLVERS if binaries <= CBC_PAIR_LIMIT else SMALL_SOLVERS
+    if any(_solver(n) == "cbc" for n in names) and cbc_binary() is None:
+        names = tuple(n for n in names if _solver(n) != "cbc") or ("highs",)
         return names, "CBC not found (PuLP without its cbc binary): HiGHS alone"
     return names, ""
 
@@ -93,7 +111,7 @@ def solve_whole(
     small: bool,
 ) -> Outcome:
     """Branch-and-bound on the whole ``model`` by the portfolio's rule (module note)."""
-    names, why = choose(options, small)
+    names, why = choose(options, small, int(model.columns()[3].sum()))
     if len(names) == 1:
         raw = solve(model, replace(options, name=names[0]), progress, start)
         note = "; ".join(s for s in (why, _line(raw)) if s)
@@ -129,7 +147,8 @@ def _side_by_side(
             progress(time.perf_counter() - started, p, b, relative_gap(p, b))
 
     def work(name: str) -> None:
-        solver_options = replace(options, name=name, threads=1)
+        solver, worker = MEMBERS.get(name, (name, False))
+        solver_options = replace(options, name=solver, threads=1, cbc_worker=worker)
         if done.wait(_join_after(name, options)):
             return  # another solver proved the answer before this one was due to start
         try:
@@ -159,6 +178,11 @@ def _side_by_side(
         raise
     outcome = _combine(results, names, _notes(names, results, failures, provers, why))
     return replace(outcome, chosen=names)
+
+
+def _solver(member: str) -> str:
+    """The solver a portfolio member runs."""
+    return MEMBERS.get(member, (member, False))[0]
 
 
 def _join_after(name: str, options: SolverOptions) -> float:

@@ -60,6 +60,8 @@ def brute_force(inst: MKPInstance) -> float:
 @needs_cbc
 @pytest.mark.parametrize("seed", range(3))
 def test_portfolio_solves_a_tiny_knapsack_to_the_brute_force_optimum(seed: int) -> None:
+    """Up to CBC_PAIR_LIMIT binaries both CBC runs start at once; the first proof stops
+    the other."""
     inst = knapsack(seed)
     problem = to_problem(inst, time_limit=30.0)
     result = plan(problem, gap=0.0)
@@ -71,7 +73,25 @@ def test_portfolio_solves_a_tiny_knapsack_to_the_brute_force_optimum(seed: int) 
     assert result.solution.status == "optimal"
     assert not check_schedule(problem, result.schedule)
     record = result.summary.optimiser
-    # CBC proves these at once; HiGHS would have joined after portfolio.JOIN_AFTER seconds.
+    assert record["method"].startswith(
+        "portfolio (CBC and CBC (threaded search) side by side) branch-and-bound"
+    )
+    bnb = [p for p in record["phases"] if p["phase"] == "branch-and-bound"]
+    assert len(bnb) == 1 and "optimal" in bnb[0]["note"]
+    assert "had proved it" in bnb[0]["note"] or bnb[0]["note"].count("optimal") == 2
+
+
+@needs_cbc
+def test_a_member_that_joins_late_is_not_started_when_the_proof_comes_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above CBC_PAIR_LIMIT binaries HiGHS joins CBC after JOIN_AFTER seconds: when CBC
+    proves the plan first (a tiny knapsack, the limit lowered), HiGHS never starts."""
+    monkeypatch.setattr(portfolio, "CBC_PAIR_LIMIT", 5)
+    inst = knapsack(0)
+    result = plan(to_problem(inst, time_limit=30.0), gap=0.0)
+    assert chosen_items(result.schedule, inst.n) @ inst.profits == brute_force(inst)
+    record = result.summary.optimiser
     assert record["method"].startswith(
         "portfolio (CBC; HiGHS not started: proved first) branch-and-bound"
     )
@@ -81,20 +101,19 @@ def test_portfolio_solves_a_tiny_knapsack_to_the_brute_force_optimum(seed: int) 
 
 
 @needs_cbc
-def test_portfolio_runs_both_when_cbc_cannot_prove_at_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With no delay before HiGHS joins, both search a knapsack neither proves in 3 s: the
-    plan is the better of the two, the bound the least, and both are named."""
-    monkeypatch.setattr(portfolio, "JOIN_AFTER", {})
+def test_portfolio_runs_both_when_cbc_cannot_prove_at_once() -> None:
+    """Both CBC runs search a knapsack neither proves in 3 s: the plan is the better of the
+    two, the bound the least, and both are named."""
     inst = hard_knapsack(4)
     problem = to_problem(inst, time_limit=3.0)
     result = plan(problem, gap=0.0)
     record = result.summary.optimiser
     assert record is not None
-    assert record["method"].startswith("portfolio (CBC and HiGHS side by side) branch-and-bound")
+    assert record["method"].startswith(
+        "portfolio (CBC and CBC (threaded search) side by side) branch-and-bound"
+    )
     note = next(p["note"] for p in record["phases"] if p["phase"] == "branch-and-bound")
-    assert note.startswith("CBC: ") and "; HiGHS: " in note
+    assert note.startswith("CBC: ") and "; CBC (threaded search): " in note
     assert inst.feasible(chosen_items(result.schedule, inst.n))
     assert result.summary.best_bound >= result.summary.objective
 
@@ -118,7 +137,8 @@ def test_portfolio_rule() -> None:
     assert portfolio.choose(SolverOptions(threads=1, gap=0.0), small=True) == (("highs",), "")
     assert portfolio.choose(SolverOptions(gap=0.005), small=True) == (("highs",), "")
     if cbc_binary() is not None:
-        assert portfolio.choose(proof, small=True) == (("cbc", "highs"), "")
+        assert portfolio.choose(proof, small=True, binaries=100) == (("cbc", "cbc-worker"), "")
+        assert portfolio.choose(proof, small=True, binaries=4_350) == (("cbc", "highs"), "")
 
 
 @needs_cbc
@@ -229,7 +249,7 @@ def test_a_stop_request_ends_both_solvers_of_the_portfolio() -> None:
         timer.cancel()
         cancel.clear()
     assert elapsed < 5.0, elapsed
-    assert outcome.solvers == ("cbc", "highs")
+    assert outcome.solvers == ("cbc", "cbc-worker")
     assert outcome.raw.status.has_plan and outcome.raw.objective is not None
     assert outcome.raw.best_bound is not None
     assert outcome.raw.best_bound >= outcome.raw.objective
