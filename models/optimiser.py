@@ -11,7 +11,8 @@
    prices favour, then pricing rounds until its optimum is proven to be the whole LP's
    (``models.pricing``, column generation).
 4. **The guided plan**: the constructive plan following the LP point (or the Lagrangian's
-   choice when there is none).
+   choice when there is none); on models up to ``MODERATE_BINARIES`` also following the
+   final LP point, their midpoint and the first point rounded, the best kept.
 5. **Search**, until the deadline, from the best plan so far:
    - small models: HiGHS's branch-and-bound on the whole model, presolve on (it proves
      optimality on knapsack-sized models);
@@ -19,7 +20,8 @@
      fixes every hazard outside a neighbourhood where the incumbent has it, removes those
      columns (``models.matrix.restrict``) and re-optimises the rest: first the hazards the
      LP point places differently from the incumbent (RINS), then whole provinces, in
-     parts of at most ``NEIGHBOURHOOD_BINARIES``. A round's plan is kept only when better;
+     parts of at most ``NEIGHBOURHOOD_BINARIES``, twice as large after a pass that
+     improved nothing. A round's plan is kept only when better;
      HiGHS starts each round from the incumbent, so it never loses it.
 
 Every plan is a solver point of the full model or a constructive plan, and is re-checked
@@ -61,11 +63,17 @@ LP_SHARE = 0.8  # most of the time the LP relaxation may take, as a share of wha
 LP_NONZEROS_PER_SECOND = 25_000  # dual simplex speed assumed when deciding to try the LP
 NO_LP_LAGRANGIAN_SHARE = 0.4  # time for the Lagrangian bound when the LP is not tried
 PRICED_LAGRANGIAN_SHARE = 0.35  # large models: the Lagrangian's share of what is left
+# ... and up to MODERATE_BINARIES (the national sample: 134,240), where pricing proves the
+# LP in 3-4 s from prices found in 3-19 s alike and the search makes better use of the time.
+MODERATE_LAGRANGIAN_SHARE = 0.12
+MODERATE_BINARIES = 200_000
+GUIDE_COST_SHARE = 0.05  # further guided plans only while one costs at most this of what is left
 PRICED_LP_SHARE = 0.6  # most the first restricted LP may take, of what is left
 PRICING_SHARE = 0.4  # most the pricing rounds may take, of what is left
 GUIDED_SHARE = 0.5  # most the plan guided by the first priced LP point may take
 FULL_MIP_LIMIT = 20_000  # binaries up to which the whole model goes to branch-and-bound
-NEIGHBOURHOOD_BINARIES = 1_500  # free binaries per search round
+NEIGHBOURHOOD_BINARIES = 1_500  # free binaries per search round (the first pass)
+NEIGHBOURHOOD_GROWTH = 8  # parts grow to at most this many times that, pass by pass
 ROUND_SECONDS = (2.0, 10.0)  # a round's time slice: at least / at most
 
 # (phase, elapsed seconds, best plan, bound, gap)
@@ -263,6 +271,28 @@ def _guided(
     run.done(source)
 
 
+def _more_guided(
+    run: _Run, base: BuiltModel, first: np.ndarray, final: np.ndarray, safe: bool
+) -> None:
+    """Constructive plans from other guides after pricing, the best kept: the final LP
+    point, its midpoint with the first point, the first point rounded. On the national
+    sample the plan from any one guide ranged 462,400-470,400 over runs whose Lagrangian
+    stopped at different prices, and no guide was best every time (the final point's plan
+    was the worst in each); the best of them ranged 469,100-469,400. Each plan costs about
+    0.5 s there and 20-35 s at 50,000 hazards, so they go on only while one costs at most
+    ``GUIDE_COST_SHARE`` of the time left (measured on the first)."""
+    guides = [
+        ("LP-guided plan (after pricing)", final),
+        ("LP-guided plan (midpoint of the first and final LP points)", (first + final) / 2),
+        ("LP-guided plan (first LP point rounded)", np.round(first)),
+    ]
+    for name, guide in guides:
+        started = time.perf_counter()
+        _guided(run, base, guide, name, safe)
+        if time.perf_counter() - started > GUIDE_COST_SHARE * run.left():
+            return
+
+
 def _not_solved(why: str) -> Relaxation:
     return Relaxation(
         why, None, 0.0, pd.DataFrame({c: pd.Series(dtype=object) for c in MARGINAL_COLUMNS})
@@ -312,7 +342,9 @@ def _priced_phases(
     favour (``models.pricing``), a plan from its first solution, then pricing rounds until
     the LP optimum is proven (the bound) or their share of the time is up."""
     built = run.built
-    lagrangian = _lagrangian(run, PRICED_LAGRANGIAN_SHARE, 5000)
+    moderate = len(built.x) <= MODERATE_BINARIES
+    share = MODERATE_LAGRANGIAN_SHARE if moderate else PRICED_LAGRANGIAN_SHARE
+    lagrangian = _lagrangian(run, share, 5000)
     if lagrangian is None or lagrangian.reduced is None:
         return _not_solved("not solved: no Lagrangian prices"), None
     keep = lagrangian.choice.copy()
@@ -350,9 +382,11 @@ def _priced_phases(
     )
     assert priced.x is not None
     guide = priced.x[built.x]
-    # A second plan only when pricing moved the point far enough to matter (measured: one
-    # round changed nothing, and the plan costs 20-35 s at 50,000 hazards).
-    if (proven or priced.rounds > 3) and priced.rounds > 1 and run.left() > 0:
+    if moderate and priced.rounds > 1 and run.left() > 0:
+        _more_guided(run, base, first, guide, safe_start)
+    elif (proven or priced.rounds > 3) and priced.rounds > 1 and run.left() > 0:
+        # A second plan only when pricing moved the point far enough to matter (measured:
+        # one round changed nothing, and the plan costs 20-35 s at 50,000 hazards).
         _guided(run, base, guide, "LP-guided plan (after pricing)", safe_start)
     if relaxation is None:
         relaxation = _not_solved(
@@ -425,10 +459,13 @@ def _full_mip(run: _Run, safe_start: bool = True) -> str:
     return outcome.label
 
 
-def _neighbourhoods(run: _Run, guide: np.ndarray | None) -> list[np.ndarray]:
+def _neighbourhoods(
+    run: _Run, guide: np.ndarray | None, size: int = NEIGHBOURHOOD_BINARIES
+) -> list[np.ndarray]:
     """Hazard sets to free, most promising first (each a sorted array of positions): the
     hazards the relaxation (``guide``: the LP's values of the assignment variables, or the
-    Lagrangian's choice) places differently from the incumbent, then each province."""
+    Lagrangian's choice) places differently from the incumbent, then each province; each
+    cut into parts of at most ``size`` binaries."""
     built = run.built
     f = built.eligibility.frame
     hazard = f["hazard"].to_numpy()
@@ -443,11 +480,23 @@ def _neighbourhoods(run: _Run, guide: np.ndarray | None) -> list[np.ndarray]:
     rows_per_hazard = np.bincount(hazard, minlength=n)
     sized: list[np.ndarray] = []
     for hazards in out:
-        # Keep a neighbourhood within NEIGHBOURHOOD_BINARIES, cutting it into parts.
-        counts = rows_per_hazard[hazards]
-        part = np.cumsum(counts) // NEIGHBOURHOOD_BINARIES
-        sized.extend(hazards[part == k] for k in np.unique(part))
+        sized.extend(_parts(hazards, rows_per_hazard[hazards], size))
     return [s for s in sized if len(s)]
+
+
+def _parts(hazards: np.ndarray, counts: np.ndarray, size: int) -> list[np.ndarray]:
+    """``hazards`` cut, in order, into parts of at most ``size`` rows (``counts`` per
+    hazard); a hazard with more rows than that is a part of its own."""
+    parts: list[np.ndarray] = []
+    first, total = 0, 0
+    for i, c in enumerate(counts.tolist()):
+        if total and total + c > size:
+            parts.append(hazards[first:i])
+            first, total = i, 0
+        total += c
+    if first < len(hazards):
+        parts.append(hazards[first:])
+    return parts
 
 
 def _completed_by(built: BuiltModel) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -490,10 +539,24 @@ def _fixing(run: _Run, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _neighbourhood_search(run: _Run, guide: np.ndarray | None) -> int:
+    """Rounds over the neighbourhoods (``_neighbourhoods``) until the deadline or the gap.
+    A pass over them that improved nothing is followed by one with parts twice as large
+    (at most ``NEIGHBOURHOOD_GROWTH`` times the first size): small parts are solved to
+    optimality in a fraction of a second once the easy gains are taken (national sample)."""
     built = run.built
     rounds = 0
-    queue = _neighbourhoods(run, guide)
-    while queue and run.left() > ROUND_SECONDS[0] and not run.proven():
+    size = NEIGHBOURHOOD_BINARIES
+    queue = _neighbourhoods(run, guide, size)
+    gained = False  # any round of this pass improved the plan
+    while run.left() > ROUND_SECONDS[0] and not run.proven():
+        if not queue:
+            if not gained:
+                size *= 2
+                if size > NEIGHBOURHOOD_GROWTH * NEIGHBOURHOOD_BINARIES:
+                    break
+            queue, gained = _neighbourhoods(run, guide, size), False
+            if not queue:
+                break
         free = queue.pop(0)
         fixed, values = _fixing(run, free)
         sub = restrict(built.model, fixed, values)
@@ -509,12 +572,11 @@ def _neighbourhood_search(run: _Run, guide: np.ndarray | None) -> int:
         if raw.x is not None and raw.status.has_plan:
             x = sub.expand(raw.x)
             improved = run.best.offer(built, x[built.x] > 0.5, "neighbourhood search", x)
+        gained |= improved
         run.say(
             f"search round {rounds} ({len(free)} hazards free)" + (" improved" if improved else "")
         )
-        if improved and not queue:
-            queue = _neighbourhoods(run, guide)
-    run.done("neighbourhood search", f"{rounds} rounds")
+    run.done("neighbourhood search", f"{rounds} rounds, last parts of {size:,} binaries at most")
     return rounds
 
 

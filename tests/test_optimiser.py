@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 
@@ -140,6 +141,32 @@ def test_every_method_gives_a_plan_that_keeps_every_rule(
         assert any(p.name == "neighbourhood search" for p in result.phases)
     if result.raw.best_bound is not None:
         assert result.raw.best_bound >= result.raw.objective - 1e-6
+
+
+def test_neighbourhood_parts_keep_within_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every search part frees at most ``size`` binaries (a single hazard may exceed it), the
+    parts of a set cover it once, and the search says the size of its last parts, which
+    only grows (by doubling from NEIGHBOURHOOD_BINARIES) when a pass improved nothing."""
+    problem = _realistic()
+    built = build_model(problem)
+    monkeypatch.setattr(optimiser, "FULL_MIP_LIMIT", 0)
+    monkeypatch.setattr(optimiser, "NEIGHBOURHOOD_BINARIES", 100)
+    result = optimise(built, SolverOptions(gap=0.0, threads=1), time.perf_counter() + 6.0)
+    note = next(p.note for p in result.phases if p.name == "neighbourhood search")
+    match = re.search(r"last parts of ([\d,]+) binaries at most", note)
+    assert match is not None, note
+    assert int(match.group(1).replace(",", "")) in (100, 200, 400, 800)
+    run = optimiser._Run(built, SolverOptions(), time.perf_counter() + 5.0, None, 0.0)
+    run.best.mask = result.raw.x[built.x] > 0.5
+    rows = np.bincount(built.eligibility.frame["hazard"], minlength=len(problem.hazards))
+    provinces = problem.hazards["province"].nunique()
+    for size in (100, 400):
+        parts = optimiser._neighbourhoods(run, None, size)
+        assert all(rows[p].sum() <= size or len(p) == 1 for p in parts)
+        # No guide: the provinces only, each cut into parts that cover it once.
+        covered = np.concatenate(parts)
+        assert len(covered) == len(problem.hazards) == len(np.unique(covered))
+        assert len(parts) >= provinces
 
 
 def test_plan_never_below_the_simple_rule() -> None:
