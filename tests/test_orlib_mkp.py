@@ -95,6 +95,7 @@ def test_highs_alone_reaches_proven_optimum(
     instances: list[MKPInstance], k: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(portfolio, "SMALL_SOLVERS", ("highs",))
+    monkeypatch.setattr(portfolio, "TINY_SOLVERS", ("highs",))
     assert _solve_and_check(instances[k], "highs").startswith("HiGHS branch-and-bound")
 
 
