@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from models.matrix import LinearModel
-from models.solvers import _highs_model, run_highs
+from models.solvers import relaxed_highs, run_highs
 
 DUAL_FAMILIES = ("budget_per_year", "team_capacity")
 
@@ -57,19 +57,6 @@ def row_offsets(model: LinearModel) -> dict[str, int]:
         out.setdefault(b.family, offset)
         offset += b.n_rows
     return out
-
-
-def relaxed_highs(model: LinearModel):  # type: ignore[no-untyped-def]
-    """``model`` in HiGHS with every variable continuous (seeded, so solves repeat)."""
-    import highspy
-
-    h = _highs_model(model)
-    integer = model.columns()[3]
-    if integer.any():
-        idx = np.flatnonzero(integer).astype(np.int32)
-        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
-    h.setOptionValue("random_seed", 0)
-    return h
 
 
 def solve_relaxation(

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.duals import Relaxation, relaxation_from, relaxed_highs
-from models.solvers import run_highs
+from models.duals import Relaxation, relaxation_from
+from models.solvers import relaxed_highs, run_highs
 from models.workplan import BuiltModel
 
 MARGIN = 0.05  # of the median positive row value: rows kept below each hazard's best

@@ -499,6 +499,19 @@ def _write_min_mps(model: LinearModel, path: Path) -> None:
     h.writeModel(str(path))
 
 
+def relaxed_highs(model: LinearModel):  # type: ignore[no-untyped-def]
+    """``model`` in HiGHS with every variable continuous (seeded, so solves repeat)."""
+    import highspy
+
+    h = _highs_model(model)
+    integer = model.columns()[3]
+    if integer.any():
+        idx = np.flatnonzero(integer).astype(np.int32)
+        h.changeColsIntegrality(len(idx), idx, np.full(len(idx), highspy.HighsVarType.kContinuous))
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
 def _complete_start(model: LinearModel, start: Start, deadline: float) -> Start | None:
     """Every column of a start that gives only the integer ones (a constructive plan).
 
@@ -510,11 +523,8 @@ def _complete_start(model: LinearModel, start: Start, deadline: float) -> Start 
     idx, vals = np.asarray(start[0], np.int32), np.asarray(start[1], float)
     if len(idx) == model.n_cols:
         return start
-    h = _highs_model(model)
+    h = relaxed_highs(model)
     h.changeColsBounds(len(idx), idx, vals, vals)
-    h.changeColsIntegrality(
-        model.n_cols, np.arange(model.n_cols, dtype=np.int32), np.zeros(model.n_cols, np.uint8)
-    )
     run_highs(h, threads=1, deadline=time.perf_counter() + 0.1 * (deadline - time.perf_counter()))
     if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
         return None
