@@ -395,12 +395,14 @@ def _priced_phases(
     )
     assert priced.x is not None
     guide = priced.x[built.x]
-    if moderate and priced.rounds > 1 and run.left() > 0:
-        _more_guided(run, base, first, guide, safe_start)
-    elif (proven or priced.rounds > 3) and priced.rounds > 1 and run.left() > 0:
-        # A second plan only when pricing moved the point far enough to matter (measured:
-        # one round changed nothing, and the plan costs 20-35 s at 50,000 hazards).
-        _guided(run, base, guide, "LP-guided plan (after pricing)", safe_start)
+    # Plans from other guides only when pricing moved the point (one round changed
+    # nothing); above MODERATE_BINARIES only the final point's, and only when it moved far
+    # (proven, or more than 3 rounds): there the plan costs 20-35 s (50,000 hazards).
+    if priced.rounds > 1 and run.left() > 0:
+        if moderate:
+            _more_guided(run, base, first, guide, safe_start)
+        elif proven or priced.rounds > 3:
+            _guided(run, base, guide, "LP-guided plan (after pricing)", safe_start)
     if relaxation is None:
         relaxation = _not_solved(
             f"not proven: pricing stopped after {priced.rounds} LP solves (the bound is the "
@@ -564,9 +566,9 @@ def _neighbourhood_search(run: _Run, guide: np.ndarray | None) -> int:
     while run.left() > ROUND_SECONDS[0] and not run.proven():
         if not queue:
             if not gained:
+                if 2 * size > NEIGHBOURHOOD_GROWTH * NEIGHBOURHOOD_BINARIES:
+                    break  # the note keeps the size the last pass had
                 size *= 2
-                if size > NEIGHBOURHOOD_GROWTH * NEIGHBOURHOOD_BINARIES:
-                    break
             queue, gained = _neighbourhoods(run, guide, size), False
             if not queue:
                 break
